@@ -1,0 +1,112 @@
+package analyzers
+
+import (
+	"errors"
+	"io/fs"
+	"path/filepath"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/gomod"
+	"github.com/gomodls/gomodls/internal/snapshot"
+)
+
+// ReplaceDir checks replace directives that point at local directories.
+var ReplaceDir = &Analyzer{
+	Name: "replacedir",
+	Doc: `check replace directives that point at local directories
+
+A replacement that is a file path (starting with ./, ../ or /) must name a
+directory that exists, contains a go.mod file, and whose go.mod declares the
+module path being replaced; otherwise every go command in the module fails
+("replacement directory ... does not exist", "module declares its path as
+... but was required as ..."). Relative paths are resolved against the
+directory of the go.mod (or go.work) that contains the replace. Replaces in
+go.work are checked the same way.`,
+	Codes: []*Code{CodeReplaceDirMissing, CodeReplaceDirNoGoMod, CodeReplaceModuleMismatch},
+	Run: func(pass *Pass) error {
+		s := pass.Snapshot
+		if s.Mod != nil {
+			for _, r := range s.Mod.Mod.Replace {
+				checkReplaceDir(pass, snapshot.GoMod, s.Mod, r)
+			}
+		}
+		if s.Work != nil {
+			for _, r := range s.Work.Work.Replace {
+				checkReplaceDir(pass, snapshot.GoWork, s.Work, r)
+			}
+		}
+		return nil
+	},
+}
+
+func checkReplaceDir(pass *Pass, kind snapshot.FileKind, f *gomod.File, r *modfile.Replace) {
+	if !modfile.IsDirectoryPath(r.New.Path) {
+		return
+	}
+	target, _, _ := f.ReplaceTargetTokens(r.Syntax)
+	sp := target.Span
+	if sp.Empty() {
+		sp = f.LineSpan(r.Syntax)
+	}
+	dir := r.New.Path
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(pass.Snapshot.Dir, dir)
+	}
+	remove := fixes.DeleteLine(kind, f, r.Syntax, "Remove this replace")
+	fsys := pass.Snapshot.FS
+	info, err := fsys.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirMissing, Severity: CodeReplaceDirMissing.Severity,
+			Message: "replacement directory " + r.New.Path + " does not exist (resolved to " + dir + ")",
+			Fixes:   []fixes.Fix{remove}})
+		return
+	case err != nil:
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirMissing, Severity: CodeReplaceDirMissing.Severity,
+			Message: "replacement directory " + r.New.Path + " cannot be read: " + err.Error()})
+		return
+	case !info.IsDir():
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirMissing, Severity: CodeReplaceDirMissing.Severity,
+			Message: "replacement " + r.New.Path + " is a file, not a directory (resolved to " + dir + ")",
+			Fixes:   []fixes.Fix{remove}})
+		return
+	}
+	gomodPath := filepath.Join(dir, "go.mod")
+	data, err := fsys.ReadFile(gomodPath)
+	if err != nil {
+		msg := "replacement directory " + r.New.Path + " has no go.mod file"
+		if !errors.Is(err, fs.ErrNotExist) {
+			msg = "cannot read " + gomodPath + ": " + err.Error()
+		}
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirNoGoMod, Severity: CodeReplaceDirNoGoMod.Severity,
+			Message: msg + "; the go command needs a module root here (run `go mod init " + r.Old.Path + "` in it, or point the replace at the directory that has the go.mod)",
+			Fixes:   []fixes.Fix{remove}})
+		return
+	}
+	// The go command reads dependency go.mod files leniently.
+	mf, err := modfile.ParseLax(gomodPath, data, nil)
+	if err != nil {
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceModuleMismatch, Severity: CodeReplaceModuleMismatch.Severity,
+			Message: "the go.mod in replacement directory " + r.New.Path + " cannot be parsed: " + err.Error(),
+			Related: []Related{{Path: gomodPath, Message: "replacement go.mod"}}})
+		return
+	}
+	declared := ""
+	if mf.Module != nil {
+		declared = mf.Module.Mod.Path
+	}
+	if declared == "" {
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceModuleMismatch, Severity: CodeReplaceModuleMismatch.Severity,
+			Message: r.New.Path + "/go.mod has no module line, but it replaces " + r.Old.Path,
+			Related: []Related{{Path: gomodPath, Message: "replacement go.mod"}}})
+		return
+	}
+	if declared != r.Old.Path {
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceModuleMismatch, Severity: CodeReplaceModuleMismatch.Severity,
+			Message: r.New.Path + "/go.mod declares module " + declared + ", but it replaces " + r.Old.Path +
+				" (the go command fails with: module declares its path as: " + declared + " but was required as: " + r.Old.Path + ")",
+			Related: []Related{{Path: gomodPath, Message: "declares module " + declared}}})
+	}
+}

@@ -139,4 +139,3 @@ type Related struct {
 	Path    string
 	Message string
 }
-

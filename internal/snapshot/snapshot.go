@@ -73,7 +73,7 @@ type FS interface {
 // OSFS is the FS of the local disk.
 type OSFS struct{}
 
-func (OSFS) ReadFile(name string) ([]byte, error) { return os.ReadFile(name) }
+func (OSFS) ReadFile(name string) ([]byte, error)  { return os.ReadFile(name) }
 func (OSFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
 
 // A Snapshot is the immutable input of the analyzers for one directory.

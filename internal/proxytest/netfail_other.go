@@ -1,0 +1,5 @@
+//go:build !unix
+
+package proxytest
+
+func reserveClosedPort() (int, func(), error) { return listenAndClose() }

@@ -76,18 +76,21 @@ func analyzePattern(varName, g string) (patternFix, bool) {
 		worst(SeverityError)
 		p = t
 	}
-	if i := strings.Index(p, "://"); i >= 0 {
+	// Character classes and escapes make textual reasoning unsound ("[:a]"
+	// matches "a"), so such patterns only get the mechanical checks.
+	literal := !strings.ContainsAny(p, "[\\")
+	if i := strings.Index(p, "://"); literal && i >= 0 {
 		f.problems = append(f.problems, fmt.Sprintf("starts with a URL scheme (%s); patterns match module paths, which have none, so it never matches", p[:i+3]))
 		worst(SeverityError)
 		p = p[i+3:]
 	}
 	// scp-like git@host:org/repo or host:port/path.
-	if at := strings.Index(p, "@"); at >= 0 && at < strings.IndexAny(p+"/", "/:") {
+	if at := strings.Index(p, "@"); literal && at >= 0 && at < strings.IndexAny(p+"/", "/:") {
 		f.problems = append(f.problems, "contains user@ (a git remote, not a module path), so it never matches")
 		worst(SeverityError)
 		p = p[at+1:]
 	}
-	if i := strings.IndexByte(p, ':'); i >= 0 {
+	if i := strings.IndexByte(p, ':'); literal && i >= 0 {
 		host, rest := p[:i], p[i+1:]
 		port, after, _ := strings.Cut(rest, "/")
 		if port != "" && strings.Trim(port, "0123456789") == "" {
@@ -102,7 +105,7 @@ func analyzePattern(varName, g string) (patternFix, bool) {
 		}
 		worst(SeverityError)
 	}
-	if strings.Contains(strings.TrimSuffix(p, "/"), "//") {
+	if literal && strings.Contains(strings.TrimSuffix(p, "/"), "//") {
 		f.problems = append(f.problems, "contains an empty path element (//), so it never matches")
 		worst(SeverityError)
 		for strings.Contains(p, "//") {
@@ -111,6 +114,7 @@ func analyzePattern(varName, g string) (patternFix, bool) {
 	}
 	p = strings.TrimSuffix(p, "/") // harmless: MatchPrefixPatterns trims one trailing slash
 	switch {
+	case !literal:
 	case p == "...":
 		f.problems = append(f.problems, `"..." is not a wildcard here (path.Match treats it literally); "*" matches one path element`)
 		worst(SeverityError)
@@ -125,7 +129,7 @@ func analyzePattern(varName, g string) (patternFix, bool) {
 		p = strings.ReplaceAll(p, "/.../", "/*/")
 	}
 	for _, suf := range []string{"/**", "/*"} {
-		if strings.HasSuffix(p, suf) && len(p) > len(suf) {
+		if literal && strings.HasSuffix(p, suf) && len(p) > len(suf) {
 			f.problems = append(f.problems, fmt.Sprintf("the trailing %q is redundant (a pattern already matches everything below it) and excludes the module %q itself", suf, strings.TrimSuffix(p, suf)))
 			worst(SeverityInfo)
 			p = strings.TrimSuffix(p, suf)
@@ -146,7 +150,9 @@ func analyzePattern(varName, g string) (patternFix, bool) {
 		return f, true
 	}
 	first, rest, hasRest := strings.Cut(p, "/")
-	if hasUpper(first) {
+	if !literal {
+		// no case reasoning inside classes
+	} else if hasUpper(first) {
 		f.problems = append(f.problems, "has upper-case letters in the host; module paths must have a lower-case first element, so it never matches")
 		worst(SeverityError)
 		first = strings.ToLower(first)
@@ -157,6 +163,12 @@ func analyzePattern(varName, g string) (patternFix, bool) {
 	} else if hasRest && hasUpper(rest) {
 		f.problems = append(f.problems, "has upper-case letters; matching is case-sensitive and most module paths are lower case (check the exact spelling in go.mod)")
 		worst(SeverityWarning)
+		// Some real paths have upper case (github.com/Azure/...): keep the
+		// pattern and add the lower-case spelling.
+		if _, broad := tooBroad(p); !broad {
+			f.fixed = p + "," + first + "/" + strings.ToLower(rest)
+			return f, true
+		}
 	}
 	if host, ok := tooBroad(p); ok {
 		f.problems = append(f.problems, fmt.Sprintf("matches every module on %s; %s", host, broadEffect(varName)))
@@ -237,8 +249,10 @@ func CheckPatterns(varName, value string) []Finding {
 			continue
 		}
 		sugg := f.fixed
-		if sugg != "" && slices.Contains(elems, sugg) {
-			sugg = "" // the corrected form is already in the list
+		for j, other := range elems {
+			if j != i && other == sugg {
+				sugg = "" // the corrected form is already in the list
+			}
 		}
 		out = append(out, Finding{
 			Var: varName, Pattern: g, Severity: f.severity,

@@ -20,12 +20,12 @@ func TestParseProxyList(t *testing.T) {
 		{"https://proxy.golang.org,direct", "", []ProxyEntry{{URL: "https://proxy.golang.org"}, d}, ""},
 		{"https://a.example|https://b.example,direct", "", []ProxyEntry{{URL: "https://a.example", FallBackOnAnyError: true}, {URL: "https://b.example"}, d}, ""},
 		{" https://a.example , direct ", "", []ProxyEntry{{URL: "https://a.example"}, d}, ""},
-		{"proxy.corp.example", "", []ProxyEntry{{URL: "https://proxy.corp.example"}}, ""},          // bare host gets https://
+		{"proxy.corp.example", "", []ProxyEntry{{URL: "https://proxy.corp.example"}}, ""}, // bare host gets https://
 		{"proxy.corp.example:8443/go", "", []ProxyEntry{{URL: "https://proxy.corp.example:8443/go"}}, ""},
 		{"http://plain.example", "", []ProxyEntry{{URL: "http://plain.example"}}, ""},
 		{"file:///srv/goproxy", "", []ProxyEntry{{URL: "file:///srv/goproxy"}}, ""},
-		{"direct,https://ignored.example", "", []ProxyEntry{d}, ""},  // direct ends the chain
-		{"off|https://ignored.example", "", []ProxyEntry{off}, ""},    // so does off
+		{"direct,https://ignored.example", "", []ProxyEntry{d}, ""}, // direct ends the chain
+		{"off|https://ignored.example", "", []ProxyEntry{off}, ""},  // so does off
 		{"https://a.example,off", "", []ProxyEntry{{URL: "https://a.example"}, off}, ""},
 		{"https://a.example,,|direct", "", []ProxyEntry{{URL: "https://a.example"}, d}, ""}, // empty entries skipped
 		{"https://a.example,direct", "git.corp", []ProxyEntry{np, {URL: "https://a.example"}, d}, ""},
@@ -34,7 +34,7 @@ func TestParseProxyList(t *testing.T) {
 		{"", "", nil, "contains no entries"},
 		{",", "", nil, "contains no entries"},
 		{" ", "git.corp", nil, "contains no entries"},
-		{"myproxy", "", nil, "missing scheme"},                      // single word: no https:// added
+		{"myproxy", "", nil, "missing scheme"}, // single word: no https:// added
 		{"ftp://x.example", "", nil, "scheme (must be https, http, file)"},
 		{"file://host/path", "", nil, "non-path elements"},
 		{"https://x.example/%zz", "", nil, "invalid URL escape"},

@@ -318,6 +318,16 @@ func (s *Server) CertPEM() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.proxy.Certificate().Raw})
 }
 
+// Host returns the proxy's host:port, as a .netrc "machine" line for the
+// go command must name it (the go command matches credentials by
+// host[:port] and path prefix, and sends them only over HTTPS).
+func (s *Server) Host() string { return s.proxy.Listener.Addr().String() }
+
+// NetrcLine returns a .netrc line giving user:pass for the proxy.
+func (s *Server) NetrcLine(user, pass string) string {
+	return fmt.Sprintf("machine %s login %s password %s\n", s.Host(), user, pass)
+}
+
 // SumDBName returns the checksum database's name.
 func (s *Server) SumDBName() string { return s.db.name }
 

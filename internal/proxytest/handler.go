@@ -336,7 +336,7 @@ func (s *Server) answerSumDB(w http.ResponseWriter, r *http.Request, rel string)
 	r2 := r.Clone(r.Context())
 	r2.URL.Path = rel
 	r2.URL.RawPath = ""
-	s.db.handler(s.cfg.sumNotFound).ServeHTTP(w, r2)
+	s.sumHandler.ServeHTTP(w, r2)
 }
 
 // recWriter remembers the status written, for the recorder.

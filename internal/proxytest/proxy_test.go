@@ -310,10 +310,10 @@ package added
 		path, version string
 		files         map[string]string
 	}{
-		{"example.org/added", "1.0.0", nil},                   // not semver
-		{"example.org/added", "v1.0", nil},                    // not canonical
-		{"example.org/added/v2", "v1.0.0", nil},               // major mismatch
-		{"Example", "v1.0.0", nil},                            // bad path
+		{"example.org/added", "1.0.0", nil},     // not semver
+		{"example.org/added", "v1.0", nil},      // not canonical
+		{"example.org/added/v2", "v1.0.0", nil}, // major mismatch
+		{"Example", "v1.0.0", nil},              // bad path
 		{"example.org/x", "v1.0.0", map[string]string{".zip": ""}},
 		{"example.org/x", "v1.0.0", map[string]string{"../x": ""}},
 		{"example.org/x", "", map[string]string{"a.go": ""}},

@@ -46,10 +46,12 @@ type Server struct {
 	cfg    config
 	corpus *corpus
 	db     *checksumDB
-	proxy  *httptest.Server
-	sumSrv *httptest.Server
-	rec    recorder
-	faults faultTable
+	// sumHandler serves the checksum database protocol at its root.
+	sumHandler http.Handler
+	proxy      *httptest.Server
+	sumSrv     *httptest.Server
+	rec        recorder
+	faults     faultTable
 
 	done      chan struct{} // closed by Close: unblocks hung handlers
 	closeOnce sync.Once
@@ -76,6 +78,7 @@ type config struct {
 	flavor        Flavor
 	basePath      string
 	addr          string
+	sharedDB      *Server
 	tempDir       func() string
 }
 
@@ -120,6 +123,12 @@ func WithSumDBName(name string) Option { return func(c *config) { c.sumdbName = 
 // ("PRIVATE+KEY+name+..." from golang.org/x/mod/sumdb/note.GenerateKey)
 // instead of a key generated per Server; its name must match the database name.
 func WithSumDBKey(skey string) Option { return func(c *config) { c.sumdbKey = skey } }
+
+// WithSumDBOf makes the server serve (and pass through) the checksum
+// database of other instead of its own, like two proxies in GOPROXY that
+// both proxy sum.golang.org: one log, one key. Its name and key options are
+// ignored; other's corpus is what the database knows.
+func WithSumDBOf(other *Server) Option { return func(c *config) { c.sharedDB = other } }
 
 // WithLatency delays every response (proxy and checksum database) by d.
 func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = d } }
@@ -244,11 +253,16 @@ func NewServer(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	db, err := newChecksumDB(cfg.sumdbName, cfg.sumdbKey, s.corpus)
-	if err != nil {
-		return nil, err
+	if cfg.sharedDB != nil {
+		s.db = cfg.sharedDB.db
+	} else {
+		db, err := newChecksumDB(cfg.sumdbName, cfg.sumdbKey, s.corpus)
+		if err != nil {
+			return nil, err
+		}
+		s.db = db
 	}
-	s.db = db
+	s.sumHandler = s.db.handler(cfg.sumNotFound)
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

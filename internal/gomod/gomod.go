@@ -237,10 +237,14 @@ func (f *File) newError(e modfile.Error, line int) *Error {
 			_, size := decodeRune(f.Content[off:])
 			off += size
 		}
-		pe.Span = span.Span{Start: off, End: end}
-		for _, t := range pe.Tokens {
-			if t.Span.Start <= off && off < t.Span.End {
-				pe.Span.End = t.Span.End
+		// Errors about the line as a whole point at its first token;
+		// scanner errors point into the line.
+		if len(pe.Tokens) == 0 || off != pe.Tokens[0].Span.Start {
+			pe.Span = span.Span{Start: off, End: end}
+			for _, t := range pe.Tokens {
+				if t.Span.Start <= off && off < t.Span.End {
+					pe.Span.End = t.Span.End
+				}
 			}
 		}
 	}

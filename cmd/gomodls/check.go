@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gomodls/gomodls/internal/checker"
+	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/report"
+	"github.com/gomodls/gomodls/internal/settings"
+)
+
+const checkUsage = `usage: gomodls check [flags] [PATH ...]
+
+Check go.mod, go.sum, go.work and go.work.sum files. PATH is a directory
+(default ".") or a file in it; PATH/... checks every module and workspace
+below PATH, skipping vendor, testdata and hidden directories. Findings are
+printed as "file:line:col: severity: message [code]". The exit status is 1
+if any finding is an error, 2 if the check could not run.
+
+Flags:
+`
+
+func check(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("gomodls check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, checkUsage); fs.PrintDefaults() }
+	format := fs.String("format", "text", "output `format`: text, json or sarif")
+	offline := fs.Bool("offline", false, "answer network checks from caches only")
+	network := fs.Bool("network", true, "run the checks that consult proxies and the checksum database")
+	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	switch *format {
+	case "text", "json", "sarif":
+	default:
+		fmt.Fprintf(stderr, "gomodls check: unknown -format %q (want text, json or sarif)\n", *format)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+
+	cwd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "gomodls check: %v\n", err)
+		return 2
+	}
+	set := settings.Default()
+	set.Offline = *offline
+	set.Network = *network
+	env, err := goenv.Load(ctx, goenv.Options{Dir: cwd})
+	if err != nil {
+		fmt.Fprintf(stderr, "gomodls check: computing the Go environment: %v\n", err)
+		return 2
+	}
+	results, err := checker.CheckPaths(ctx, fs.Args(), checker.TreeOptions{Env: env, Settings: set})
+	if err != nil {
+		var nm *checker.NoModuleError
+		if errors.As(err, &nm) {
+			fmt.Fprintf(stderr, "gomodls check: %v\n", err)
+		} else {
+			fmt.Fprintf(stderr, "gomodls check: %v\n", err)
+		}
+		return 2
+	}
+	findings := report.Findings(results, cwd)
+	var failures []string
+	for _, r := range results {
+		for _, f := range r.Failures {
+			failures = append(failures, f.Error())
+			fmt.Fprintf(stderr, "gomodls check: internal error: %s\n", f.Error())
+		}
+	}
+	switch *format {
+	case "json":
+		err = report.JSON(stdout, findings, failures)
+	case "sarif":
+		err = report.SARIF(stdout, findings, version())
+	default:
+		err = report.Text(stdout, findings)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gomodls check: writing output: %v\n", err)
+		return 2
+	}
+	if len(failures) > 0 {
+		return 2
+	}
+	if report.Errors(findings) > 0 {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,43 @@
+package lsp
+
+import (
+	"go.lsp.dev/protocol"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// capabilities returns what the server offers, given the client's
+// capabilities and the initial settings.
+func (s *server) capabilities(caps clientCaps) protocol.ServerCapabilities {
+	sc := protocol.ServerCapabilities{
+		PositionEncoding: protocol.PositionEncodingKindUTF16,
+		TextDocumentSync: &protocol.TextDocumentSyncOptions{
+			OpenClose: ptr(true),
+			Change:    ptr(protocol.TextDocumentSyncKindIncremental),
+			Save:      &protocol.SaveOptions{IncludeText: ptr(false)},
+		},
+		DocumentSymbolProvider: protocol.Boolean(true),
+		FoldingRangeProvider:   protocol.Boolean(true),
+		DocumentLinkProvider:   &protocol.DocumentLinkOptions{},
+		CodeActionProvider: &protocol.CodeActionOptions{
+			CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix, protocol.CodeActionKindSource},
+		},
+		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: s.commandNames()},
+		Workspace: &protocol.WorkspaceOptions{
+			WorkspaceFolders: &protocol.WorkspaceFoldersServerCapabilities{
+				Supported:           ptr(true),
+				ChangeNotifications: protocol.Boolean(true),
+			},
+		},
+	}
+	if s.session.global.Formatting {
+		sc.DocumentFormattingProvider = protocol.Boolean(true)
+	}
+	if caps.pullDiagnostics {
+		sc.DiagnosticProvider = &protocol.DiagnosticOptions{
+			Identifier:            ptr("gomodls"),
+			InterFileDependencies: true,
+		}
+	}
+	return sc
+}

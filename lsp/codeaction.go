@@ -178,4 +178,3 @@ func (s *server) workspaceEdit(snap *snapshot.Snapshot, versions map[snapshot.Fi
 	}
 	return we, true
 }
-

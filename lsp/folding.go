@@ -6,7 +6,6 @@ import (
 
 	"go.lsp.dev/protocol"
 	"golang.org/x/mod/modfile"
-
 )
 
 // FoldingRanges folds directive blocks and runs of comment lines.

@@ -36,9 +36,9 @@ type view struct {
 	snap     *snapshot.Snapshot
 	versions map[snapshot.FileKind]int32 // versions of open documents in snap
 	local    []analyzers.Diagnostic
-	tracked  bool                        // publish even when no file is open
-	pushed   map[snapshot.FileKind]bool  // the last push for the file was non-empty
-	deps     []string                    // other directories the results depend on
+	tracked  bool                       // publish even when no file is open
+	pushed   map[snapshot.FileKind]bool // the last push for the file was non-empty
+	deps     []string                   // other directories the results depend on
 }
 
 func newView(ss *session, dir string) *view {

@@ -168,4 +168,3 @@ func Errors(findings []Finding) int {
 	}
 	return n
 }
-

@@ -224,8 +224,8 @@ func (caps Caps) protocol() protocol.ClientCapabilities {
 			DocumentSymbol:     &protocol.DocumentSymbolClientCapabilities{HierarchicalDocumentSymbolSupport: &t},
 		},
 		Workspace: &protocol.WorkspaceClientCapabilities{
-			ApplyEdit:     &t,
-			WorkspaceEdit: &protocol.WorkspaceEditClientCapabilities{DocumentChanges: &t, ResourceOperations: []protocol.ResourceOperationKind{protocol.ResourceOperationKindCreate}},
+			ApplyEdit:             &t,
+			WorkspaceEdit:         &protocol.WorkspaceEditClientCapabilities{DocumentChanges: &t, ResourceOperations: []protocol.ResourceOperationKind{protocol.ResourceOperationKindCreate}},
 			DidChangeWatchedFiles: &protocol.DidChangeWatchedFilesClientCapabilities{DynamicRegistration: &t},
 		},
 		Window: &protocol.WindowClientCapabilities{},

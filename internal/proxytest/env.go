@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -38,16 +39,6 @@ var scrubbedEnv = map[string]bool{
 // applied last and wins (e.g. "SSL_CERT_FILE=" to distrust the certificate,
 // or "GOPROXY=file://"+dir for a WriteTree layout).
 func (s *Server) GoEnv(extra ...string) []string {
-	root, err := s.tempRoot()
-	if err != nil {
-		panic(fmt.Sprintf("proxytest: temporary directory for GoEnv: %v", err))
-	}
-	dir, err := os.MkdirTemp(root, "goenv-")
-	if err != nil {
-		panic(fmt.Sprintf("proxytest: temporary directory for GoEnv: %v", err))
-	}
-	gopath := filepath.Join(dir, "gopath")
-
 	var env []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
@@ -55,15 +46,35 @@ func (s *Server) GoEnv(extra ...string) []string {
 			env = append(env, kv)
 		}
 	}
+	vars, err := s.GoEnvVars()
+	if err != nil {
+		panic(fmt.Sprintf("proxytest: %v", err))
+	}
+	return mergeEnv(append(env, vars...), extra...)
+}
+
+// GoEnvVars returns only the KEY=value entries GoEnv sets (fresh
+// directories included), for harnesses that build an environment themselves;
+// they should also drop the variables ScrubbedEnv lists.
+func (s *Server) GoEnvVars() ([]string, error) {
+	root, err := s.tempRoot()
+	if err != nil {
+		return nil, fmt.Errorf("temporary directory for GoEnv: %w", err)
+	}
+	dir, err := os.MkdirTemp(root, "goenv-")
+	if err != nil {
+		return nil, fmt.Errorf("temporary directory for GoEnv: %w", err)
+	}
+	gopath := filepath.Join(dir, "gopath")
 	gosumdb := s.db.verifier
 	if !s.cfg.sumdbProxy {
 		gosumdb = s.GOSUMDB()
 	}
-	env = append(env,
-		"GOPROXY="+s.URL,
-		"GOSUMDB="+gosumdb,
-		"GOPATH="+gopath,
-		"GOMODCACHE="+filepath.Join(gopath, "pkg", "mod"),
+	vars := []string{
+		"GOPROXY=" + s.URL,
+		"GOSUMDB=" + gosumdb,
+		"GOPATH=" + gopath,
+		"GOMODCACHE=" + filepath.Join(gopath, "pkg", "mod"),
 		"GOFLAGS=-modcacherw",
 		"GOTOOLCHAIN=local",
 		"GOENV=off",
@@ -74,17 +85,27 @@ func (s *Server) GoEnv(extra ...string) []string {
 		"GONOSUMDB=",
 		"GOINSECURE=",
 		"GOAUTH=netrc",
-		"NETRC="+filepath.Join(dir, "netrc"),
+		"NETRC=" + filepath.Join(dir, "netrc"),
 		"GIT_TERMINAL_PROMPT=0",
-	)
+	}
 	if pemData := s.CertPEM(); pemData != nil {
 		certFile := filepath.Join(dir, "cert.pem")
 		if err := os.WriteFile(certFile, pemData, 0o644); err != nil {
-			panic(fmt.Sprintf("proxytest: writing certificate for GoEnv: %v", err))
+			return nil, fmt.Errorf("writing certificate for GoEnv: %w", err)
 		}
-		env = append(env, "SSL_CERT_FILE="+certFile)
+		vars = append(vars, "SSL_CERT_FILE="+certFile)
 	}
-	return mergeEnv(env, extra...)
+	return vars, nil
+}
+
+// ScrubbedEnv returns the names of the process variables GoEnv drops.
+func ScrubbedEnv() []string {
+	names := make([]string, 0, len(scrubbedEnv))
+	for k := range scrubbedEnv {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // mergeEnv appends kvs to env; a later KEY= replaces an earlier one in place.

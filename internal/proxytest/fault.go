@@ -466,3 +466,152 @@ func resetConn(conn net.Conn) {
 	}
 	raw.Close()
 }
+
+// ParseFault parses the text form of a fault, for harnesses that drive the
+// fixture from outside Go (cmd/fixtureproxy's "fault" command):
+//
+//	KIND [ARGS...] [on=ENDPOINT,...] [times=N]
+//
+// KIND and ARGS are: none (clears), hang, reset, status CODE [BODY...],
+// retry-after CODE DURATION, unauthorized USER PASS, garbage BODY...,
+// garbage-info, oversized BYTES, wrong-version VERSION, redirect-loop,
+// redirect-to URL, latency DURATION, drip DURATION, tamper-zip, tamper-mod.
+// ENDPOINT is list, info, mod, zip, latest, sumdb-supported, sumdb-lookup,
+// sumdb-latest, sumdb-tile, other, proxy (all GOPROXY endpoints) or sumdb.
+func ParseFault(spec string) (Fault, error) {
+	var words []string
+	var on Endpoint
+	times := -1
+	for _, w := range strings.Fields(spec) {
+		switch {
+		case strings.HasPrefix(w, "on="):
+			for _, name := range strings.Split(strings.TrimPrefix(w, "on="), ",") {
+				e, ok := parseEndpoint(name)
+				if !ok {
+					return Fault{}, fmt.Errorf("fault %q: unknown endpoint %q", spec, name)
+				}
+				on |= e
+			}
+		case strings.HasPrefix(w, "times="):
+			n, err := strconv.Atoi(strings.TrimPrefix(w, "times="))
+			if err != nil || n < 0 {
+				return Fault{}, fmt.Errorf("fault %q: bad times", spec)
+			}
+			times = n
+		default:
+			words = append(words, w)
+		}
+	}
+	if len(words) == 0 {
+		return Fault{}, fmt.Errorf("empty fault")
+	}
+	kind, args := words[0], words[1:]
+	nargs := func(min, max int) error {
+		if len(args) < min || (max >= 0 && len(args) > max) {
+			return fmt.Errorf("fault %q: wrong number of arguments for %s", spec, kind)
+		}
+		return nil
+	}
+	var f Fault
+	var err error
+	switch kind {
+	case "none":
+		err = nargs(0, 0)
+	case "hang":
+		err, f = nargs(0, 0), Hang()
+	case "reset":
+		err, f = nargs(0, 0), ConnReset()
+	case "redirect-loop":
+		err, f = nargs(0, 0), RedirectLoop()
+	case "garbage-info":
+		err, f = nargs(0, 0), GarbageInfo()
+	case "tamper-zip":
+		err, f = nargs(0, 0), TamperZip()
+	case "tamper-mod":
+		err, f = nargs(0, 0), TamperMod()
+	case "status", "retry-after":
+		if err = nargs(1, -1); err != nil {
+			break
+		}
+		code, cerr := strconv.Atoi(args[0])
+		if cerr != nil || code < 100 || code > 599 {
+			return Fault{}, fmt.Errorf("fault %q: bad status code %q", spec, args[0])
+		}
+		if kind == "status" {
+			f = Status(code, strings.Join(args[1:], " "))
+			break
+		}
+		if err = nargs(2, 2); err != nil {
+			break
+		}
+		d, derr := time.ParseDuration(args[1])
+		if derr != nil {
+			return Fault{}, fmt.Errorf("fault %q: %v", spec, derr)
+		}
+		f = RetryAfter(code, d)
+	case "unauthorized":
+		if err = nargs(2, 2); err == nil {
+			f = Unauthorized(args[0], args[1])
+		}
+	case "garbage":
+		if err = nargs(1, -1); err == nil {
+			f = Garbage(strings.Join(args, " "))
+		}
+	case "oversized":
+		if err = nargs(1, 1); err == nil {
+			n, perr := strconv.ParseInt(args[0], 10, 64)
+			if perr != nil || n < 0 {
+				return Fault{}, fmt.Errorf("fault %q: bad size %q", spec, args[0])
+			}
+			f = Oversized(n)
+		}
+	case "wrong-version":
+		if err = nargs(1, 1); err == nil {
+			f = WrongVersion(args[0])
+		}
+	case "redirect-to":
+		if err = nargs(1, 1); err == nil {
+			f = RedirectTo(args[0])
+		}
+	case "latency", "drip":
+		if err = nargs(1, 1); err != nil {
+			break
+		}
+		d, derr := time.ParseDuration(args[0])
+		if derr != nil {
+			return Fault{}, fmt.Errorf("fault %q: %v", spec, derr)
+		}
+		if kind == "latency" {
+			f = Latency(d)
+		} else {
+			f = Drip(d)
+		}
+	default:
+		return Fault{}, fmt.Errorf("fault %q: unknown kind %q", spec, kind)
+	}
+	if err != nil {
+		return Fault{}, err
+	}
+	if on != 0 {
+		f = f.On(on)
+	}
+	if times >= 0 {
+		f = f.Times(times)
+	}
+	return f, nil
+}
+
+func parseEndpoint(name string) (Endpoint, bool) {
+	switch name {
+	case "proxy":
+		return EndpointProxy, true
+	case "sumdb":
+		return EndpointSumDB, true
+	}
+	for i, n := range endpointNames {
+		if n == name {
+			return 1 << i, true
+		}
+	}
+	return 0, false
+}

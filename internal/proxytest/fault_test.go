@@ -480,3 +480,54 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+func TestParseFault(t *testing.T) {
+	for spec, want := range map[string]string{
+		"hang":                         "hang",
+		"status 503":                   "status(503)",
+		"status 502 upstream is down":  "status(502)",
+		"retry-after 429 1500ms":       "status(429, Retry-After 2)",
+		"unauthorized u p on=proxy":    "unauthorized on list|info|mod|zip|latest",
+		"garbage-info":                 "garbage on info|latest",
+		"oversized 1048576 on=zip":     "oversized(1048576) on zip",
+		"wrong-version v9.9.9":         "wrong-version(v9.9.9) on info|latest",
+		"drip 10ms on=sumdb-tile,list": "drip(10ms) on list|sumdb-tile",
+		"latency 50ms":                 "latency(50ms)",
+		"reset times=2":                "reset",
+		"redirect-to http://x":         "redirect(http://x)",
+		"none":                         "none",
+	} {
+		f, err := ParseFault(spec)
+		if err != nil {
+			t.Errorf("ParseFault(%q): %v", spec, err)
+			continue
+		}
+		if f.String() != want {
+			t.Errorf("ParseFault(%q) = %s, want %s", spec, f, want)
+		}
+	}
+	if f, _ := ParseFault("status 502 upstream is down"); f.body != "upstream is down" {
+		t.Errorf("status body = %q", f.body)
+	}
+	if f, _ := ParseFault("reset times=2"); f.remaining == nil || f.remaining.Load() != 2 {
+		t.Error("times=2 not applied")
+	}
+	for _, bad := range []string{"", "explode", "status", "status abc", "status 99", "retry-after 429", "retry-after 429 soon", "unauthorized u", "hang on=nowhere", "hang times=-1", "oversized -1", "latency fast", "hang extra"} {
+		if _, err := ParseFault(bad); err == nil {
+			t.Errorf("ParseFault(%q) succeeded", bad)
+		}
+	}
+}
+
+func FuzzParseFault(f *testing.F) {
+	for _, s := range []string{"hang", "status 503 body", "retry-after 429 2s on=zip times=1", "drip 1ms on=proxy"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		fault, err := ParseFault(spec)
+		if err != nil {
+			return
+		}
+		_ = fault.String()
+	})
+}

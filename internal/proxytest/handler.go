@@ -52,6 +52,25 @@ func (e Endpoint) String() string {
 	return strings.Join(parts, "|")
 }
 
+// MarshalText encodes e as its String form, for JSON output.
+func (e Endpoint) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+
+// UnmarshalText decodes the String form ("list", "zip|mod").
+func (e *Endpoint) UnmarshalText(text []byte) error {
+	var set Endpoint
+	if s := string(text); s != "none" {
+		for _, name := range strings.Split(s, "|") {
+			ep, ok := parseEndpoint(name)
+			if !ok {
+				return fmt.Errorf("unknown endpoint %q", name)
+			}
+			set |= ep
+		}
+	}
+	*e = set
+	return nil
+}
+
 // target is what a request asks for.
 type target struct {
 	endpoint Endpoint

@@ -18,7 +18,8 @@ import (
 // Unless WithoutSumDBProxy is given it also writes a snapshot of the
 // checksum database at dir/sumdb/<name>/ (supported, latest, lookup/…,
 // tile/…) after logging every version, so GoEnv("GOPROXY=file://"+dir)
-// verifies checksums offline. Versions logged later are not in the snapshot.
+// verifies checksums offline. Versions added later are not in the snapshot,
+// and the versions written can no longer be tampered with (TamperSumDB).
 func (s *Server) WriteTree(dir string) error {
 	var all []module.Version
 	for _, p := range s.corpus.paths() {

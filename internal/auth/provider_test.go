@@ -85,7 +85,8 @@ func helperCommand(t *testing.T, mode string, extraArgs ...string) (goauth strin
 	for _, a := range extraArgs {
 		goauth += " " + a
 	}
-	environ = append(os.Environ(), "GOMODLS_AUTH_HELPER="+mode, "GOMODLS_AUTH_LOG="+logFile)
+	// A race-enabled test binary sleeps 1s at exit unless told not to.
+	environ = append(os.Environ(), "GOMODLS_AUTH_HELPER="+mode, "GOMODLS_AUTH_LOG="+logFile, "GORACE=atexit_sleep_ms=0")
 	return goauth, environ, logFile
 }
 

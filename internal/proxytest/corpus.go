@@ -85,61 +85,114 @@ func newCorpus() *corpus {
 
 // add adds (or replaces) the module version described by mf.
 func (c *corpus) add(mf *ModuleFile) error {
-	if err := checkPathVersion(mf.Path, mf.Version); err != nil {
+	mv, err := newModVersion(mf)
+	if err != nil {
 		return err
 	}
-	var mv *modVersion
-	if mf.Version != "" {
-		mv = &modVersion{
-			path:    mf.Path,
-			version: mf.Version,
-			files:   mf.Files,
-			mod:     mf.modData(),
-		}
-		if mf.Info != nil {
-			mv.info = mf.Info
-			var ri struct{ Time time.Time }
-			if json.Unmarshal(mf.Info, &ri) == nil {
-				mv.infoTime = ri.Time
-			}
-		} else {
-			mv.info, mv.infoTime = synthInfo(mf.Path, mf.Version)
-		}
+	c.insert(mf.Path, mv)
+	return nil
+}
+
+// newModVersion checks mf and prepares it for serving; nil for a known
+// path without versions.
+func newModVersion(mf *ModuleFile) (*modVersion, error) {
+	if err := checkPathVersion(mf.Path, mf.Version); err != nil {
+		return nil, err
 	}
+	if mf.Version == "" {
+		return nil, nil
+	}
+	mv := &modVersion{
+		path:    mf.Path,
+		version: mf.Version,
+		files:   mf.Files,
+		mod:     mf.modData(),
+	}
+	if mf.Info != nil {
+		mv.info = mf.Info
+		var ri struct{ Time time.Time }
+		if json.Unmarshal(mf.Info, &ri) == nil {
+			mv.infoTime = ri.Time
+		}
+	} else {
+		mv.info, mv.infoTime = synthInfo(mf.Path, mf.Version)
+	}
+	return mv, nil
+}
+
+// insert adds mv (nil: just the path) to the corpus.
+func (c *corpus) insert(modPath string, mv *modVersion) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := c.mods[mf.Path]
+	e := c.mods[modPath]
 	if e == nil {
 		e = &modEntry{versions: make(map[string]*modVersion)}
-		c.mods[mf.Path] = e
+		c.mods[modPath] = e
 	}
 	if mv != nil {
-		e.versions[mf.Version] = mv
+		e.versions[mv.version] = mv
+	}
+}
+
+// defaultVersions is DefaultCorpus parsed once per process. Its modVersions
+// are shared by every Server: they are immutable but for the lazily built
+// zip, which is the same for all, so tests that start many servers build
+// each zip once.
+var defaultVersions = sync.OnceValues(func() ([]pathVersion, error) {
+	return loadFS(DefaultCorpus, "proxytest default corpus")
+})
+
+type pathVersion struct {
+	path string
+	mv   *modVersion // nil: known path without versions
+}
+
+func loadFS(fsys fs.FS, where string) ([]pathVersion, error) {
+	names, err := fs.Glob(fsys, "*.txt")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no *.txt module files in %s", where)
+	}
+	var out []pathVersion
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		mf, err := ParseModuleFile(name, data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		mv, err := newModVersion(mf)
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", where, name, err)
+		}
+		out = append(out, pathVersion{mf.Path, mv})
+	}
+	return out, nil
+}
+
+func (c *corpus) addDefault() error {
+	pvs, err := defaultVersions()
+	if err != nil {
+		return err
+	}
+	for _, pv := range pvs {
+		c.insert(pv.path, pv.mv)
 	}
 	return nil
 }
 
 // addFS adds every *.txt file in the root of fsys.
 func (c *corpus) addFS(fsys fs.FS, where string) error {
-	names, err := fs.Glob(fsys, "*.txt")
+	pvs, err := loadFS(fsys, where)
 	if err != nil {
 		return err
 	}
-	if len(names) == 0 {
-		return fmt.Errorf("no *.txt module files in %s", where)
-	}
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return err
-		}
-		mf, err := ParseModuleFile(name, data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", where, err)
-		}
-		if err := c.add(mf); err != nil {
-			return fmt.Errorf("%s/%s: %w", where, name, err)
-		}
+	for _, pv := range pvs {
+		c.insert(pv.path, pv.mv)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package proxytest
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -49,8 +50,25 @@ func (r Request) String() string {
 }
 
 type recorder struct {
-	mu   sync.Mutex
-	reqs []*Request
+	mu      sync.Mutex
+	reqs    []*Request
+	changed chan struct{} // closed and replaced whenever reqs change
+}
+
+// notifyLocked wakes Await callers; rc.mu must be held.
+func (rc *recorder) notifyLocked() {
+	if rc.changed != nil {
+		close(rc.changed)
+		rc.changed = nil
+	}
+}
+
+// waitChanLocked returns a channel closed at the next change; rc.mu must be held.
+func (rc *recorder) waitChanLocked() <-chan struct{} {
+	if rc.changed == nil {
+		rc.changed = make(chan struct{})
+	}
+	return rc.changed
 }
 
 func (rc *recorder) start(server string, r *http.Request, t target) *Request {
@@ -70,6 +88,7 @@ func (rc *recorder) start(server string, r *http.Request, t target) *Request {
 	}
 	rc.mu.Lock()
 	rc.reqs = append(rc.reqs, req)
+	rc.notifyLocked()
 	rc.mu.Unlock()
 	return req
 }
@@ -77,6 +96,7 @@ func (rc *recorder) start(server string, r *http.Request, t target) *Request {
 func (rc *recorder) finish(req *Request, status int) {
 	rc.mu.Lock()
 	req.Status = status
+	rc.notifyLocked()
 	rc.mu.Unlock()
 }
 
@@ -102,6 +122,28 @@ func (s *Server) Requests() []Request {
 		out[i] = *r
 	}
 	return out
+}
+
+// Await waits until a recorded request satisfies match (checking those
+// already recorded first) and returns it, or fails when ctx ends. Use it to
+// know that a request reached a hung handler, or finished, without sleeping.
+func (s *Server) Await(ctx context.Context, match func(Request) bool) (Request, error) {
+	for {
+		// Snapshot, then match without the lock: match may call s.
+		s.rec.mu.Lock()
+		ch := s.rec.waitChanLocked()
+		s.rec.mu.Unlock()
+		for _, r := range s.Requests() {
+			if match(r) {
+				return r, nil
+			}
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return Request{}, fmt.Errorf("proxytest: awaiting a request: %w", ctx.Err())
+		}
+	}
 }
 
 // Reset forgets the recorded requests.

@@ -64,6 +64,36 @@ func TestRecorder(t *testing.T) {
 	}
 }
 
+func TestAwait(t *testing.T) {
+	srv := New(t)
+	srv.Fault("example.com/basic", Hang())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/example.com/basic/@v/list", nil)
+		_, err := shortClient(0).Do(req)
+		errc <- err
+	}()
+	// The request reaches the hung handler...
+	actx, acancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer acancel()
+	r, err := srv.Await(actx, func(r Request) bool { return r.Module == "example.com/basic" })
+	if err != nil || r.Status != 0 || r.Fault != "hang" {
+		t.Fatalf("Await: %s, %v", r, err)
+	}
+	// ...the client gives up, and nothing else arrives.
+	cancel()
+	if err := <-errc; err == nil {
+		t.Error("hung request completed")
+	}
+	short, scancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer scancel()
+	if _, err := srv.Await(short, func(r Request) bool { return r.Module == "example.com/zero" }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Await of a request never made: %v", err)
+	}
+}
+
 func TestCheckNoRequestMentions(t *testing.T) {
 	srv := New(t)
 	c := shortClient(2 * time.Second)

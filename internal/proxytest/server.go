@@ -239,7 +239,7 @@ func NewServer(opts ...Option) (*Server, error) {
 
 	s := &Server{cfg: cfg, corpus: newCorpus(), done: make(chan struct{})}
 	if cfg.defaultCorpus {
-		if err := s.corpus.addFS(DefaultCorpus, "proxytest default corpus"); err != nil {
+		if err := s.corpus.addDefault(); err != nil {
 			return nil, err
 		}
 	}

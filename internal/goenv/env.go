@@ -103,6 +103,11 @@ type Options struct {
 	// Timeout bounds `go env`; 0 means 10s. On timeout or failure Load falls
 	// back to reading the files itself and records the error (Env.GoError).
 	Timeout time.Duration
+	// LocalToolchain runs `go env` with GOTOOLCHAIN=local so that it never
+	// switches to (or downloads) another toolchain named by go.mod or
+	// GOTOOLCHAIN. GOTOOLCHAIN is still reported as configured; GOVERSION
+	// and GOROOT are then those of the local toolchain.
+	LocalToolchain bool
 }
 
 // Env is the effective Go environment. It is immutable.
@@ -119,7 +124,7 @@ type Env struct {
 	goRan      bool   // `go env` answered
 	goErr      error  // why `go env` could not be used, if it was tried
 
-	private, noProxy, noSumDB, insecure []string // comma elements, raw
+	private, noProxy, noSumDB, insecure []pattern
 
 	findings []Finding
 }
@@ -172,8 +177,15 @@ func Load(ctx context.Context, opt Options) (*Env, error) {
 			if timeout <= 0 {
 				timeout = 10 * time.Second
 			}
+			environ := e.environ
+			if opt.LocalToolchain {
+				environ = append(slices.Clone(environ), "GOTOOLCHAIN=local")
+			}
 			var err error
-			reported, err = runGoEnv(ctx, e.goBin, dir, e.environ, timeout, goEnvVariables)
+			reported, err = runGoEnv(ctx, e.goBin, dir, environ, timeout, goEnvVariables)
+			if opt.LocalToolchain {
+				delete(reported, "GOTOOLCHAIN") // we forced it; report the configured value
+			}
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
@@ -186,10 +198,10 @@ func Load(ctx context.Context, opt Options) (*Env, error) {
 	}
 
 	e.compute(dir, reported)
-	e.private = splitPatterns(e.Get("GOPRIVATE"))
-	e.noProxy = splitPatterns(e.Get("GONOPROXY"))
-	e.noSumDB = splitPatterns(e.Get("GONOSUMDB"))
-	e.insecure = splitPatterns(e.Get("GOINSECURE"))
+	e.private = compilePatterns(e.Get("GOPRIVATE"))
+	e.noProxy = compilePatterns(e.Get("GONOPROXY"))
+	e.noSumDB = compilePatterns(e.Get("GONOSUMDB"))
+	e.insecure = compilePatterns(e.Get("GOINSECURE"))
 	e.findings = e.computeFindings()
 	return e, nil
 }

@@ -128,3 +128,24 @@ func FuzzCheckPatterns(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMatchPattern checks that MatchPattern (with its literal fast path)
+// agrees with module.MatchPrefixPatterns and returns an element of the list
+// that matches on its own.
+func FuzzMatchPattern(f *testing.F) {
+	for _, s := range [][2]string{
+		{"git.corp", "git.corp/x"}, {"git.corp/", "git.corp"}, {"git.corp//", "git.corp//x"}, {"a//b", "a//b/c"},
+		{"*.corp,x", "a.corp/b"}, {"a, b", "b"}, {"/", "/"}, {"/a", "/a/b"}, {"a/", "a/"}, {`a\b`, "ab"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, list, path string) {
+		got, ok := MatchPattern(list, path)
+		if want := module.MatchPrefixPatterns(list, path); ok != want {
+			t.Fatalf("MatchPattern(%q, %q) = %v, MatchPrefixPatterns = %v", list, path, ok, want)
+		}
+		if ok && (!module.MatchPrefixPatterns(got, path) || !strings.Contains(","+list+",", ","+got+",")) {
+			t.Fatalf("MatchPattern(%q, %q) returned %q", list, path, got)
+		}
+	})
+}

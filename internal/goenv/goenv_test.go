@@ -270,3 +270,31 @@ func writeFile(t testing.TB, path, data string) {
 		t.Fatal(err)
 	}
 }
+
+// TestToolchainSwitch checks both ways of handling a GOTOOLCHAIN that would
+// make the go command switch toolchains, without network: with GOPROXY=off
+// the switch fails and Load falls back to the files; with LocalToolchain it
+// does not switch at all.
+func TestToolchainSwitch(t *testing.T) {
+	goBin := goBinary(t)
+	environ, _ := testEnviron(t, goBin, "GOENV=off", "GOTOOLCHAIN=go1.999.0", "GOPROXY=off", "GOPRIVATE=x.example")
+
+	e := load(t, Options{Environ: environ, GoCommand: goBin, Dir: t.TempDir()})
+	if _, ran := e.GoCommand(); ran || e.GoError() == nil {
+		t.Fatalf("go env with an unavailable toolchain succeeded?")
+	}
+	if e.Get("GOPRIVATE") != "x.example" || e.Get("GOTOOLCHAIN") != "go1.999.0" {
+		t.Errorf("fallback values wrong: %v", e.All())
+	}
+
+	e = load(t, Options{Environ: environ, GoCommand: goBin, Dir: t.TempDir(), LocalToolchain: true})
+	if _, ran := e.GoCommand(); !ran {
+		t.Fatalf("LocalToolchain: go env failed: %v", e.GoError())
+	}
+	if v := e.Lookup("GOTOOLCHAIN"); v.Value != "go1.999.0" || v.Origin != OriginEnv || v.Note != "" {
+		t.Errorf("GOTOOLCHAIN = %+v", v)
+	}
+	if !strings.HasPrefix(e.Get("GOVERSION"), "go1.") || strings.HasPrefix(e.Get("GOVERSION"), "go1.999") {
+		t.Errorf("GOVERSION = %q", e.Get("GOVERSION"))
+	}
+}

@@ -20,13 +20,42 @@ func splitPatterns(list string) []string {
 	return out
 }
 
-// matchElems reports the first element that matches path. Each element is
-// matched with module.MatchPrefixPatterns, so the answer is identical to
-// calling it on the whole list; we only add which pattern matched.
-func matchElems(elems []string, path string) (string, bool) {
+// pattern is one list element prepared for matching.
+type pattern struct {
+	raw string // as written; what Match* functions return
+	// literal is raw without its trailing '/', set when raw has no glob
+	// metacharacters: then matching is a string comparison.
+	literal   string
+	isLiteral bool
+}
+
+func compilePatterns(list string) []pattern {
+	var out []pattern
+	for _, g := range splitPatterns(list) {
+		p := pattern{raw: g}
+		if !strings.ContainsAny(g, "*?[\\") {
+			p.literal, p.isLiteral = strings.TrimSuffix(g, "/"), true
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// matchElems reports the first element that matches path. The answer is
+// identical to module.MatchPrefixPatterns on the whole list (FuzzMatchPattern
+// checks it); we add which pattern matched. For a literal element,
+// MatchPrefixPatterns compares it with the path cut after as many elements
+// as the pattern has, which is "equal, or a prefix ending at a '/'".
+func matchElems(elems []pattern, path string) (string, bool) {
 	for _, g := range elems {
-		if module.MatchPrefixPatterns(g, path) {
-			return g, true
+		if g.isLiteral {
+			if g.literal != "" && strings.HasPrefix(path, g.literal) && (len(path) == len(g.literal) || path[len(g.literal)] == '/') {
+				return g.raw, true
+			}
+			continue
+		}
+		if module.MatchPrefixPatterns(g.raw, path) {
+			return g.raw, true
 		}
 	}
 	return "", false
@@ -37,7 +66,7 @@ func matchElems(elems []string, path string) (string, bool) {
 // semantics (case-sensitive, elements not trimmed, a pattern matches the
 // path and anything below it). The pattern is returned as written.
 func MatchPattern(list, path string) (pattern string, ok bool) {
-	return matchElems(splitPatterns(list), path)
+	return matchElems(compilePatterns(list), path)
 }
 
 // MatchPrivate reports the GOPRIVATE pattern matching path.

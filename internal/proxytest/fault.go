@@ -409,8 +409,8 @@ func (f Fault) apply(s *Server, w http.ResponseWriter, r *http.Request, t target
 
 	case kindTamperZip, kindTamperMod:
 		mv, _ := s.corpus.lookup(t.module, t.version)
-		if mv == nil || (t.endpoint != EndpointZip && t.endpoint != EndpointMod) {
-			return false
+		if mv == nil || (f.kind == kindTamperZip) != (t.endpoint == EndpointZip) || (f.kind == kindTamperMod) != (t.endpoint == EndpointMod) {
+			return false // nothing to tamper with: answer normally
 		}
 		if f.kind == kindTamperMod {
 			writeBody(w, "text/plain; charset=UTF-8", append(bytes.Clone(mv.mod), "\n// tampered by proxytest\n"...))

@@ -452,12 +452,23 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 			}
 		})
 	}
-	// Wait until all six are in the handlers.
-	for deadline := time.Now().Add(5 * time.Second); len(srv.Requests()) < 6; time.Sleep(5 * time.Millisecond) {
+	// A client that asks for a huge body and never reads it: the handler
+	// blocks in Write once the socket buffers fill.
+	stalled, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stalled.Close()
+	if _, err := io.WriteString(stalled, "GET /example.com/new/@v/v1.0.0.zip HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until all seven are in the handlers.
+	for deadline := time.Now().Add(5 * time.Second); len(srv.Requests()) < 7; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("only %d requests arrived", len(srv.Requests()))
 		}
 	}
+	time.Sleep(50 * time.Millisecond) // let the stalled write fill the buffers
 	closed := make(chan struct{})
 	go func() { srv.Close(); close(closed) }()
 	select {

@@ -164,10 +164,10 @@ func classifySumDB(rel string) target {
 // serveProxy is the proxy's handler.
 func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request) {
 	rel, ok := strings.CutPrefix(r.URL.Path, s.cfg.basePath)
-	if !ok || (rel != "" && rel[0] != '/') {
-		rel = "\x00" // outside the base path: classify as other
+	t := target{endpoint: EndpointOther, rel: r.URL.Path} // outside the base path
+	if ok && (rel == "" || rel[0] == '/') {
+		t = classifyProxy(rel)
 	}
-	t := classifyProxy(rel)
 	s.handle(w, r, "proxy", t, s.answerProxy)
 }
 

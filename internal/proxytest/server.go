@@ -300,6 +300,11 @@ func (s *Server) start(ln net.Listener, h http.Handler) *httptest.Server {
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
+		// httptest's Close waits for active requests; a handler blocked
+		// writing to a client that stopped reading would never finish, so
+		// cut every connection first.
+		s.proxy.CloseClientConnections()
+		s.sumSrv.CloseClientConnections()
 		s.proxy.Close()
 		s.sumSrv.Close()
 		s.tmpMu.Lock()

@@ -63,12 +63,14 @@ type Provider struct {
 	initOnce sync.Once
 	flight   singleflight.Group
 
-	mu     sync.Mutex
-	cache  map[string]Credentials // prefix → credentials
-	errs   []error                // from the most recent run of the methods
-	netrc  []NetrcLine
-	nrcErr error
-	nrcSet bool
+	mu       sync.Mutex
+	cache    map[string]Credentials // prefix → credentials
+	errs     []error                // from the most recent run of the methods
+	netrc    []NetrcLine
+	nrcErr   error
+	nrcSet   bool
+	nrcPath  string
+	nrcStamp netrcStamp
 }
 
 // New returns a Provider for env's GOAUTH ("netrc" when empty). A GOAUTH the
@@ -145,7 +147,7 @@ func (p *Provider) AddCredentials(ctx context.Context, req *http.Request) bool {
 	if req.URL == nil || req.URL.Scheme != "https" || p.disabled() {
 		return false
 	}
-	p.initOnce.Do(func() { p.run(ctx, nil, "") })
+	p.runInit(ctx)
 	c, ok := p.Lookup(req.URL.String())
 	if !ok {
 		return false
@@ -171,13 +173,33 @@ func (p *Provider) OnUnauthorized(ctx context.Context, rawURL string, resp *http
 	if err != nil || u.Scheme != "https" || p.disabled() {
 		return false
 	}
-	p.initOnce.Do(func() { p.run(ctx, nil, "") })
+	p.runInit(ctx)
 	p.flight.Do(rawURL, func() (any, error) {
-		p.run(ctx, resp, rawURL)
+		// Shared by concurrent callers: one caller's cancellation must not
+		// fail the others' run; p.timeout bounds it.
+		p.run(context.WithoutCancel(ctx), resp, rawURL)
 		return nil, nil
 	})
 	_, ok := p.Lookup(rawURL)
 	return ok
+}
+
+// runInit runs the methods once without a URL. The run outlives a
+// cancelled first request (it is bounded by the command timeout), so one
+// abandoned request cannot leave the Provider without credentials.
+func (p *Provider) runInit(ctx context.Context) {
+	p.initOnce.Do(func() { p.run(context.WithoutCancel(ctx), nil, "") })
+}
+
+// Stale reports whether the netrc file read by this Provider changed since
+// it was read (cheap: one stat). Create a new Provider when it has.
+func (p *Provider) Stale() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.nrcSet || p.nrcPath == "" {
+		return false
+	}
+	return statNetrc(p.nrcPath) != p.nrcStamp
 }
 
 // Lookup returns the stored credentials for rawURL without running
@@ -270,6 +292,7 @@ func (p *Provider) readNetrc() ([]NetrcLine, error) {
 		p.nrcSet = true
 		path, err := NetrcPath(p.getenv)
 		if err == nil {
+			p.nrcPath, p.nrcStamp = path, statNetrc(path)
 			p.netrc, err = readNetrc(path)
 		}
 		p.nrcErr = err

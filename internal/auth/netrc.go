@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // NetrcLine is one usable machine entry of a .netrc file.
@@ -127,4 +128,19 @@ func readNetrc(path string) ([]NetrcLine, error) {
 		return nil, err
 	}
 	return ParseNetrc(string(data)), nil
+}
+
+// netrcStamp identifies one version of the netrc file.
+type netrcStamp struct {
+	exists  bool
+	size    int64
+	modTime time.Time
+}
+
+func statNetrc(path string) netrcStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return netrcStamp{}
+	}
+	return netrcStamp{true, fi.Size(), fi.ModTime()}
 }

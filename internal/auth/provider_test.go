@@ -152,6 +152,26 @@ default login anon password anon-pw
 		t.Errorf("Lookup = %v, %v", c, ok)
 	}
 
+	if p.Stale() {
+		t.Error("fresh Provider is stale")
+	}
+	if err := os.WriteFile(netrc, []byte("machine git.corp.example login changed password changed-pw\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	future := time.Now().Add(time.Hour)
+	os.Chtimes(netrc, future, future)
+	if !p.Stale() {
+		t.Error("Provider not stale after the netrc file changed")
+	}
+
+	// A cancelled first request does not leave the Provider empty.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	p2 := New(mapEnv{"NETRC": netrc}, Options{})
+	if !p2.AddCredentials(cancelled, request(t, "https://git.corp.example/x")) {
+		t.Error("no credentials when the first request's context was cancelled")
+	}
+
 	off := New(mapEnv{"NETRC": netrc, "GOAUTH": "off"}, Options{})
 	if off.AddCredentials(ctx, request(t, "https://git.corp.example/x")) {
 		t.Error("GOAUTH=off added credentials")

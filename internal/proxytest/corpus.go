@@ -68,7 +68,6 @@ type modVersion struct {
 	files         []File
 	mod           []byte
 	info          []byte
-	infoTime      time.Time
 
 	zipOnce sync.Once
 	zip     []byte
@@ -110,12 +109,8 @@ func newModVersion(mf *ModuleFile) (*modVersion, error) {
 	}
 	if mf.Info != nil {
 		mv.info = mf.Info
-		var ri struct{ Time time.Time }
-		if json.Unmarshal(mf.Info, &ri) == nil {
-			mv.infoTime = ri.Time
-		}
 	} else {
-		mv.info, mv.infoTime = synthInfo(mf.Path, mf.Version)
+		mv.info = synthInfo(mf.Path, mf.Version)
 	}
 	return mv, nil
 }
@@ -315,7 +310,7 @@ type originJSON struct {
 // pseudo-version gets the time and commit prefix it encodes, so the go
 // command's consistency checks hold; every version gets a deterministic
 // fake git origin like proxy.golang.org reports.
-func synthInfo(modPath, version string) ([]byte, time.Time) {
+func synthInfo(modPath, version string) []byte {
 	t := baseTime
 	sum := sha1.Sum([]byte(modPath + "@" + version))
 	hash := hex.EncodeToString(sum[:])
@@ -343,7 +338,7 @@ func synthInfo(modPath, version string) ([]byte, time.Time) {
 	if err != nil {
 		panic(err) // cannot happen: plain struct
 	}
-	return data, t
+	return data
 }
 
 // zipData returns the module zip, built with golang.org/x/mod/zip on first

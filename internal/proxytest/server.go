@@ -52,6 +52,7 @@ type Server struct {
 	sumSrv     *httptest.Server
 	rec        recorder
 	faults     faultTable
+	filterMu   sync.Mutex // guards cfg.filters, which Filter extends
 
 	done      chan struct{} // closed by Close: unblocks hung handlers
 	closeOnce sync.Once
@@ -430,15 +431,15 @@ func (s *Server) Filter(patterns ...string) error {
 			return err
 		}
 	}
-	s.faults.mu.Lock()
+	s.filterMu.Lock()
 	s.cfg.filters = append(s.cfg.filters, patterns...)
-	s.faults.mu.Unlock()
+	s.filterMu.Unlock()
 	return nil
 }
 
 func (s *Server) filters() []string {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
+	s.filterMu.Lock()
+	defer s.filterMu.Unlock()
 	return s.cfg.filters
 }
 

@@ -37,9 +37,19 @@ func hermetic(t testing.TB) lsp.Options {
 }
 
 func start(t *testing.T, opts lsp.Options) *lsptest.Editor {
-	return lsptest.Start(t, func(ctx context.Context, rwc io.ReadWriteCloser) int {
+	return lsptest.Start(t, serveFunc(opts))
+}
+
+func serveFunc(opts lsp.Options) lsptest.ServeFunc {
+	return func(ctx context.Context, rwc io.ReadWriteCloser) int {
 		return lsp.Serve(ctx, rwc, opts)
-	})
+	}
+}
+
+func hermeticB(b *testing.B) lsp.Options {
+	opts := hermetic(b)
+	opts.Logger = zap.NewNop()
+	return opts
 }
 
 func writeFiles(t *testing.T, files map[string]string) string {

@@ -150,6 +150,8 @@ func (ss *session) environment(ctx context.Context, f *folder) *goenv.Env {
 		Overrides: f.settings.Env,
 		GoCommand: ss.srv.opts.GoCommand,
 		Dir:       f.path,
+		// Never let `go env` switch to (or download) another toolchain.
+		LocalToolchain: true,
 	})
 	if err != nil {
 		f.envErr = err

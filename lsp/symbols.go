@@ -78,7 +78,7 @@ func modSymbols(f *gomod.File) []protocol.DocumentSymbol {
 				Kind:           protocol.SymbolKindNamespace,
 				Range:          toRange(f.Mapper, span.Span{Start: start, End: min(end, len(f.Content))}),
 				SelectionRange: toRange(f.Mapper, span.Span{Start: start, End: start + len(verb)}),
-				Children:       []protocol.DocumentSymbol{},
+				Children:       make([]protocol.DocumentSymbol, 0, len(x.Line)),
 			}
 			for _, l := range x.Line {
 				if sym, ok := lineSymbol(f, verb, l.Token, l); ok {

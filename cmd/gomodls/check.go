@@ -58,7 +58,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	set := settings.Default()
 	set.Offline = *offline
 	set.Network = *network
-	env, err := goenv.Load(ctx, goenv.Options{Dir: cwd})
+	env, err := goenv.Load(ctx, goenv.Options{Dir: cwd, LocalToolchain: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls check: computing the Go environment: %v\n", err)
 		return 2

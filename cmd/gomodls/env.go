@@ -37,7 +37,7 @@ func env(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	e, err := goenv.Load(ctx, goenv.Options{Dir: dir})
+	e, err := goenv.Load(ctx, goenv.Options{Dir: dir, LocalToolchain: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls env: %v\n", err)
 		return 2

@@ -39,6 +39,9 @@ func CheckPaths(ctx context.Context, args []string, opts TreeOptions) ([]Result,
 	list := opts.Analyzers
 	if list == nil {
 		list = analyzers.All()
+		if opts.Settings != nil && !opts.Settings.Network {
+			list = analyzers.Local()
+		}
 	}
 	var results []Result
 	for _, dir := range dirs {

@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
@@ -69,6 +70,7 @@ type File struct {
 	Name    string // file name used in messages, usually an absolute path
 	Content []byte
 	Mapper  *span.Mapper
+	text    string // Content as a string, for allocation-free token texts
 	Mod     *modfile.File
 	Work    *modfile.WorkFile
 	Errors  []*Error
@@ -81,7 +83,7 @@ const maxRepairs = 200
 // Parse parses a go.mod (kind GoMod) or go.work (kind GoWork) file.
 // Parse never fails: problems are returned in File.Errors.
 func Parse(kind Kind, name string, content []byte) *File {
-	f := &File{Kind: kind, Name: name, Content: content, Mapper: span.NewMapper(content)}
+	f := &File{Kind: kind, Name: name, Content: content, Mapper: span.NewMapper(content), text: string(content)}
 	data := bytes.Clone(content)
 	blanked := map[int]bool{}
 	seen := map[string]bool{}
@@ -217,7 +219,7 @@ func (f *File) newError(e modfile.Error, line int) *Error {
 		pe.Version = ive.Version
 	}
 	start, end := f.Mapper.LineStart(line-1), f.Mapper.LineEnd(line-1)
-	pe.Tokens = Tokenize(f.Content[start:end], start)
+	pe.Tokens = tokenize(f.text, start, end, start)
 	pe.Span = span.Span{Start: start, End: end}
 	if len(pe.Tokens) > 0 {
 		pe.Span = span.Span{Start: pe.Tokens[0].Span.Start, End: pe.Tokens[len(pe.Tokens)-1].Span.End}
@@ -234,7 +236,7 @@ func (f *File) newError(e modfile.Error, line int) *Error {
 		// of the token that starts there.
 		off := start
 		for col := 1; col < e.Pos.LineRune && off < end; col++ {
-			_, size := decodeRune(f.Content[off:])
+			_, size := utf8.DecodeRune(f.Content[off:])
 			off += size
 		}
 		// Errors about the line as a whole point at its first token;

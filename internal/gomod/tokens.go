@@ -27,54 +27,62 @@ func (t Token) Unquoted() string {
 	return t.Text
 }
 
-func decodeRune(b []byte) (rune, int) { return utf8.DecodeRune(b) }
-
 // Tokenize splits one line of go.mod text into tokens using the modfile
 // lexer's rules: punctuation "()[]{}," stands alone, quoted strings are one
 // token, "//" starts a comment that ends the line. base is the offset of
 // line[0] in the file.
 func Tokenize(line []byte, base int) []Token {
-	var toks []Token
-	for i := 0; i < len(line); {
-		r, size := utf8.DecodeRune(line[i:])
+	return tokenize(string(line), 0, len(line), base)
+}
+
+// tokenize tokenizes text[start:end]; token texts are substrings of text,
+// so a file converted to a string once costs no allocation per token.
+func tokenize(text string, start, end, base int) []Token {
+	toks := make([]Token, 0, 4)
+	mk := func(i, j int) Token {
+		return Token{Text: text[i:j], Span: span.Span{Start: base + i - start, End: base + j - start}}
+	}
+	for i := start; i < end; {
+		c := text[i]
 		switch {
-		case r == ' ' || r == '\t' || r == '\r' || r == '\n':
-			i += size
-			continue
-		case r == '/' && i+1 < len(line) && line[i+1] == '/':
-			return toks
-		case isPunct(r):
-			toks = append(toks, Token{Text: string(r), Span: span.Span{Start: base + i, End: base + i + 1}})
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
 			i++
 			continue
-		case r == '"' || r == '`':
+		case c == '/' && i+1 < end && text[i+1] == '/':
+			return toks
+		case c < utf8.RuneSelf && isPunct(rune(c)):
+			toks = append(toks, mk(i, i+1))
+			i++
+			continue
+		case c == '"' || c == '`':
 			j := i + 1
-			for j < len(line) {
-				c := line[j]
+			for j < end {
+				d := text[j]
 				j++
-				if rune(c) == r {
+				if d == c {
 					break
 				}
-				if c == '\\' && r == '"' && j < len(line) {
+				if d == '\\' && c == '"' && j < end {
 					j++
 				}
 			}
-			toks = append(toks, Token{Text: string(line[i:j]), Span: span.Span{Start: base + i, End: base + j}})
+			toks = append(toks, mk(i, j))
 			i = j
 			continue
 		}
 		j := i
-		for j < len(line) {
-			r, size := utf8.DecodeRune(line[j:])
-			if isPunct(r) || unicode.IsSpace(r) || (r == '/' && j+1 < len(line) && line[j+1] == '/') {
+		for j < end {
+			r, size := utf8.DecodeRuneInString(text[j:end])
+			if isPunct(r) || unicode.IsSpace(r) || (r == '/' && j+1 < end && text[j+1] == '/') {
 				break
 			}
 			j += size
 		}
-		if j == i { // an unprintable byte: take it alone so we progress
+		if j == i { // an unprintable rune: take it alone so we progress
+			_, size := utf8.DecodeRuneInString(text[i:end])
 			j = i + size
 		}
-		toks = append(toks, Token{Text: string(line[i:j]), Span: span.Span{Start: base + i, End: base + j}})
+		toks = append(toks, mk(i, j))
 		i = j
 	}
 	return toks
@@ -98,16 +106,13 @@ func (f *File) LineTokens(l *modfile.Line) []Token {
 	if start < 0 || end > len(f.Content) || start > end {
 		return nil
 	}
-	return Tokenize(f.Content[start:end], start)
+	return tokenize(f.text, start, end, start)
 }
 
-// LineSpan returns the span of a parsed line, without its comments.
+// LineSpan returns the span of a parsed line, without its comments: from
+// its first token to the end of its last.
 func (f *File) LineSpan(l *modfile.Line) span.Span {
-	toks := f.LineTokens(l)
-	if len(toks) == 0 {
-		return span.Span{Start: l.Start.Byte, End: l.End.Byte}
-	}
-	return span.Span{Start: toks[0].Span.Start, End: toks[len(toks)-1].Span.End}
+	return span.Span{Start: l.Start.Byte, End: l.End.Byte}
 }
 
 // FullLineSpan returns the span from the start of l's first line to the

@@ -431,6 +431,14 @@ func (e *Editor) Exit() int {
 	}
 }
 
+// CallRaw sends a request and returns the raw JSON result, without
+// decoding it: benchmarks use it to measure the server, not the client.
+func (e *Editor) CallRaw(method string, params any) (json.RawMessage, error) {
+	var raw jsonrpc2.RawMessage
+	_, err := e.conn.Call(e.ctx, method, params, &raw)
+	return json.RawMessage(raw), err
+}
+
 // Context returns the editor's context for direct server calls.
 func (e *Editor) Context() context.Context { return e.ctx }
 

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// hermeticEnv makes the CLI see a fixed Go environment and no network.
+func hermeticEnv(t *testing.T) {
+	home := t.TempDir()
+	for k, v := range map[string]string{
+		"HOME": home, "GOENV": "off", "GOPROXY": "off", "GOFLAGS": "", "GOTOOLCHAIN": "local",
+		"GOPRIVATE": "", "GONOPROXY": "", "GONOSUMDB": "", "GOPATH": filepath.Join(home, "go"),
+		"XDG_CACHE_HOME": filepath.Join(home, "cache"),
+	} {
+		t.Setenv(k, v)
+	}
+}
+
+func TestCheckGolden(t *testing.T) {
+	hermeticEnv(t)
+	wd, _ := os.Getwd()
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		golden string
+	}{
+		{"text", []string{"check", "-network=false", "testdata/check/..."}, 1, "testdata/golden/check.txt"},
+		{"json", []string{"check", "-network=false", "-format", "json", "testdata/check/broken"}, 1, "testdata/golden/check.json"},
+		{"sarif", []string{"check", "-network=false", "-format", "sarif", "testdata/check/broken"}, 1, "testdata/golden/check.sarif"},
+		{"clean", []string{"check", "-network=false", "testdata/check/clean/go.mod"}, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tc.args, nil, &stdout, &stderr)
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d; stderr: %s", code, tc.code, stderr.String())
+			}
+			got := strings.ReplaceAll(stdout.String(), wd, "$DIR")
+			if tc.golden == "" {
+				if got != "" {
+					t.Errorf("unexpected output:\n%s", got)
+				}
+				return
+			}
+			if *update {
+				os.MkdirAll(filepath.Dir(tc.golden), 0o755)
+				if err := os.WriteFile(tc.golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(tc.golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("output differs from %s (run with -update to accept):\n%s", tc.golden, got)
+			}
+			if tc.name != "text" && !json.Valid([]byte(got)) {
+				t.Errorf("%s output is not valid JSON", tc.name)
+			}
+		})
+	}
+}
+
+func TestCheckUsageErrors(t *testing.T) {
+	hermeticEnv(t)
+	for _, args := range [][]string{
+		{"check", "-format", "xml", "."},
+		{"check", "-network=false", t.TempDir()},
+		{"frobnicate"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, nil, &stdout, &stderr); code != 2 {
+			t.Errorf("%v: exit code %d, want 2", args, code)
+		}
+		if stderr.Len() == 0 {
+			t.Errorf("%v: no error message", args)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var stdout bytes.Buffer
+	if code := run([]string{"version"}, nil, &stdout, &stdout); code != 0 || !strings.HasPrefix(stdout.String(), "gomodls ") || !strings.Contains(stdout.String(), "built with go") {
+		t.Errorf("version: %d %q", code, stdout.String())
+	}
+}

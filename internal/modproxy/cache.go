@@ -1,0 +1,357 @@
+// Copyright 2026 The gomodls Authors.
+// Reading the module cache follows cmd/go/internal/modfetch/cache.go and
+// fetch.go, Copyright The Go Authors, BSD-style license.
+
+package modproxy
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/mod/module"
+)
+
+// ---- memory ----
+
+type memKey struct {
+	op            string // info, mod, zip, list, latest
+	path, version string
+}
+
+type memEntry struct {
+	val any    // *Info, *VersionList, *GoModFile, *ZipHash
+	err *Error // a remembered failure
+	at  time.Time
+	ttl time.Duration // 0: immutable
+}
+
+type memCache struct {
+	mu          sync.Mutex
+	m           map[memKey]memEntry
+	invalidated time.Time
+}
+
+func (m *memCache) init() { m.m = make(map[memKey]memEntry) }
+
+func (m *memCache) get(k memKey, now time.Time) (memEntry, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.m[k]
+	if !ok {
+		return memEntry{}, false
+	}
+	if e.ttl > 0 && (now.Sub(e.at) >= e.ttl || e.at.Before(m.invalidated)) {
+		delete(m.m, k)
+		return memEntry{}, false
+	}
+	return e, true
+}
+
+func (m *memCache) put(k memKey, e memEntry) {
+	m.mu.Lock()
+	m.m[k] = e
+	m.mu.Unlock()
+}
+
+// invalidate makes every entry with a TTL fetched before now stale (disk
+// entries too, for this process: see fresh).
+func (m *memCache) invalidate(now time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.invalidated = now
+	for k, e := range m.m {
+		if e.ttl > 0 {
+			delete(m.m, k)
+		}
+	}
+}
+
+// fresh reports whether a TTL answer fetched at t is still usable.
+func (c *Client) fresh(t time.Time, ttl time.Duration) bool {
+	c.mem.mu.Lock()
+	inv := c.mem.invalidated
+	c.mem.mu.Unlock()
+	now := c.now()
+	return !t.Before(inv) && now.Sub(t) < ttl && !t.After(now.Add(time.Minute))
+}
+
+// ---- the go command's module cache ----
+
+// modCacheFile returns GOMODCACHE/cache/download/<path>/@v/<version>.<ext>.
+func (c *Client) modCacheFile(path, version, ext string) string {
+	if c.modCache == "" {
+		return ""
+	}
+	enc, err := module.EscapePath(path)
+	if err != nil {
+		return ""
+	}
+	encV, err := module.EscapeVersion(version)
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(c.modCache, "cache", "download", filepath.FromSlash(enc), "@v", encV+"."+ext)
+}
+
+// oldVgoPrefix marks go.mod files synthesised by old vgo, which the go
+// command ignores.
+var oldVgoPrefix = []byte("//vgo 0.0.")
+
+func (c *Client) modCacheInfo(path, version string) *Info {
+	file := c.modCacheFile(path, version, "info")
+	if file == "" {
+		return nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	info, err := parseInfo(data)
+	if err != nil || info.Version != version {
+		return nil
+	}
+	info.Path = path
+	info.Source = SourceModCache
+	return info
+}
+
+func (c *Client) modCacheGoMod(path, version string) []byte {
+	file := c.modCacheFile(path, version, "mod")
+	if file == "" {
+		return nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil || bytes.HasPrefix(data, oldVgoPrefix) {
+		return nil
+	}
+	return data
+}
+
+func (c *Client) modCacheZipHash(path, version string) string {
+	file := c.modCacheFile(path, version, "ziphash")
+	if file == "" {
+		return ""
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return ""
+	}
+	data = bytes.TrimSpace(data)
+	if !isValidSum(data) {
+		return ""
+	}
+	return string(data)
+}
+
+// isValidSum is cmd/go's check of a .ziphash file (a truncated write
+// leaves NUL bytes).
+func isValidSum(data []byte) bool {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return false
+	}
+	return len(data) == len("h1:")+base64.StdEncoding.EncodedLen(sha256.Size) && bytes.HasPrefix(data, []byte("h1:"))
+}
+
+// modCacheVersions returns the versions the module cache knows for path:
+// its list file (not authoritative: it only lists what was downloaded)
+// and its .info files. For offline answers only.
+func (c *Client) modCacheVersions(path string) []string {
+	if c.modCache == "" {
+		return nil
+	}
+	enc, err := module.EscapePath(path)
+	if err != nil {
+		return nil
+	}
+	dir := filepath.Join(c.modCache, "cache", "download", filepath.FromSlash(enc), "@v")
+	var out []string
+	if data, err := os.ReadFile(filepath.Join(dir, "list")); err == nil {
+		for _, l := range parseList(data) {
+			out = append(out, l.version)
+		}
+	}
+	return append(out, infoFileVersions(dir, ".info")...)
+}
+
+// infoFileVersions lists the versions of the <escaped version><suffix>
+// files in dir.
+func infoFileVersions(dir, suffix string) []string {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		name, ok := strings.CutSuffix(e.Name(), suffix)
+		if !ok {
+			continue
+		}
+		if v, err := module.UnescapeVersion(name); err == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// ---- our persistent cache ----
+
+// diskCache is the persistent cache under Options.CacheDir/modproxy/v1:
+//
+//	mod/<escaped path>/@v/<escaped version>.{info,mod,ziphash}.json   immutable answers
+//	chain/<chain key>/<escaped path>/@v/list.json, latest.json          lists and @latest (ListTTL)
+//	chain/<chain key>/<escaped path>/@v/<name>.neg.json                 "not found" answers (NegativeTTL)
+//
+// The chain key is a hash of the GOPROXY entries the path is looked up
+// through, so changing GOPROXY never reuses a list or a "not found" from
+// other proxies. Files are written to a temporary name and renamed, so
+// several processes can share the cache; unreadable files are ignored and
+// rewritten.
+type diskCache struct {
+	dir string
+}
+
+// diskEntry is one cached answer.
+type diskEntry struct {
+	Source  string     `json:"source"`
+	Fetched time.Time  `json:"fetched"`
+	Data    string     `json:"data,omitempty"`
+	Error   *diskError `json:"error,omitempty"`
+}
+
+// diskError is a remembered failure.
+type diskError struct {
+	Kind       string `json:"kind"`
+	Proxy      string `json:"proxy,omitempty"`
+	Op         string `json:"op,omitempty"`
+	Status     int    `json:"status,omitempty"`
+	StatusText string `json:"statusText,omitempty"`
+	ServerText string `json:"serverText,omitempty"`
+	Err        string `json:"err,omitempty"`
+}
+
+func (d *diskCache) immutablePath(path, version, ext string) string {
+	enc, err := module.EscapePath(path)
+	if err != nil {
+		return ""
+	}
+	encV, err := module.EscapeVersion(version)
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d.dir, "mod", filepath.FromSlash(enc), "@v", encV+"."+ext+".json")
+}
+
+func (d *diskCache) chainPath(chainKey, path, name string) string {
+	enc, err := module.EscapePath(path)
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d.dir, "chain", chainKey, filepath.FromSlash(enc), "@v", name+".json")
+}
+
+func (d *diskCache) read(file string) (*diskEntry, bool) {
+	if d == nil || file == "" {
+		return nil, false
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, false
+	}
+	var e diskEntry
+	if err := json.Unmarshal(data, &e); err != nil || e.Fetched.IsZero() {
+		return nil, false // corrupt: ignored, rewritten by the next answer
+	}
+	return &e, true
+}
+
+// write stores e atomically (temporary file + rename). Failures only cost
+// a cache miss later, so they are ignored.
+func (d *diskCache) write(file string, e *diskEntry) error {
+	if d == nil || file == "" {
+		return nil
+	}
+	data, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(file, data)
+}
+
+func writeFileAtomic(file string, data []byte) error {
+	dir := filepath.Dir(file)
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, filepath.Base(file)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), file)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+func (d *diskCache) remove(file string) {
+	if d != nil && file != "" {
+		os.Remove(file)
+	}
+}
+
+func toDiskError(e *Error) *diskError {
+	de := &diskError{Kind: e.Kind.String(), Proxy: e.Proxy, Op: e.Op, Status: e.Status, StatusText: e.StatusText, ServerText: e.ServerText}
+	if e.Err != nil {
+		de.Err = e.Err.Error()
+	}
+	return de
+}
+
+func (de *diskError) toError() *Error {
+	e := &Error{Kind: NotFound, Proxy: de.Proxy, Op: de.Op, Status: de.Status, StatusText: de.StatusText, ServerText: de.ServerText}
+	for k, name := range kindNames {
+		if name == de.Kind && name != "" {
+			e.Kind = Kind(k)
+		}
+	}
+	if de.Err != "" {
+		e.Err = errors.New(de.Err)
+	}
+	return e
+}
+
+// chainKey identifies the GOPROXY entries path is looked up through.
+func (c *Client) chainKey(path string) string {
+	entries, err := c.env.ProxiesFor(path)
+	h := sha256.New()
+	if err != nil {
+		h.Write([]byte("error " + err.Error()))
+	}
+	for _, p := range entries {
+		h.Write([]byte(p.Redacted()))
+		if p.FallBackOnAnyError {
+			h.Write([]byte("|"))
+		} else {
+			h.Write([]byte(","))
+		}
+	}
+	if pat, ok := c.env.MatchInsecure(path); ok {
+		h.Write([]byte("insecure " + pat))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}

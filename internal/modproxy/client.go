@@ -1,0 +1,360 @@
+// Copyright 2026 The gomodls Authors.
+// The lookup semantics follow cmd/go/internal/modfetch (proxy.go, repo.go,
+// cache.go, fetch.go) and cmd/go/internal/modload/query.go, Copyright The Go
+// Authors, BSD-style license.
+
+// Package modproxy is the GOPROXY client every network check of gomodls
+// stands on. It answers the questions the go command asks a module proxy
+// (@v/list, .info, .mod, .zip, @latest) with the go command's semantics:
+// the GOPROXY chain (',' falls through on 404/410 only, '|' on any error,
+// "direct" and "off" end it, file:// proxies), GONOPROXY paths fetched
+// directly only, case-escaped URLs, the checks on .info answers and the
+// @latest fallbacks of modload.Query.
+//
+// Where the go command is weak, it is better: every request has a timeout
+// and every body a size cap, concurrent lookups of one URL share one
+// request, per-host concurrency is bounded, 429/503 answers are retried
+// within the caller's deadline, cancellation reaches every request and
+// git command, private paths never reach a proxy, and each answer says who
+// gave it and each error what was tried ([Provenance], [Error.Explain]).
+//
+// Answers come, in order, from memory, the go command's module cache
+// (GOMODCACHE/cache/download: .info, .mod and .ziphash are immutable; its
+// list files are not authoritative and are only used offline), a
+// persistent cache of our own (Options.CacheDir, shared safely by several
+// processes), and finally the network. Offline, answers come from the
+// caches only and are marked Unverified.
+//
+// For "direct" (origin) lookups the package never clones: it resolves the
+// repository with ?go-get=1 meta tags (a "mod" entry names a proxy it then
+// uses) and lists git refs with `git ls-remote`. What cannot be checked that
+// way is reported as such (Provenance.Unchecked, or Kind Direct).
+package modproxy
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+	"golang.org/x/mod/module"
+
+	"github.com/gomodls/gomodls/internal/auth"
+	"github.com/gomodls/gomodls/internal/goenv"
+)
+
+// Default limits.
+const (
+	DefaultRequestTimeout     = 10 * time.Second
+	DefaultZipTimeout         = 5 * time.Minute
+	DefaultDirectTimeout      = 30 * time.Second
+	DefaultMaxBody            = 16 << 20  // .info, .mod, list, @latest, go-get pages (go's MaxGoMod)
+	DefaultMaxZip             = 500 << 20 // go's codehost.MaxZipFile
+	DefaultPerHostConcurrency = 8
+	DefaultListTTL            = time.Hour
+	DefaultNegativeTTL        = time.Minute
+	DefaultMaxRetries         = 3
+	DefaultMaxRetryWait       = 10 * time.Second
+)
+
+// Options configures a Client. Only Env is required.
+type Options struct {
+	// Env is the effective Go environment: GOPROXY, GONOPROXY, GOINSECURE,
+	// GOMODCACHE, GOFLAGS, ... Required.
+	Env *goenv.Env
+	// Auth supplies credentials for https requests (GOAUTH, .netrc). nil
+	// means auth.New(Env, ...) with Env's environment; use NoAuth to send
+	// none.
+	Auth   *auth.Provider
+	NoAuth bool
+	// HTTPClient sends the requests. nil means a client of our own (proxy
+	// from the process environment, dial/TLS timeouts, RootCAs). Its
+	// Timeout and CheckRedirect are replaced: timeouts come from
+	// RequestTimeout, and redirects are limited to 10 and never from https
+	// to http, as the go command does.
+	HTTPClient *http.Client
+	// RootCAs, if set, are the roots our own client trusts (tests). Ignored
+	// with HTTPClient.
+	RootCAs *x509.CertPool
+	// RequestTimeout bounds each HTTP request of metadata (headers and body)
+	// and, for zips, each stall (no bytes received). Default 10s.
+	RequestTimeout time.Duration
+	// ZipTimeout bounds a whole zip download. Default 5m.
+	ZipTimeout time.Duration
+	// DirectTimeout bounds each `git ls-remote`. Default 30s.
+	DirectTimeout time.Duration
+	// MaxBody caps .info, .mod, list, @latest and go-get bodies (16 MiB);
+	// MaxZip caps zips (500 MiB, like the go command).
+	MaxBody, MaxZip int64
+	// PerHostConcurrency limits requests in flight per host (default 8).
+	PerHostConcurrency int
+	// MaxRetries is how many times a 429 or 503 answer is retried
+	// (default 3; negative disables), waiting Retry-After or an exponential
+	// backoff, at most MaxRetryWait (default 10s) each, and never past the
+	// caller's deadline.
+	MaxRetries   int
+	MaxRetryWait time.Duration
+	// CacheDir is the root of our persistent cache (files go under
+	// CacheDir/modproxy). "" disables it; use DefaultCacheDir for
+	// os.UserCacheDir()/gomodls.
+	CacheDir string
+	// ListTTL is how long version lists and @latest answers stay fresh in
+	// our caches (default 1h). NegativeTTL is how long failures are
+	// remembered (default 1m; "not found" answers also on disk).
+	ListTTL, NegativeTTL time.Duration
+	// Offline answers from caches only, marking results Unverified. The
+	// client is also offline when Env.Offline() (GOPROXY=off, or
+	// -mod=vendor in GOFLAGS).
+	Offline bool
+	// NoModCache ignores the go command's module cache (GOMODCACHE).
+	NoModCache bool
+	// Logger receives debug events (never credentials; URLs redacted).
+	Logger *zap.Logger
+}
+
+// DefaultCacheDir returns os.UserCacheDir()/gomodls.
+func DefaultCacheDir() (string, error) {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "gomodls"), nil
+}
+
+// A Client answers module questions through the GOPROXY chain. It is safe
+// for concurrent use. Create a new one when the environment changes (the
+// persistent cache carries over).
+type Client struct {
+	env        *goenv.Env
+	auth       *auth.Provider
+	http       *http.Client
+	insecure   *http.Client // GOINSECURE go-get lookups: no certificate checks
+	log        *zap.Logger
+	reqTimeout time.Duration
+	zipTimeout time.Duration
+	gitTimeout time.Duration
+	maxBody    int64
+	maxZip     int64
+	perHost    int64
+	maxRetries int
+	maxWait    time.Duration
+	listTTL    time.Duration
+	negTTL     time.Duration
+
+	offline       bool
+	offlineReason string // the go command's wording, e.g. "module lookup disabled by GOPROXY=off"
+	modCache      string // GOMODCACHE, "" if not used
+	disk          *diskCache
+
+	flight flightGroup
+	hosts  hostLimiter
+	mem    memCache
+	stats  statsRecorder
+	direct directResolver
+
+	basesMu sync.Mutex
+	bases   map[string]*url.URL // parsed proxy base URLs
+
+	now func() time.Time
+}
+
+// New returns a Client for opts.
+func New(opts Options) (*Client, error) {
+	if opts.Env == nil {
+		return nil, errors.New("modproxy: Options.Env is required")
+	}
+	c := &Client{
+		env:        opts.Env,
+		auth:       opts.Auth,
+		log:        opts.Logger,
+		reqTimeout: orDefault(opts.RequestTimeout, DefaultRequestTimeout),
+		zipTimeout: orDefault(opts.ZipTimeout, DefaultZipTimeout),
+		gitTimeout: orDefault(opts.DirectTimeout, DefaultDirectTimeout),
+		maxBody:    orDefault(opts.MaxBody, DefaultMaxBody),
+		maxZip:     orDefault(opts.MaxZip, DefaultMaxZip),
+		perHost:    int64(orDefault(opts.PerHostConcurrency, DefaultPerHostConcurrency)),
+		maxRetries: opts.MaxRetries,
+		maxWait:    orDefault(opts.MaxRetryWait, DefaultMaxRetryWait),
+		listTTL:    orDefault(opts.ListTTL, DefaultListTTL),
+		negTTL:     orDefault(opts.NegativeTTL, DefaultNegativeTTL),
+		bases:      map[string]*url.URL{},
+		now:        time.Now,
+	}
+	switch {
+	case opts.MaxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case opts.MaxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.log == nil {
+		c.log = zap.NewNop()
+	}
+	if c.auth == nil && !opts.NoAuth {
+		c.auth = auth.New(opts.Env, auth.Options{Environ: opts.Env.Environ(), Logger: c.log})
+	}
+	if opts.NoAuth {
+		c.auth = nil
+	}
+	c.http = c.newHTTPClient(opts.HTTPClient, opts.RootCAs, false)
+	c.insecure = c.newHTTPClient(opts.HTTPClient, opts.RootCAs, true)
+
+	switch {
+	case opts.Env.Get("GOPROXY") == "off":
+		c.offline, c.offlineReason = true, "module lookup disabled by GOPROXY=off"
+	case opts.Env.Offline():
+		c.offline, c.offlineReason = true, "module lookup disabled by -mod=vendor"
+	case opts.Offline:
+		c.offline, c.offlineReason = true, "gomodls is offline: no cached answer"
+	}
+	if !opts.NoModCache {
+		c.modCache = opts.Env.Get("GOMODCACHE")
+	}
+	if opts.CacheDir != "" {
+		c.disk = &diskCache{dir: filepath.Join(opts.CacheDir, "modproxy", "v1")}
+	}
+	c.mem.init()
+	c.hosts.init(c.perHost)
+	c.direct.init(c)
+	return c, nil
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// newHTTPClient builds the client: base's transport (or ours), go's
+// redirect policy, no overall timeout (we apply our own per request).
+func (c *Client) newHTTPClient(base *http.Client, roots *x509.CertPool, insecure bool) *http.Client {
+	var hc http.Client
+	if base != nil {
+		hc = *base
+	}
+	if hc.Transport == nil || insecure {
+		tlsConf := &tls.Config{RootCAs: roots}
+		if insecure {
+			tlsConf = &tls.Config{InsecureSkipVerify: true}
+		}
+		tr := &http.Transport{
+			Proxy: http.ProxyFromEnvironment,
+			DialContext: (&net.Dialer{
+				Timeout:   c.reqTimeout,
+				KeepAlive: 30 * time.Second,
+			}).DialContext,
+			TLSClientConfig:       tlsConf,
+			TLSHandshakeTimeout:   c.reqTimeout,
+			ResponseHeaderTimeout: c.reqTimeout,
+			IdleConnTimeout:       90 * time.Second,
+			MaxIdleConnsPerHost:   int(c.perHost),
+			ForceAttemptHTTP2:     true,
+		}
+		if insecure && base != nil && base.Transport != nil {
+			// Keep a test's dialer/proxy, but never verify certificates.
+			if bt, ok := base.Transport.(*http.Transport); ok {
+				tr = bt.Clone()
+				tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}
+			}
+		}
+		hc.Transport = tr
+	}
+	hc.Timeout = 0
+	hc.CheckRedirect = checkRedirect
+	return &hc
+}
+
+// redirectError is returned by checkRedirect; it makes the request a
+// ProxyError rather than Unreachable.
+type redirectError struct{ msg string }
+
+func (e *redirectError) Error() string { return e.msg }
+
+// checkRedirect is cmd/go/internal/web's policy.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) > 0 && via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
+		return &redirectError{fmt.Sprintf("redirected from secure URL %s to insecure URL %s", via[len(via)-1].URL.Redacted(), req.URL.Redacted())}
+	}
+	if len(via) >= 10 {
+		return &redirectError{"stopped after 10 redirects"}
+	}
+	return nil
+}
+
+// Offline reports whether the client answers from caches only, and why.
+func (c *Client) Offline() (bool, string) { return c.offline, c.offlineReason }
+
+// AllowedProxy reports whether a request naming the module path may be sent
+// to a GOPROXY proxy: false for paths matching GONOPROXY (GOPRIVATE by
+// default), which are only ever fetched from their origin. Every proxy
+// request of this package passes this check.
+func (c *Client) AllowedProxy(path string) bool {
+	_, private := c.env.MatchNoProxy(path)
+	return !private
+}
+
+// AllowedSumDB reports whether the checksum database may be asked about the
+// module path: false with GOSUMDB=off and for paths matching GONOSUMDB
+// (GOPRIVATE by default). Code that talks to a checksum database must call
+// it before every lookup.
+func (c *Client) AllowedSumDB(path string) bool {
+	return c.env.UseSumDB(path)
+}
+
+// Env returns the environment the client was made for.
+func (c *Client) Env() *goenv.Env { return c.env }
+
+// Invalidate forgets version lists, @latest answers and failures (in memory
+// and, for this process, on disk) so the next lookups ask the network again
+// ("recheck now"). Immutable answers (.info, .mod, zip hashes) are kept.
+func (c *Client) Invalidate() {
+	c.mem.invalidate(c.now())
+	c.direct.invalidate()
+}
+
+// checkPath validates a module path as the go command does before any
+// network access.
+func checkPath(path string) *Error {
+	if err := module.CheckPath(path); err != nil {
+		return &Error{Kind: Invalid, Path: path, Err: err}
+	}
+	return nil
+}
+
+// checkVersion validates a module path and canonical version.
+func checkVersion(path, version string) *Error {
+	if e := checkPath(path); e != nil {
+		e.Version = version
+		return e
+	}
+	if version == "" {
+		return &Error{Kind: Invalid, Path: path, Err: errors.New("empty version")}
+	}
+	if module.CanonicalVersion(version) != version {
+		return &Error{Kind: Invalid, Path: path, Version: version, Err: &module.InvalidVersionError{
+			Version: version,
+			Pseudo:  module.IsPseudoVersion(version),
+			Err:     errors.New("not a canonical semantic version (gomodls looks up canonical versions only)"),
+		}}
+	}
+	return nil
+}
+
+// ctxError turns a done context into an *Error.
+func ctxError(ctx context.Context, path, version, op string) *Error {
+	err := context.Cause(ctx)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return &Error{Kind: Canceled, Path: path, Version: version, Op: op, Err: err}
+	}
+	return &Error{Kind: Unreachable, Path: path, Version: version, Op: op, Err: fmt.Errorf("no answer before the deadline: %w", err)}
+}

@@ -1,0 +1,528 @@
+// Copyright 2026 The gomodls Authors.
+// Repository resolution follows cmd/go/internal/vcs (vcs.go, discovery.go)
+// and the tag rules cmd/go/internal/modfetch/coderepo.go, Copyright The Go
+// Authors, BSD-style license.
+
+package modproxy
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
+)
+
+// The direct path: GONOPROXY modules, and modules reached by a "direct"
+// GOPROXY entry. The go command would clone the repository; we never do.
+// We resolve the repository (static rules for well-known hosts, else
+// ?go-get=1 meta tags), use a "mod" entry's proxy as a proxy, and for git
+// repositories list refs with `git ls-remote`, which answers "does tag
+// vX.Y.Z exist" and "which tags are there" cheaply. Everything else (a
+// go.mod or zip from a VCS, pseudo-versions of commits that are not a ref
+// tip, non-git VCS) is reported as not checkable.
+
+// repoRoot is a resolved repository (cmd/go's vcs.RepoRoot).
+type repoRoot struct {
+	Root   string // module path prefix the repository serves (import prefix)
+	VCS    string // "git", "hg", ..., or "mod" (Repo is then a proxy base URL)
+	Repo   string // repository URL
+	SubDir string // go-import's optional fourth field
+}
+
+type directResolver struct {
+	c *Client
+
+	mu    sync.Mutex
+	metas map[string]metaResult // by import prefix (or path) and security
+	refs  map[string]refsResult // ls-remote by repository URL
+}
+
+type metaResult struct {
+	imports []metaImport
+	url     string // redacted URL fetched
+	err     *Error
+	at      time.Time
+}
+
+type refsResult struct {
+	refs map[string]string // ref name -> hash
+	err  *Error
+	at   time.Time
+}
+
+func (d *directResolver) init(c *Client) {
+	d.c = c
+	d.metas = make(map[string]metaResult)
+	d.refs = make(map[string]refsResult)
+}
+
+func (d *directResolver) invalidate() {
+	d.mu.Lock()
+	clear(d.metas)
+	clear(d.refs)
+	d.mu.Unlock()
+}
+
+// staticRepos are the go command's vcsPaths for git hosts that need no
+// meta lookup.
+var staticRepos = []struct {
+	prefix string
+	re     *regexp.Regexp
+}{
+	{"github.com", regexp.MustCompile(`^(?P<root>github\.com/[\w.\-]+/[\w.\-]+)(/[\w.\-]+)*$`)},
+	{"bitbucket.org", regexp.MustCompile(`^(?P<root>bitbucket\.org/[\w.\-]+/[\w.\-]+)(/[\w.\-]+)*$`)},
+	{"git.openstack.org", regexp.MustCompile(`^(?P<root>git\.openstack\.org/[\w.\-]+/[\w.\-]+)(\.git)?(/[\w.\-]+)*$`)},
+}
+
+// vcsSuffixRepo is the go command's rule for paths naming their VCS
+// (host/path/repo.git/...).
+var vcsSuffixRepo = regexp.MustCompile(`^(?P<root>(?P<repo>([a-z0-9.\-]+\.)+[a-z0-9.\-]+(:[0-9]+)?(/~?[\w.\-]+)+?)\.(?P<vcs>bzr|fossil|git|hg|svn))(/~?[\w.\-]+)*$`)
+
+// resolve finds the repository of a module path.
+func (d *directResolver) resolve(ctx context.Context, path string) (*repoRoot, *Error) {
+	for _, s := range staticRepos {
+		if !hasPathPrefix(path, s.prefix) {
+			continue
+		}
+		m := s.re.FindStringSubmatch(path)
+		if m == nil {
+			return nil, &Error{Kind: NotFound, Proxy: SourceDirect, Err: fmt.Errorf("unrecognized import path %q: invalid %s import path", path, s.prefix)}
+		}
+		root := m[1]
+		return &repoRoot{Root: root, VCS: "git", Repo: "https://" + root}, nil
+	}
+	if m := vcsSuffixRepo.FindStringSubmatch(path); m != nil {
+		scheme := "https://"
+		if _, ok := d.c.env.MatchInsecure(path); ok {
+			scheme = "http://"
+		}
+		return &repoRoot{Root: m[1], VCS: m[5], Repo: scheme + m[2]}, nil
+	}
+	return d.dynamic(ctx, path)
+}
+
+func hasPathPrefix(s, prefix string) bool {
+	return s == prefix || strings.HasPrefix(s, prefix+"/")
+}
+
+// dynamic is repoRootForImportDynamic: fetch https://<path>?go-get=1
+// (GOINSECURE: also http, and no certificate checks), pick the go-import
+// tag matching path ("mod" entries first), and verify a tag whose prefix
+// is shorter than path at that prefix.
+func (d *directResolver) dynamic(ctx context.Context, path string) (*repoRoot, *Error) {
+	imports, fetched, e := d.metaImports(ctx, path)
+	if e != nil {
+		return nil, e
+	}
+	mmi, err := matchGoImport(imports, path)
+	if err != nil {
+		return nil, &Error{Kind: NotFound, Proxy: SourceDirect, Op: "reading " + fetched, Err: fmt.Errorf("unrecognized import path %q: %v", path, err)}
+	}
+	if mmi.Prefix != path {
+		imports2, fetched2, e := d.metaImports(ctx, mmi.Prefix)
+		if e != nil {
+			return nil, e
+		}
+		mmi2, err := matchGoImport(imports2, path)
+		if err != nil || mmi != mmi2 {
+			return nil, &Error{Kind: Direct, Proxy: SourceDirect, Err: fmt.Errorf("%s and %s disagree about go-import for %s", fetched, fetched2, mmi.Prefix)}
+		}
+	}
+	if mmi.SubDir != "" && (mmi.SubDir[0] == '/' || mmi.SubDir[0] == '-') {
+		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Err: fmt.Errorf("%s: invalid subdirectory %q", fetched, mmi.SubDir)}
+	}
+	u, err := url.Parse(mmi.RepoRoot)
+	switch {
+	case err != nil:
+		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Err: fmt.Errorf("%s: invalid repo root %q: %v", fetched, mmi.RepoRoot, err)}
+	case u.Scheme == "":
+		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Err: fmt.Errorf("%s: invalid repo root %q: no scheme", fetched, mmi.RepoRoot)}
+	case u.Scheme == "file":
+		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Err: fmt.Errorf("%s: invalid repo root %q: file scheme disallowed", fetched, mmi.RepoRoot)}
+	}
+	return &repoRoot{Root: mmi.Prefix, VCS: mmi.VCS, Repo: mmi.RepoRoot, SubDir: mmi.SubDir}, nil
+}
+
+// metaImports fetches and parses the go-get page for prefix, once per
+// prefix (for ListTTL).
+func (d *directResolver) metaImports(ctx context.Context, prefix string) ([]metaImport, string, *Error) {
+	d.mu.Lock()
+	if r, ok := d.metas[prefix]; ok && d.c.now().Sub(r.at) < d.c.listTTL {
+		d.mu.Unlock()
+		return r.imports, r.url, r.err
+	}
+	d.mu.Unlock()
+
+	imports, fetched, e := d.fetchMeta(ctx, prefix)
+	if e == nil || (e.Kind != Canceled && !errors.Is(e, context.DeadlineExceeded)) {
+		d.mu.Lock()
+		d.metas[prefix] = metaResult{imports: imports, url: fetched, err: e, at: d.c.now()}
+		d.mu.Unlock()
+	}
+	return imports, fetched, e
+}
+
+func (d *directResolver) fetchMeta(ctx context.Context, prefix string) ([]metaImport, string, *Error) {
+	host, p, _ := strings.Cut(prefix, "/")
+	if !strings.Contains(host, ".") {
+		return nil, "", &Error{Kind: NotFound, Proxy: SourceDirect, Err: fmt.Errorf("unrecognized import path %q: import path does not begin with hostname", prefix)}
+	}
+	_, insecure := d.c.env.MatchInsecure(prefix)
+	u := &url.URL{Scheme: "https", Host: host, Path: "/" + p, RawQuery: "go-get=1"}
+	r := fetchReq{u: u, redacted: u.Redacted(), proxy: SourceDirect, ep: "go-get", limit: d.c.maxBody, keepBody: true, insecure: insecure}
+	res, e := d.c.fetchShared(ctx, r)
+	if e != nil && res == nil && insecure && e.Kind != Canceled {
+		// GOINSECURE: after https fails, plain http (web.Insecure).
+		hu := *u
+		hu.Scheme = "http"
+		r = fetchReq{u: &hu, redacted: hu.Redacted(), proxy: SourceDirect, ep: "go-get", limit: d.c.maxBody, keepBody: true}
+		res, e = d.c.fetchShared(ctx, r)
+	}
+	if res == nil {
+		if e.Kind == Unreachable && e.Status == 0 {
+			e = e.clone()
+			e.Err = fmt.Errorf("unrecognized import path %q: https fetch: %w", prefix, e.Err)
+		}
+		return nil, r.redacted, e
+	}
+	imports, err := parseMetaGoImports(bytes.NewReader(res.data))
+	if len(imports) == 0 {
+		if e != nil {
+			return nil, r.redacted, e
+		}
+		if err != nil {
+			return nil, r.redacted, &Error{Kind: Direct, Proxy: SourceDirect, Op: "parsing " + r.redacted, Err: err}
+		}
+		return nil, r.redacted, &Error{Kind: NotFound, Proxy: SourceDirect, Op: "reading " + r.redacted, Err: fmt.Errorf("unrecognized import path %q: no go-import meta tags", prefix)}
+	}
+	return imports, r.redacted, nil
+}
+
+// ---- git ----
+
+// lsRemote lists the refs of a git repository (cached for ListTTL).
+func (d *directResolver) lsRemote(ctx context.Context, repo string) (map[string]string, *Error) {
+	d.mu.Lock()
+	if r, ok := d.refs[repo]; ok && d.c.now().Sub(r.at) < d.c.listTTL {
+		d.mu.Unlock()
+		return r.refs, r.err
+	}
+	d.mu.Unlock()
+	v, e, _ := d.c.flight.do(ctx, "ls-remote "+repo, func(ctx context.Context) (any, *Error) {
+		refs, e := d.runLsRemote(ctx, repo)
+		if e == nil || e.Kind != Canceled {
+			d.mu.Lock()
+			d.refs[repo] = refsResult{refs: refs, err: e, at: d.c.now()}
+			d.mu.Unlock()
+		}
+		return refs, e
+	})
+	if e != nil {
+		return nil, e
+	}
+	return v.(map[string]string), nil
+}
+
+func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[string]string, *Error) {
+	op := "git ls-remote " + redactRaw(repo)
+	git, err := exec.LookPath("git")
+	if err != nil {
+		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Op: op, Err: errors.New("git is not installed (needed to check modules fetched from their origin)")}
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, d.c.gitTimeout, errRequestTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, git, "ls-remote", "-q", "--", repo)
+	cmd.Dir = os.TempDir()
+	env := d.c.env.Environ()
+	// Never prompt: there is no terminal behind a language server.
+	env = append(env, "GIT_TERMINAL_PROMPT=0", "GCM_INTERACTIVE=never", "GIT_ASKPASS=", "SSH_ASKPASS=")
+	if d.c.env.Get("GIT_SSH") == "" && d.c.env.Get("GIT_SSH_COMMAND") == "" {
+		env = append(env, "GIT_SSH_COMMAND=ssh -o ControlMaster=no -o BatchMode=yes")
+	}
+	cmd.Env = env
+	cmd.WaitDelay = time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	d.c.stats.add(func(s *Stats) { s.GitCommands++ })
+	err = cmd.Run()
+	if err != nil {
+		switch {
+		case context.Cause(ctx) == errRequestTimeout:
+			return nil, &Error{Kind: Unreachable, Proxy: SourceDirect, Op: op, Err: fmt.Errorf("no answer within %v (gomodls git timeout)", d.c.gitTimeout)}
+		case ctx.Err() != nil:
+			return nil, ctxError(ctx, "", "", op)
+		}
+		return nil, classifyGitError(op, err, stderr.String())
+	}
+	refs := make(map[string]string)
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		hash, ref, ok := strings.Cut(sc.Text(), "\t")
+		if ok && len(hash) >= 40 {
+			refs[ref] = hash
+		}
+	}
+	return refs, nil
+}
+
+var urlUserinfo = regexp.MustCompile(`://[^/@\s]+@`)
+
+// classifyGitError maps git's complaints to kinds, keeping its words
+// (credentials in URLs redacted).
+func classifyGitError(op string, err error, stderr string) *Error {
+	text := urlUserinfo.ReplaceAllString(strings.TrimSpace(stderr), "://xxxxx@")
+	low := strings.ToLower(text)
+	kind := Direct
+	switch {
+	case strings.Contains(low, "could not read username"), strings.Contains(low, "authentication failed"),
+		strings.Contains(low, "terminal prompts disabled"), strings.Contains(low, "permission denied (publickey"),
+		strings.Contains(low, "http basic: access denied"), strings.Contains(low, " 401"), strings.Contains(low, " 403"):
+		kind = AuthRequired
+	case strings.Contains(low, "could not resolve host"), strings.Contains(low, "failed to connect"),
+		strings.Contains(low, "connection refused"), strings.Contains(low, "timed out"),
+		strings.Contains(low, "connection reset"), strings.Contains(low, "ssl certificate"),
+		strings.Contains(low, "server certificate verification failed"), strings.Contains(low, "unable to access"):
+		kind = Unreachable
+	case strings.Contains(low, "not found"), strings.Contains(low, "does not exist"),
+		strings.Contains(low, "does not appear to be a git repository"):
+		kind = NotFound
+	}
+	if kind == Unreachable && (strings.Contains(low, "not found") || strings.Contains(low, " 404")) {
+		kind = NotFound // "unable to access ...: The requested URL returned error: 404"
+	}
+	if kind == Unreachable && (strings.Contains(low, " 401") || strings.Contains(low, " 403")) {
+		kind = AuthRequired
+	}
+	return &Error{Kind: kind, Proxy: SourceDirect, Op: op, Err: err, ServerText: formatDetail(text)}
+}
+
+// ---- the operations ----
+
+// codeRepo is what the tag rules need about a module in a repository.
+type codeRepo struct {
+	root      *repoRoot
+	codeDir   string // the module's directory in the repository ("" at the root)
+	pathMajor string
+	source    string
+}
+
+func (d *directResolver) codeRepo(ctx context.Context, path string) (*codeRepo, *Error) {
+	rr, e := d.resolve(ctx, path)
+	if e != nil {
+		return nil, e
+	}
+	cr := &codeRepo{root: rr, source: fmt.Sprintf("%s (%s %s)", SourceDirect, rr.VCS, redactRaw(rr.Repo))}
+	if rr.VCS == "mod" {
+		return cr, nil
+	}
+	if !hasPathPrefix(path, rr.Root) {
+		return nil, &Error{Kind: Direct, Proxy: cr.source, Err: fmt.Errorf("mismatched repo: found %s for %s", rr.Root, path)}
+	}
+	pathPrefix, pathMajor, ok := module.SplitPathVersion(path)
+	if !ok {
+		return nil, &Error{Kind: Invalid, Proxy: cr.source, Err: fmt.Errorf("invalid module path %q", path)}
+	}
+	if rr.Root == path {
+		pathPrefix = path
+	}
+	if rr.Root != path {
+		if !hasPathPrefix(pathPrefix, rr.Root) {
+			return nil, &Error{Kind: Direct, Proxy: cr.source, Err: fmt.Errorf("repository rooted at %s cannot contain module %s", rr.Root, path)}
+		}
+		cr.codeDir = strings.Trim(pathPrefix[len(rr.Root):], "/")
+	}
+	if rr.SubDir != "" {
+		cr.codeDir = filepath.ToSlash(filepath.Join(cr.codeDir, rr.SubDir))
+	}
+	cr.pathMajor = pathMajor
+	if rr.VCS != "git" {
+		return nil, &Error{Kind: Direct, Proxy: cr.source, Err: fmt.Errorf("%s repositories cannot be checked without a checkout (gomodls only lists git refs)", rr.VCS)}
+	}
+	if u, err := url.Parse(rr.Repo); err == nil && (u.Scheme == "http" || u.Scheme == "git") {
+		if _, ok := d.c.env.MatchInsecure(path); !ok {
+			return nil, &Error{Kind: Direct, Proxy: cr.source, Err: fmt.Errorf("insecure repository URL %s (allowed only for GOINSECURE paths)", redactRaw(rr.Repo))}
+		}
+	}
+	return cr, nil
+}
+
+func (cr *codeRepo) tagPrefix() string {
+	if cr.codeDir == "" {
+		return "refs/tags/"
+	}
+	return "refs/tags/" + cr.codeDir + "/"
+}
+
+// versions applies codeRepo.Versions' tag rules.
+func (cr *codeRepo) versions(refs map[string]string) (list, incompatible []string) {
+	p := cr.tagPrefix()
+	for ref := range refs {
+		v, ok := strings.CutPrefix(ref, p)
+		if !ok || strings.HasSuffix(v, "^{}") {
+			continue
+		}
+		if v == "" || v != semver.Canonical(v) || module.IsPseudoVersion(v) {
+			continue
+		}
+		if err := module.CheckPathMajor(v, cr.pathMajor); err != nil {
+			if cr.codeDir == "" && cr.pathMajor == "" && semver.Major(v) > "v1" {
+				incompatible = append(incompatible, v)
+			}
+			continue
+		}
+		list = append(list, v)
+	}
+	semver.Sort(list)
+	semver.Sort(incompatible)
+	return list, incompatible
+}
+
+// tagHash returns the commit of a tag (peeled when annotated).
+func tagHash(refs map[string]string, ref string) (string, bool) {
+	if h, ok := refs[ref+"^{}"]; ok {
+		return h, true
+	}
+	h, ok := refs[ref]
+	return h, ok
+}
+
+func (c *Client) directInfo(ctx context.Context, path, version string) (*Info, *Error) {
+	cr, e := c.direct.codeRepo(ctx, path)
+	if e != nil {
+		return nil, e
+	}
+	if cr.root.VCS == "mod" {
+		return c.proxyInfo(ctx, cr.root.Repo, true, path, version)
+	}
+	if err := module.Check(path, version); err != nil {
+		var merr *module.ModuleError
+		if errors.As(err, &merr) {
+			err = merr.Err
+		}
+		return nil, &Error{Kind: Invalid, Proxy: cr.source, Err: err}
+	}
+	refs, e := c.direct.lsRemote(ctx, cr.root.Repo)
+	if e != nil {
+		return nil, e
+	}
+	info := &Info{Path: path, Version: version, Provenance: Provenance{Source: cr.source, Fetched: c.now()}}
+	if module.IsPseudoVersion(version) {
+		rev, _ := module.PseudoVersionRev(version)
+		info.Time, _ = module.PseudoVersionTime(version)
+		var tips []string
+		for ref, h := range refs {
+			if strings.HasPrefix(h, rev) && ref != "HEAD" {
+				tips = append(tips, strings.TrimSuffix(ref, "^{}"))
+			}
+		}
+		slices.Sort(tips)
+		if len(tips) > 0 {
+			info.Origin = &Origin{VCS: "git", URL: redactRaw(cr.root.Repo), Hash: refs[tips[0]], Ref: tips[0]}
+			info.Unchecked = fmt.Sprintf("commit %s is the tip of %s; the pseudo-version's base version and timestamp are not checked without a clone", rev, tips[0])
+		} else {
+			info.Unchecked = fmt.Sprintf("commit %s is not the tip of any branch or tag of %s; checking a pseudo-version needs a clone, which gomodls does not do", rev, redactRaw(cr.root.Repo))
+		}
+		return info, nil
+	}
+	base := strings.TrimSuffix(version, "+incompatible")
+	ref := cr.tagPrefix() + base
+	h, ok := tagHash(refs, ref)
+	if !ok {
+		return nil, &Error{Kind: NotFound, Proxy: cr.source, Op: "git ls-remote " + redactRaw(cr.root.Repo), Err: fmt.Errorf("invalid version: unknown revision %s", strings.TrimPrefix(ref, "refs/tags/"))}
+	}
+	info.Origin = &Origin{VCS: "git", URL: redactRaw(cr.root.Repo), Subdir: cr.codeDir, Hash: h, Ref: ref}
+	if base != version {
+		info.Unchecked = fmt.Sprintf("tag %s exists; %s is valid only if that tag has no go.mod file, which is not checked without a clone", strings.TrimPrefix(ref, "refs/tags/"), version)
+	}
+	return info, nil
+}
+
+func (c *Client) directVersions(ctx context.Context, path string) (*VersionList, *Error) {
+	cr, e := c.direct.codeRepo(ctx, path)
+	if e != nil {
+		return nil, e
+	}
+	if cr.root.VCS == "mod" {
+		return c.proxyList(ctx, cr.root.Repo, true, path)
+	}
+	refs, e := c.direct.lsRemote(ctx, cr.root.Repo)
+	if e != nil {
+		return nil, e
+	}
+	list, incompatible := cr.versions(refs)
+	var lines []listLine
+	for _, v := range list {
+		lines = append(lines, listLine{version: v})
+	}
+	l := newVersionList(path, lines)
+	l.Source, l.Fetched = cr.source, c.now()
+	if len(incompatible) > 0 {
+		l.Unchecked = fmt.Sprintf("tags %s would be +incompatible versions if they have no go.mod file, which is not checked without a clone; not listed", strings.Join(incompatible, ", "))
+	}
+	return l, nil
+}
+
+func (c *Client) directLatest(ctx context.Context, path string) (*Info, *Error) {
+	cr, e := c.direct.codeRepo(ctx, path)
+	if e != nil {
+		return nil, e
+	}
+	if cr.root.VCS == "mod" {
+		return c.proxyLatest(ctx, cr.root.Repo, true, path)
+	}
+	l, e := c.directVersions(ctx, path)
+	if e != nil {
+		return nil, e
+	}
+	var rel, pre []string
+	for _, v := range l.Versions {
+		if semver.Prerelease(v) != "" {
+			pre = append(pre, v)
+		} else {
+			rel = append(rel, v)
+		}
+	}
+	switch {
+	case len(rel) > 0:
+		return c.directInfo(ctx, path, rel[len(rel)-1])
+	case len(pre) > 0:
+		return c.directInfo(ctx, path, pre[len(pre)-1])
+	}
+	return nil, &Error{Kind: Direct, Proxy: cr.source, Err: errors.New("no version tags: the latest version would be a pseudo-version of the default branch, which needs a clone (gomodls does not clone)")}
+}
+
+func (c *Client) directGoMod(ctx context.Context, path, version string) (*GoModFile, *Error) {
+	cr, e := c.direct.codeRepo(ctx, path)
+	if e != nil {
+		return nil, e
+	}
+	if cr.root.VCS == "mod" {
+		return c.proxyGoMod(ctx, cr.root.Repo, true, path, version)
+	}
+	return nil, &Error{Kind: Direct, Proxy: cr.source, Err: errors.New("reading go.mod from the origin repository needs a clone (gomodls does not clone)")}
+}
+
+func (c *Client) directZipHash(ctx context.Context, path, version string) (*ZipHash, *Error) {
+	cr, e := c.direct.codeRepo(ctx, path)
+	if e != nil {
+		return nil, e
+	}
+	if cr.root.VCS == "mod" {
+		return c.proxyZipHash(ctx, cr.root.Repo, true, path, version)
+	}
+	return nil, &Error{Kind: Direct, Proxy: cr.source, Err: errors.New("hashing a module from its origin repository needs a clone (gomodls does not clone)")}
+}

@@ -1,0 +1,284 @@
+// Copyright 2026 The gomodls Authors.
+// Error messages follow cmd/go/internal/web (HTTPError) and
+// golang.org/x/mod/module (ModuleError), Copyright The Go Authors,
+// BSD-style license.
+
+package modproxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+)
+
+// Kind classifies why a lookup failed. Every error the Client returns is an
+// *Error with one of these kinds.
+type Kind int
+
+const (
+	// NotFound: the proxy answered 404 or 410, or a file:// proxy lacks the
+	// file, or a direct lookup found no such tag. Only this kind falls
+	// through a ',' in GOPROXY.
+	NotFound Kind = iota + 1
+	// AuthRequired: 401, or 403 with a WWW-Authenticate challenge or after
+	// credentials were sent.
+	AuthRequired
+	// NotServed: the proxy refuses to serve the module (403 without a
+	// challenge, 400), as filtered mirrors do ("This module version is not
+	// available.", "host not permitted"). ServerText keeps their words.
+	NotServed
+	// Unreachable: no HTTP answer: DNS, connection refused or reset, TLS
+	// (e.g. an untrusted certificate), or no answer within the request
+	// timeout or the caller's deadline.
+	Unreachable
+	// ProxyError: an answer that is not a valid one: other 4xx/5xx,
+	// malformed JSON, .info for another version, an oversized body, a
+	// redirect loop, a malformed zip.
+	ProxyError
+	// Offline: no cached answer and the network may not be used
+	// (GOPROXY=off, -mod=vendor in GOFLAGS, Options.Offline, or an "off"
+	// entry reached in the GOPROXY chain).
+	Offline
+	// Direct: the module is fetched from its origin (GONOPROXY, or the
+	// chain reached "direct") and the question cannot be answered without
+	// cloning the repository, which this package never does; or the origin
+	// could not be resolved. Err says which.
+	Direct
+	// Invalid: the request itself is malformed (module path or version
+	// that the go command would reject before any network access).
+	Invalid
+	// Canceled: the caller's context was canceled (not a deadline, which
+	// is Unreachable). Never cached.
+	Canceled
+)
+
+var kindNames = [...]string{
+	NotFound:     "not-found",
+	AuthRequired: "auth-required",
+	NotServed:    "not-served",
+	Unreachable:  "unreachable",
+	ProxyError:   "proxy-error",
+	Offline:      "offline",
+	Direct:       "direct",
+	Invalid:      "invalid",
+	Canceled:     "canceled",
+}
+
+// String returns a stable kebab-case name for k ("not-found", ...).
+func (k Kind) String() string {
+	if k > 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// MarshalText makes kinds readable in JSON.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// ModuleExistence says what is known about a module path when a version of
+// it was not found.
+type ModuleExistence int
+
+const (
+	ExistenceUnknown ModuleExistence = iota // not checked, or the list did not tell
+	ModuleKnown                             // the proxy lists versions of the module: the version is unknown
+	ModuleUnknown                           // the proxy does not know the module path at all
+)
+
+func (m ModuleExistence) String() string {
+	switch m {
+	case ModuleKnown:
+		return "module-known"
+	case ModuleUnknown:
+		return "module-unknown"
+	}
+	return "unknown"
+}
+
+// An Error describes a failed lookup. Its Error method reads like the go
+// command's message for the same failure; Explain adds every proxy tried.
+type Error struct {
+	Kind    Kind
+	Path    string // module path
+	Version string // "" for lists and @latest
+	// Proxy is the proxy (redacted URL), "direct", "off" or a cache name
+	// that produced this error.
+	Proxy string
+	// Op is what was attempted, e.g. "reading https://proxy/m/@v/v1.0.0.info"
+	// (redacted), or "git ls-remote https://host/repo".
+	Op string
+	// Status is the HTTP status code, 0 if there was no HTTP answer.
+	Status int
+	// StatusText is the status line text ("404 Not Found").
+	StatusText string
+	// ServerText is the server's explanation: the first lines of a
+	// text/plain error body (at most 8 lines, as the go command keeps), or
+	// the message of a JSON error body.
+	ServerText string
+	// Err is the underlying error, if any.
+	Err error
+	// Module says, for NotFound errors of a version, whether the module
+	// path itself is known (from its version list, when it could be had).
+	Module ModuleExistence
+	// Attempts are the failed attempts of a GOPROXY chain, in order,
+	// including the one this error reports (so len(Attempts) > 1 means the
+	// chain fell through). Each attempt has no Attempts of its own.
+	Attempts []*Error
+	// RetryAfter is the server's Retry-After for 429/503, if it sent one.
+	RetryAfter string
+
+	// noMatch marks "no matching versions" (the module answered, but with
+	// no usable version): NotFound, yet like the go command's
+	// NoMatchingVersionError it does not fall through a ',' in GOPROXY.
+	noMatch bool
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	switch {
+	case e.Path != "" && e.Version != "":
+		fmt.Fprintf(&b, "%s@%s: ", e.Path, e.Version)
+	case e.Path != "":
+		fmt.Fprintf(&b, "module %s: ", e.Path)
+	}
+	b.WriteString(e.detail())
+	return b.String()
+}
+
+// detail is the message without the module prefix, as go's web.HTTPError.
+func (e *Error) detail() string {
+	var msg string
+	switch {
+	case e.Status != 0:
+		status := e.StatusText
+		if status == "" {
+			status = fmt.Sprint(e.Status)
+		}
+		msg = fmt.Sprintf("%s: %s", e.Op, status)
+		if e.ServerText != "" {
+			sep := " "
+			if strings.ContainsRune(e.ServerText, '\n') {
+				sep = "\n\t"
+			}
+			msg += "\n\tserver response:" + sep + e.ServerText
+		}
+		if e.Err != nil {
+			msg += ": " + e.Err.Error()
+		}
+	case e.Op != "" && e.Err != nil:
+		msg = fmt.Sprintf("%s: %v", e.Op, e.Err)
+	case e.Err != nil:
+		msg = e.Err.Error()
+	case e.Op != "":
+		msg = e.Op
+	default:
+		msg = e.Kind.String()
+	}
+	return msg
+}
+
+// Explain describes every attempt of the chain on its own line, e.g.
+//
+//	https://proxy.a: 404 Not Found (not-found)
+//	https://proxy.b: 403 Forbidden: This module version is not available. (not-served)
+func (e *Error) Explain() string {
+	atts := e.Attempts
+	if len(atts) == 0 {
+		atts = []*Error{e}
+	}
+	return explainAttempts(atts)
+}
+
+func explainAttempts(atts []*Error) string {
+	var b strings.Builder
+	for i, a := range atts {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(a.Short())
+	}
+	return b.String()
+}
+
+// Short is a one-line summary: who answered what, e.g.
+// "https://proxy.example: 404 Not Found (not-found)".
+func (e *Error) Short() string {
+	who := e.Proxy
+	if who == "" {
+		who = "gomodls"
+	}
+	var what string
+	switch {
+	case e.Status != 0:
+		what = e.StatusText
+		if what == "" {
+			what = fmt.Sprint(e.Status)
+		}
+		if t := firstLine(e.ServerText); t != "" {
+			what += ": " + t
+		}
+	case e.Err != nil:
+		what = firstLine(e.Err.Error())
+	default:
+		what = e.Kind.String()
+	}
+	return fmt.Sprintf("%s: %s (%s)", who, what, e.Kind)
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return strings.TrimSpace(s)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, fs.ErrNotExist) true for NotFound errors, as the
+// go command treats 404 and 410, and errors.Is(err, context.Canceled) for
+// Canceled ones.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case fs.ErrNotExist:
+		return e.Kind == NotFound && !e.noMatch
+	case context.Canceled:
+		return e.Kind == Canceled
+	}
+	return false
+}
+
+// KindOf returns the Kind of err if it is (or wraps) an *Error, else 0.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return 0
+}
+
+// IsNotExist reports whether err says the module or version does not exist.
+func IsNotExist(err error) bool { return KindOf(err) == NotFound }
+
+// IsTransient reports whether retrying later could give another answer
+// without any configuration change (Unreachable, ProxyError, Canceled).
+func IsTransient(err error) bool {
+	switch KindOf(err) {
+	case Unreachable, ProxyError, Canceled:
+		return true
+	}
+	return false
+}
+
+// clone returns a shallow copy of e without Attempts.
+func (e *Error) clone() *Error {
+	c := *e
+	c.Attempts = nil
+	return &c
+}
+
+// withModule returns a copy of e naming path and version.
+func (e *Error) withModule(path, version string) *Error {
+	c := *e
+	c.Path, c.Version = path, version
+	return &c
+}

@@ -1,0 +1,725 @@
+// Copyright 2026 The gomodls Authors.
+// The lookups follow cmd/go/internal/modfetch (proxy.go, cache.go,
+// fetch.go) and cmd/go/internal/modload/query.go, Copyright The Go
+// Authors, BSD-style license.
+
+package modproxy
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
+	"golang.org/x/mod/sumdb/dirhash"
+
+	"github.com/gomodls/gomodls/internal/goenv"
+)
+
+// Info returns the .info of path@version: from memory, the module cache,
+// our cache, or the GOPROXY chain. version must be canonical (a semantic
+// version as go.mod files hold them, e.g. v1.2.3,
+// v0.0.0-20240102030405-abcdef012345, v2.0.0+incompatible); queries such
+// as "latest", branch names or commit hashes are not resolved (see Latest).
+//
+// A NotFound error says in Module whether the module path itself is known,
+// when the version list can tell.
+func (c *Client) Info(ctx context.Context, path, version string) (*Info, error) {
+	if e := checkVersion(path, version); e != nil {
+		return nil, e
+	}
+	key := memKey{"info", path, version}
+	if v, e, ok := c.memLookup(key); ok {
+		if e != nil {
+			return nil, e
+		}
+		return v.(*Info).clone(), nil
+	}
+	if info := c.cachedInfo(path, version); info != nil {
+		c.mem.put(key, memEntry{val: info, at: c.now()})
+		return info.clone(), nil
+	}
+	if c.offline {
+		return nil, c.offlineError(path, version)
+	}
+	if e := c.diskNegative(path, "info-"+version); e != nil {
+		return nil, e.withModule(path, version)
+	}
+	info, attempts, e := tryChain(c, ctx, path, version, func(ctx context.Context, p goenv.ProxyEntry) (*Info, *Error) {
+		if p.URL == goenv.ProxyDirect {
+			return c.directInfo(ctx, path, version)
+		}
+		return c.proxyInfo(ctx, p.URL, false, path, version)
+	})
+	if e != nil {
+		if e.Kind == NotFound {
+			c.annotateExistence(ctx, e)
+		}
+		c.rememberFailure(key, path, "info-"+version, e)
+		return nil, e
+	}
+	info.Attempts = attempts
+	c.storeInfo(info)
+	return info.clone(), nil
+}
+
+// storeInfo keeps an answer: proxies' answers forever (memory and disk),
+// direct ones (tags can move) for ListTTL in memory only.
+func (c *Client) storeInfo(info *Info) {
+	key := memKey{"info", info.Path, info.Version}
+	if strings.HasPrefix(info.Source, SourceDirect) && !strings.HasPrefix(info.Source, SourceDirect+" (mod ") {
+		c.mem.put(key, memEntry{val: info, at: c.now(), ttl: c.listTTL})
+		return
+	}
+	c.mem.put(key, memEntry{val: info, at: c.now()})
+	if c.disk != nil {
+		c.disk.write(c.disk.immutablePath(info.Path, info.Version, "info"), &diskEntry{Source: info.Source, Fetched: info.Fetched, Data: string(marshalInfo(info))})
+	}
+}
+
+// cachedInfo returns the .info from the module cache or our cache.
+func (c *Client) cachedInfo(path, version string) *Info {
+	if info := c.modCacheInfo(path, version); info != nil {
+		c.stats.add(func(s *Stats) { s.ModCacheHits++ })
+		info.Unverified = c.offline
+		return info
+	}
+	if e, ok := c.disk.read(c.disk.immutablePath(path, version, "info")); ok {
+		info, err := parseInfo([]byte(e.Data))
+		if err == nil && info.Version == version {
+			c.stats.add(func(s *Stats) { s.DiskHits++ })
+			info.Path = path
+			info.Provenance = Provenance{Source: SourceDisk, CachedFrom: e.Source, Fetched: e.Fetched, Unverified: c.offline}
+			return info
+		}
+	}
+	return nil
+}
+
+// proxyInfo is proxyRepo.Stat for a canonical version.
+func (c *Client) proxyInfo(ctx context.Context, base string, origin bool, path, version string) (*Info, *Error) {
+	encV, err := module.EscapeVersion(version)
+	if err != nil {
+		return nil, &Error{Kind: Invalid, Err: err}
+	}
+	r, e := c.proxyReq(base, origin, path, "@v/"+encV+".info", "info", c.maxBody)
+	if e != nil {
+		return nil, e
+	}
+	res, e := c.fetchShared(ctx, r)
+	if e != nil {
+		return nil, e
+	}
+	info, err := parseInfo(res.data)
+	if err != nil {
+		return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Err: fmt.Errorf("invalid response from proxy %q: %w", proxyName(r.proxy), err)}
+	}
+	if info.Version != version && module.Check(path, version) == nil {
+		// A correct, canonical version must be answered with exactly
+		// that version or an error (as the go command insists).
+		return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Op: "reading " + r.redacted, Err: fmt.Errorf("proxy returned info for version %s instead of requested version", info.Version)}
+	}
+	info.Path = path
+	info.Source = r.proxy
+	info.Fetched = c.now()
+	return info, nil
+}
+
+// proxyName strips our "direct (mod ...)" decoration for go-like messages.
+func proxyName(p string) string {
+	if s, ok := strings.CutPrefix(p, SourceDirect+" (mod "); ok {
+		return strings.TrimSuffix(s, ")")
+	}
+	return p
+}
+
+// GoMod returns the go.mod of path@version (canonical version) as the
+// proxy serves it. It does not verify it against go.sum or the checksum
+// database.
+func (c *Client) GoMod(ctx context.Context, path, version string) (*GoModFile, error) {
+	if e := checkVersion(path, version); e != nil {
+		return nil, e
+	}
+	key := memKey{"mod", path, version}
+	if v, e, ok := c.memLookup(key); ok {
+		if e != nil {
+			return nil, e
+		}
+		return v.(*GoModFile).clone(), nil
+	}
+	if data := c.modCacheGoMod(path, version); data != nil {
+		c.stats.add(func(s *Stats) { s.ModCacheHits++ })
+		gm := &GoModFile{Path: path, Version: version, Data: data, Provenance: Provenance{Source: SourceModCache, Unverified: c.offline}}
+		c.mem.put(key, memEntry{val: gm, at: c.now()})
+		return gm.clone(), nil
+	}
+	if e, ok := c.disk.read(c.disk.immutablePath(path, version, "mod")); ok {
+		c.stats.add(func(s *Stats) { s.DiskHits++ })
+		gm := &GoModFile{Path: path, Version: version, Data: []byte(e.Data), Provenance: Provenance{Source: SourceDisk, CachedFrom: e.Source, Fetched: e.Fetched, Unverified: c.offline}}
+		c.mem.put(key, memEntry{val: gm, at: c.now()})
+		return gm.clone(), nil
+	}
+	if c.offline {
+		return nil, c.offlineError(path, version)
+	}
+	if e := c.diskNegative(path, "mod-"+version); e != nil {
+		return nil, e.withModule(path, version)
+	}
+	gm, attempts, e := tryChain(c, ctx, path, version, func(ctx context.Context, p goenv.ProxyEntry) (*GoModFile, *Error) {
+		if p.URL == goenv.ProxyDirect {
+			return c.directGoMod(ctx, path, version)
+		}
+		return c.proxyGoMod(ctx, p.URL, false, path, version)
+	})
+	if e != nil {
+		if e.Kind == NotFound {
+			c.annotateExistence(ctx, e)
+		}
+		c.rememberFailure(key, path, "mod-"+version, e)
+		return nil, e
+	}
+	gm.Attempts = attempts
+	c.mem.put(key, memEntry{val: gm, at: c.now()})
+	if c.disk != nil {
+		c.disk.write(c.disk.immutablePath(path, version, "mod"), &diskEntry{Source: gm.Source, Fetched: gm.Fetched, Data: string(gm.Data)})
+	}
+	return gm.clone(), nil
+}
+
+func (c *Client) proxyGoMod(ctx context.Context, base string, origin bool, path, version string) (*GoModFile, *Error) {
+	encV, err := module.EscapeVersion(version)
+	if err != nil {
+		return nil, &Error{Kind: Invalid, Err: err}
+	}
+	r, e := c.proxyReq(base, origin, path, "@v/"+encV+".mod", "mod", c.maxBody)
+	if e != nil {
+		return nil, e
+	}
+	res, e := c.fetchShared(ctx, r)
+	if e != nil {
+		return nil, e
+	}
+	return &GoModFile{Path: path, Version: version, Data: res.data, Provenance: Provenance{Source: r.proxy, Fetched: c.now()}}, nil
+}
+
+// Versions returns the module's @v/list through the GOPROXY chain (fresh
+// for ListTTL in our caches). Offline, it is assembled from the caches
+// (the module cache's list and .info files, our cached lists) and marked
+// Unverified.
+func (c *Client) Versions(ctx context.Context, path string) (*VersionList, error) {
+	if e := checkPath(path); e != nil {
+		return nil, e
+	}
+	l, e := c.versions(ctx, path)
+	if e != nil {
+		return nil, e
+	}
+	return l.clone(), nil
+}
+
+func (c *Client) versions(ctx context.Context, path string) (*VersionList, *Error) {
+	key := memKey{"list", path, ""}
+	if v, e, ok := c.memLookup(key); ok {
+		if e != nil {
+			return nil, e
+		}
+		return v.(*VersionList), nil
+	}
+	ck := c.chainKey(path)
+	if c.offline {
+		return c.offlineVersions(path, ck)
+	}
+	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "list")); ok && c.fresh(de.Fetched, c.listTTL) {
+		c.stats.add(func(s *Stats) { s.DiskHits++ })
+		l := newVersionList(path, parseList([]byte(de.Data)))
+		l.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched}
+		c.mem.put(key, memEntry{val: l, at: de.Fetched, ttl: c.listTTL})
+		return l, nil
+	}
+	if e := c.diskNegative(path, "list"); e != nil {
+		return nil, e.withModule(path, "")
+	}
+	l, attempts, e := tryChain(c, ctx, path, "", func(ctx context.Context, p goenv.ProxyEntry) (*VersionList, *Error) {
+		if p.URL == goenv.ProxyDirect {
+			return c.directVersions(ctx, path)
+		}
+		return c.proxyList(ctx, p.URL, false, path)
+	})
+	if e != nil {
+		c.rememberFailure(key, path, "list", e)
+		return nil, e
+	}
+	l.Attempts = attempts
+	c.mem.put(key, memEntry{val: l, at: l.Fetched, ttl: c.listTTL})
+	if c.disk != nil && !strings.HasPrefix(l.Source, SourceDirect+" (git") {
+		c.disk.write(c.disk.chainPath(ck, path, "list"), &diskEntry{Source: l.Source, Fetched: l.Fetched, Data: formatList(l.lines)})
+	}
+	return l, nil
+}
+
+func formatList(lines []listLine) string {
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l.version)
+		if l.hasTime {
+			b.WriteString(" " + l.time.Format("2006-01-02T15:04:05Z07:00"))
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// proxyList is one proxy's @v/list, remembered per proxy for ListTTL (so
+// Latest after Versions costs no second list request).
+func (c *Client) proxyList(ctx context.Context, base string, origin bool, path string) (*VersionList, *Error) {
+	key := memKey{"plist " + base, path, ""}
+	if e, ok := c.mem.get(key, c.now()); ok {
+		c.stats.add(func(s *Stats) { s.MemoryHits++ })
+		return e.val.(*VersionList).clone(), nil
+	}
+	r, e := c.proxyReq(base, origin, path, "@v/list", "list", c.maxBody)
+	if e != nil {
+		return nil, e
+	}
+	res, e := c.fetchShared(ctx, r)
+	if e != nil {
+		return nil, e
+	}
+	l := newVersionList(path, parseList(res.data))
+	l.Source, l.Fetched = r.proxy, c.now()
+	c.mem.put(key, memEntry{val: l.clone(), at: l.Fetched, ttl: c.listTTL})
+	return l, nil
+}
+
+// offlineVersions assembles a list from the caches.
+func (c *Client) offlineVersions(path, ck string) (*VersionList, *Error) {
+	var lines []listLine
+	var src []string
+	var prov Provenance
+	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "list")); ok {
+		lines = append(lines, parseList([]byte(de.Data))...)
+		src = append(src, SourceDisk)
+		prov.CachedFrom, prov.Fetched = de.Source, de.Fetched
+	}
+	if vs := c.modCacheVersions(path); len(vs) > 0 {
+		for _, v := range vs {
+			lines = append(lines, listLine{version: v})
+		}
+		src = append(src, SourceModCache)
+	}
+	if c.disk != nil {
+		if p := c.disk.immutablePath(path, "v0.0.0", "info"); p != "" {
+			for _, v := range infoFileVersions(filepath.Dir(p), ".info.json") {
+				lines = append(lines, listLine{version: v})
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return nil, c.offlineError(path, "")
+	}
+	c.stats.add(func(s *Stats) { s.DiskHits++ })
+	l := newVersionList(path, lines)
+	prov.Source = strings.Join(src, ", ")
+	if prov.Source == "" {
+		prov.Source = SourceDisk
+	}
+	prov.Unverified = true
+	l.Provenance = prov
+	return l, nil
+}
+
+// Latest answers path@latest as `go list -m path@latest` does, through
+// the chain, each proxy in turn (modload.queryProxy): the highest release
+// in the proxy's @v/list (ignoring +incompatible versions above a
+// compatible one with a go.mod), else the highest prerelease, else the
+// proxy's @latest, and if that is not found (filtered mirrors answer 404
+// to every @latest) the newest pseudo-version in the list. Retractions and
+// exclusions are not applied: the caller decides (see the retraction
+// analyzer).
+func (c *Client) Latest(ctx context.Context, path string) (*Info, error) {
+	if e := checkPath(path); e != nil {
+		return nil, e
+	}
+	key := memKey{"latest", path, ""}
+	if v, e, ok := c.memLookup(key); ok {
+		if e != nil {
+			return nil, e
+		}
+		return v.(*Info).clone(), nil
+	}
+	ck := c.chainKey(path)
+	if c.offline {
+		info, e := c.offlineLatest(ctx, path, ck)
+		if e != nil {
+			return nil, e
+		}
+		return info.clone(), nil
+	}
+	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "latest")); ok && c.fresh(de.Fetched, c.listTTL) {
+		if info, err := parseInfo([]byte(de.Data)); err == nil {
+			c.stats.add(func(s *Stats) { s.DiskHits++ })
+			info.Path = path
+			info.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched}
+			c.mem.put(key, memEntry{val: info, at: de.Fetched, ttl: c.listTTL})
+			return info.clone(), nil
+		}
+	}
+	if e := c.diskNegative(path, "latest"); e != nil {
+		return nil, e.withModule(path, "latest")
+	}
+	info, attempts, e := tryChain(c, ctx, path, "latest", func(ctx context.Context, p goenv.ProxyEntry) (*Info, *Error) {
+		if p.URL == goenv.ProxyDirect {
+			return c.directLatest(ctx, path)
+		}
+		return c.proxyLatest(ctx, p.URL, false, path)
+	})
+	if e != nil {
+		c.rememberFailure(key, path, "latest", e)
+		return nil, e
+	}
+	info = info.clone()
+	info.Attempts = attempts
+	c.mem.put(key, memEntry{val: info, at: c.now(), ttl: c.listTTL})
+	if c.disk != nil && info.Unchecked == "" {
+		c.disk.write(c.disk.chainPath(ck, path, "latest"), &diskEntry{Source: info.Source, Fetched: c.now(), Data: string(marshalInfo(info))})
+	}
+	return info.clone(), nil
+}
+
+// proxyLatest is modload.queryProxy for the query "latest" on one proxy.
+func (c *Client) proxyLatest(ctx context.Context, base string, origin bool, path string) (*Info, *Error) {
+	list, e := c.proxyList(ctx, base, origin, path)
+	if e != nil {
+		return nil, e
+	}
+	releases, prereleases, e := c.latestCandidates(ctx, path, list.Versions)
+	if e != nil {
+		return nil, e
+	}
+	stat := func(v string) (*Info, *Error) {
+		if info := c.cachedInfo(path, v); info != nil {
+			return info, nil
+		}
+		info, e := c.proxyInfo(ctx, base, origin, path, v)
+		if e == nil {
+			c.storeInfo(info)
+		}
+		return info, e
+	}
+	switch {
+	case len(releases) > 0:
+		return stat(releases[len(releases)-1])
+	case len(prereleases) > 0:
+		return stat(prereleases[len(prereleases)-1])
+	}
+
+	// proxyRepo.Latest: @latest, falling back to the list's pseudo-versions.
+	r, e := c.proxyReq(base, origin, path, "@latest", "latest", c.maxBody)
+	if e != nil {
+		return nil, e
+	}
+	res, e := c.fetchShared(ctx, r)
+	if e == nil {
+		info, err := parseInfo(res.data)
+		if err != nil {
+			return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Err: fmt.Errorf("invalid response from proxy %q: %w", proxyName(r.proxy), err)}
+		}
+		info.Path, info.Source, info.Fetched = path, r.proxy, c.now()
+		return info, nil
+	}
+	if !e.notExist() {
+		return nil, e
+	}
+	if v := latestFromList(list.lines); v != "" {
+		info, e := stat(v)
+		if e != nil {
+			return nil, e
+		}
+		return info, nil
+	}
+	// The proxy knows the module (its list answered) but has no version:
+	// like the go command's NoMatchingVersionError, this does not fall
+	// through a ','.
+	return nil, &Error{Kind: NotFound, Proxy: r.proxy, Module: ModuleKnown, noMatch: true, Err: errors.New(`no matching versions for query "latest"`)}
+}
+
+// latestCandidates is queryMatcher.filterVersions for "latest": releases
+// and prereleases, dropping +incompatible versions above the last
+// compatible version when that one has a go.mod file.
+func (c *Client) latestCandidates(ctx context.Context, path string, versions []string) (releases, prereleases []string, _ *Error) {
+	needIncompatible := false
+	lastCompatible := ""
+	for _, v := range versions {
+		if !needIncompatible {
+			if !strings.HasSuffix(v, "+incompatible") {
+				lastCompatible = v
+			} else if lastCompatible != "" {
+				ok, e := c.versionHasGoMod(ctx, path, lastCompatible)
+				if e != nil {
+					return nil, nil, e
+				}
+				if ok {
+					break
+				}
+				needIncompatible = true
+			}
+		}
+		if semver.Prerelease(v) != "" {
+			prereleases = append(prereleases, v)
+		} else {
+			releases = append(releases, v)
+		}
+	}
+	return releases, prereleases, nil
+}
+
+// versionHasGoMod reports whether path@v has a real go.mod (not the one
+// proxies synthesise for modules without one).
+func (c *Client) versionHasGoMod(ctx context.Context, path, v string) (bool, *Error) {
+	gm, err := c.GoMod(ctx, path, v)
+	if err != nil {
+		var e *Error
+		errors.As(err, &e)
+		return false, e
+	}
+	legacy := fmt.Appendf(nil, "module %s\n", modfile.AutoQuote(path))
+	return !bytes.Equal(gm.Data, legacy), nil
+}
+
+// offlineLatest picks the latest version from cached lists.
+func (c *Client) offlineLatest(ctx context.Context, path, ck string) (*Info, *Error) {
+	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "latest")); ok {
+		if info, err := parseInfo([]byte(de.Data)); err == nil {
+			info.Path = path
+			info.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched, Unverified: true}
+			return info, nil
+		}
+	}
+	l, e := c.offlineVersions(path, ck)
+	if e != nil {
+		return nil, e.withModule(path, "latest")
+	}
+	var rel, pre []string
+	for _, v := range l.Versions {
+		if semver.Prerelease(v) != "" {
+			pre = append(pre, v)
+		} else {
+			rel = append(rel, v)
+		}
+	}
+	v := ""
+	switch {
+	case len(rel) > 0:
+		v = rel[len(rel)-1]
+	case len(pre) > 0:
+		v = pre[len(pre)-1]
+	default:
+		v = latestFromList(l.lines)
+	}
+	if v == "" {
+		return nil, c.offlineError(path, "latest")
+	}
+	if info := c.cachedInfo(path, v); info != nil {
+		info.Unverified = true
+		return info, nil
+	}
+	return &Info{Path: path, Version: v, Provenance: Provenance{Source: l.Source, Unverified: true}}, nil
+}
+
+// ZipHash returns the h1: hash of path@version's zip, as go.sum records it:
+// the module cache's .ziphash when present, else our cached hash, else the
+// zip is downloaded (size-capped, to a temporary file that is removed),
+// checked as the go command checks it (every file under path@version/) and
+// hashed with dirhash.HashZip. Nothing is written to the module cache and
+// nothing is verified against go.sum or the checksum database.
+func (c *Client) ZipHash(ctx context.Context, path, version string) (*ZipHash, error) {
+	if e := checkVersion(path, version); e != nil {
+		return nil, e
+	}
+	key := memKey{"zip", path, version}
+	if v, e, ok := c.memLookup(key); ok {
+		if e != nil {
+			return nil, e
+		}
+		z := *v.(*ZipHash)
+		z.Provenance = z.Provenance.clone()
+		return &z, nil
+	}
+	if h := c.modCacheZipHash(path, version); h != "" {
+		c.stats.add(func(s *Stats) { s.ModCacheHits++ })
+		z := &ZipHash{Path: path, Version: version, Hash: h, Provenance: Provenance{Source: SourceModCache, Unverified: c.offline}}
+		c.mem.put(key, memEntry{val: z, at: c.now()})
+		return z, nil
+	}
+	if de, ok := c.disk.read(c.disk.immutablePath(path, version, "ziphash")); ok && isValidSum([]byte(de.Data)) {
+		c.stats.add(func(s *Stats) { s.DiskHits++ })
+		z := &ZipHash{Path: path, Version: version, Hash: de.Data, Provenance: Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched, Unverified: c.offline}}
+		c.mem.put(key, memEntry{val: z, at: c.now()})
+		return z, nil
+	}
+	if c.offline {
+		return nil, c.offlineError(path, version)
+	}
+	if e := c.diskNegative(path, "zip-"+version); e != nil {
+		return nil, e.withModule(path, version)
+	}
+	z, attempts, e := tryChain(c, ctx, path, version, func(ctx context.Context, p goenv.ProxyEntry) (*ZipHash, *Error) {
+		if p.URL == goenv.ProxyDirect {
+			return c.directZipHash(ctx, path, version)
+		}
+		return c.proxyZipHash(ctx, p.URL, false, path, version)
+	})
+	if e != nil {
+		c.rememberFailure(key, path, "zip-"+version, e)
+		return nil, e
+	}
+	z.Attempts = attempts
+	c.mem.put(key, memEntry{val: z, at: c.now()})
+	if c.disk != nil {
+		c.disk.write(c.disk.immutablePath(path, version, "ziphash"), &diskEntry{Source: z.Source, Fetched: z.Fetched, Data: z.Hash})
+	}
+	cp := *z
+	return &cp, nil
+}
+
+func (c *Client) proxyZipHash(ctx context.Context, base string, origin bool, path, version string) (*ZipHash, *Error) {
+	encV, err := module.EscapeVersion(version)
+	if err != nil {
+		return nil, &Error{Kind: Invalid, Err: err}
+	}
+	r, e := c.proxyReq(base, origin, path, "@v/"+encV+".zip", "zip", c.maxZip)
+	if e != nil {
+		return nil, e
+	}
+	r.toFile, r.dir = true, c.tmpDir()
+	v, e, shared := c.flight.do(ctx, "ziphash "+r.u.String(), func(ctx context.Context) (any, *Error) {
+		res, e := c.fetch(ctx, r)
+		if e != nil {
+			return nil, e
+		}
+		if r.u.Scheme != "file" {
+			defer os.Remove(res.file)
+		}
+		h, err := hashZip(res.file, res.size, path, version)
+		if err != nil {
+			return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Op: "reading " + r.redacted, Err: err}
+		}
+		return h, nil
+	})
+	if shared {
+		c.stats.add(func(s *Stats) { s.Shared++ })
+	}
+	if e != nil {
+		if e.Op == "" {
+			e.Op, e.Proxy = "reading "+r.redacted, r.proxy
+		}
+		return nil, e
+	}
+	return &ZipHash{Path: path, Version: version, Hash: v.(string), Provenance: Provenance{Source: r.proxy, Fetched: c.now()}}, nil
+}
+
+// hashZip checks the zip as downloadZip does and hashes it.
+func hashZip(file string, size int64, path, version string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	z, err := zip.NewReader(f, size)
+	if err != nil {
+		return "", fmt.Errorf("invalid zip: %w", err)
+	}
+	prefix := path + "@" + version + "/"
+	for _, zf := range z.File {
+		if !strings.HasPrefix(zf.Name, prefix) {
+			return "", fmt.Errorf("zip for %s has unexpected file %s", prefix[:len(prefix)-1], zf.Name)
+		}
+	}
+	return dirhash.HashZip(file, dirhash.DefaultHash)
+}
+
+// tmpDir is where zips are downloaded.
+func (c *Client) tmpDir() string {
+	if c.disk != nil {
+		return filepath.Join(c.disk.dir, "tmp")
+	}
+	return filepath.Join(os.TempDir(), "gomodls-modproxy")
+}
+
+// ---- shared helpers ----
+
+// memLookup returns a remembered answer or failure.
+func (c *Client) memLookup(k memKey) (any, *Error, bool) {
+	e, ok := c.mem.get(k, c.now())
+	if !ok {
+		return nil, nil, false
+	}
+	if e.err != nil {
+		c.stats.add(func(s *Stats) { s.NegativeHits++ })
+		return nil, e.err.cloneWithAttempts(), true
+	}
+	c.stats.add(func(s *Stats) { s.MemoryHits++ })
+	return e.val, nil, true
+}
+
+func (e *Error) cloneWithAttempts() *Error {
+	c := *e
+	c.Attempts = append([]*Error(nil), e.Attempts...)
+	return &c
+}
+
+// rememberFailure keeps a failure for NegativeTTL: in memory (any failure
+// but cancellation and invalid requests) and on disk ("not found" only:
+// the others are transient or depend on credentials).
+func (c *Client) rememberFailure(k memKey, path, name string, e *Error) {
+	switch e.Kind {
+	case Canceled, Invalid:
+		return
+	}
+	if e.Kind == Unreachable && errors.Is(e, context.DeadlineExceeded) {
+		return // the caller's deadline, not the proxy's fault
+	}
+	c.mem.put(k, memEntry{err: e.cloneWithAttempts(), at: c.now(), ttl: c.negTTL})
+	if c.disk != nil && e.Kind == NotFound && !e.noMatch {
+		c.disk.write(c.disk.chainPath(c.chainKey(path), path, name+".neg"), &diskEntry{Source: e.Proxy, Fetched: c.now(), Error: toDiskError(e)})
+	}
+}
+
+// diskNegative returns a fresh remembered "not found" from disk.
+func (c *Client) diskNegative(path, name string) *Error {
+	if c.disk == nil {
+		return nil
+	}
+	de, ok := c.disk.read(c.disk.chainPath(c.chainKey(path), path, name+".neg"))
+	if !ok || de.Error == nil || !c.fresh(de.Fetched, c.negTTL) {
+		return nil
+	}
+	c.stats.add(func(s *Stats) { s.NegativeHits++ })
+	return de.Error.toError()
+}
+
+func (c *Client) offlineError(path, version string) *Error {
+	return &Error{Kind: Offline, Path: path, Version: version, Err: errors.New(c.offlineReason)}
+}
+
+// annotateExistence fills e.Module from the module's version list (one
+// extra request at most, on the failure path only, and cached).
+func (c *Client) annotateExistence(ctx context.Context, e *Error) {
+	if e.Module != ExistenceUnknown || e.Path == "" {
+		return
+	}
+	l, le := c.versions(ctx, e.Path)
+	switch {
+	case le != nil && le.Kind == NotFound && !le.noMatch:
+		e.Module = ModuleUnknown
+	case le == nil && (len(l.Versions) > 0 || len(l.Pseudo) > 0):
+		e.Module = ModuleKnown
+	}
+}

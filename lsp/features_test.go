@@ -249,3 +249,24 @@ func TestExecuteCommand(t *testing.T) {
 	}
 	ed.Shutdown()
 }
+
+func TestWorkDoneProgress(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"a/go.mod": "module example.com/a\n", "b/go.work": "go 1.22\n"})
+	ed := start(t, hermetic(t))
+	ed.Initialize(dir, lsptest.Caps{Progress: true})
+	// The workspace scan reports begin and end.
+	var kinds []string
+	ed.Client.Wait(wait, func() bool {
+		kinds = kinds[:0]
+		for _, p := range ed.Client.ProgressReports() {
+			var v struct{ Kind, Message string }
+			json.Unmarshal(p.Value, &v)
+			kinds = append(kinds, v.Kind+":"+v.Message)
+		}
+		return len(kinds) > 0 && strings.HasPrefix(kinds[len(kinds)-1], "end:")
+	})
+	if len(kinds) < 2 || !strings.HasPrefix(kinds[0], "begin:") || kinds[len(kinds)-1] != "end:Found 2 go.mod/go.work files" {
+		t.Errorf("progress: %v", kinds)
+	}
+	ed.Shutdown()
+}

@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -267,10 +268,13 @@ func (ss *session) scanWorkspace(ctx context.Context) {
 	ss.mu.Lock()
 	folders := append([]*folder(nil), ss.folders...)
 	ss.mu.Unlock()
-	for _, f := range folders {
+	wd, ctx := ss.progress.start(ctx, "gomodls", "Scanning the workspace for go.mod and go.work files", false)
+	found := 0
+	for i, f := range folders {
 		if !ss.settingsFor(f).WorkspaceScan {
 			continue
 		}
+		wd.report(f.path, 100*i/len(folders))
 		files, err := workspace.Find(ctx, f.path)
 		if err != nil {
 			ss.log.Warn("workspace scan", zap.String("folder", f.path), zap.Error(err))
@@ -278,7 +282,9 @@ func (ss *session) scanWorkspace(ctx context.Context) {
 		for _, file := range files {
 			ss.track(filepath.Dir(file))
 		}
+		found += len(files)
 	}
+	wd.end(fmt.Sprintf("Found %d go.mod/go.work files", found))
 }
 
 // configurationChanged handles workspace/didChangeConfiguration. Clients

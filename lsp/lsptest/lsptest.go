@@ -130,6 +130,27 @@ func (c *Client) ShowDocument(ctx context.Context, p *protocol.ShowDocumentParam
 	return &protocol.ShowDocumentResult{Success: true}, nil
 }
 
+// Wait blocks until cond (called with no locks held) is true, re-checking
+// whenever the server sends something, and reports whether it became true
+// within timeout.
+func (c *Client) Wait(timeout time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	timer := time.AfterFunc(timeout, func() { c.mu.Lock(); c.cond.Broadcast(); c.mu.Unlock() })
+	defer timer.Stop()
+	for {
+		if cond() {
+			return true
+		}
+		c.mu.Lock()
+		if time.Now().After(deadline) {
+			c.mu.Unlock()
+			return cond()
+		}
+		c.cond.Wait()
+		c.mu.Unlock()
+	}
+}
+
 // Messages returns the window/showMessage notifications received so far.
 func (c *Client) Messages() []protocol.ShowMessageParams {
 	c.mu.Lock()

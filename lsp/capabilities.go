@@ -16,6 +16,7 @@ func (s *server) capabilities(caps clientCaps) protocol.ServerCapabilities {
 			Change:    ptr(protocol.TextDocumentSyncKindIncremental),
 			Save:      &protocol.SaveOptions{IncludeText: ptr(false)},
 		},
+		HoverProvider:          protocol.Boolean(true),
 		DocumentSymbolProvider: protocol.Boolean(true),
 		FoldingRangeProvider:   protocol.Boolean(true),
 		DocumentLinkProvider:   &protocol.DocumentLinkOptions{},

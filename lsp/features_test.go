@@ -270,3 +270,51 @@ func TestWorkDoneProgress(t *testing.T) {
 	}
 	ed.Shutdown()
 }
+
+func TestHoverLocal(t *testing.T) {
+	text := "module example.com/m\n\ngo 1.22\n\nrequire (\n\tgolang.org/x/text v0.20.0 // indirect\n\tgit.corp.example/lib v1.0.0\n)\n\nreplace golang.org/x/text => ./missing\n"
+	dir := writeFiles(t, map[string]string{"go.mod": text})
+	opts := hermetic(t)
+	opts.Environ = append(opts.Environ, "GOPRIVATE=git.corp.example")
+	ed := start(t, opts)
+	ed.Initialize(dir, lsptest.Caps{})
+	gomod := filepath.Join(dir, "go.mod")
+	ed.Open(gomod, "")
+	hoverAt := func(line, col uint32) string {
+		h, err := ed.Server.Hover(ed.Context(), &protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+			TextDocument: docID(gomod), Position: protocol.Position{Line: line, Character: col}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h == nil {
+			return ""
+		}
+		return h.Contents.(*protocol.MarkupContent).Value
+	}
+	for _, tc := range []struct {
+		line, col uint32
+		want      []string
+		not       []string
+	}{
+		{5, 3, []string{"**golang.org/x/text v0.20.0**", "Required indirectly", "Replaced by `./missing` (the directory does not exist)", "There is no go.sum yet", "[pkg.go.dev/golang.org/x/text](https://pkg.go.dev/golang.org/x/text@v0.20.0)"}, nil},
+		{6, 3, []string{"GOPRIVATE pattern `git.corp.example`", "GONOPROXY pattern `git.corp.example`"}, []string{"pkg.go.dev"}},
+		{2, 1, []string{"**go 1.22**", "Local toolchain: `go1.26.8` (GOTOOLCHAIN=`local`)", "The local toolchain satisfies it"}, nil},
+		{3, 0, nil, nil},
+	} {
+		got := hoverAt(tc.line, tc.col)
+		if tc.want == nil && got != "" {
+			t.Errorf("%d:%d: hover on an empty line: %q", tc.line, tc.col, got)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%d:%d: hover lacks %q:\n%s", tc.line, tc.col, w, got)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(got, n) {
+				t.Errorf("%d:%d: hover has %q:\n%s", tc.line, tc.col, n, got)
+			}
+		}
+	}
+	ed.Shutdown()
+}

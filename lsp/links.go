@@ -3,15 +3,13 @@ package lsp
 import (
 	"context"
 	"path/filepath"
-	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 	"golang.org/x/mod/modfile"
-	"golang.org/x/mod/module"
 
-	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/gomod"
+	"github.com/gomodls/gomodls/internal/hover"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
@@ -27,7 +25,7 @@ func (s *server) DocumentLink(ctx context.Context, params *protocol.DocumentLink
 	links := []protocol.DocumentLink{}
 	env := snap.Env
 	addWeb := func(m interface{ Line(int) int }, tok gomod.Token, path, version string, mapperFile snapshot.FileKind) {
-		if !PublicPath(env, path) {
+		if !hover.Public(env, path) {
 			return
 		}
 		target := "https://pkg.go.dev/" + path
@@ -112,27 +110,4 @@ func (s *server) DocumentLink(ctx context.Context, params *protocol.DocumentLink
 		}
 	}
 	return links, nil
-}
-
-// PublicPath reports whether a module path may be shown to public sites:
-// not matched by GOPRIVATE or GONOPROXY, and with a dot in its first
-// element (paths without one can only be resolved privately).
-func PublicPath(env *goenv.Env, path string) bool {
-	if env == nil {
-		return false
-	}
-	if err := module.CheckPath(path); err != nil {
-		return false
-	}
-	first, _, _ := strings.Cut(path, "/")
-	if !strings.Contains(first, ".") {
-		return false
-	}
-	if _, ok := env.MatchPrivate(path); ok {
-		return false
-	}
-	if _, ok := env.MatchNoProxy(path); ok {
-		return false
-	}
-	return true
 }

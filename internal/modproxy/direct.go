@@ -238,8 +238,8 @@ func (d *directResolver) lsRemote(ctx context.Context, repo string) (map[string]
 
 func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[string]string, *Error) {
 	op := "git ls-remote " + redactRaw(repo)
-	git, err := exec.LookPath("git")
-	if err != nil {
+	git := d.lookGit()
+	if git == "" {
 		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Op: op, Err: errors.New("git is not installed (needed to check modules fetched from their origin)")}
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, d.c.gitTimeout, errRequestTimeout)
@@ -257,8 +257,7 @@ func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[stri
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	d.c.stats.add(func(s *Stats) { s.GitCommands++ })
-	err = cmd.Run()
-	if err != nil {
+	if err := cmd.Run(); err != nil {
 		switch {
 		case context.Cause(ctx) == errRequestTimeout:
 			return nil, &Error{Kind: Unreachable, Proxy: SourceDirect, Op: op, Err: fmt.Errorf("no answer within %v (gomodls git timeout)", d.c.gitTimeout)}
@@ -277,6 +276,21 @@ func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[stri
 		}
 	}
 	return refs, nil
+}
+
+// lookGit finds git in the PATH of the environment (the user's, not
+// necessarily ours).
+func (d *directResolver) lookGit() string {
+	for _, dir := range filepath.SplitList(d.c.env.Get("PATH")) {
+		if dir == "" {
+			continue
+		}
+		p := filepath.Join(dir, "git")
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+			return p
+		}
+	}
+	return ""
 }
 
 var urlUserinfo = regexp.MustCompile(`://[^/@\s]+@`)

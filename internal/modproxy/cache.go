@@ -239,6 +239,9 @@ type diskError struct {
 }
 
 func (d *diskCache) immutablePath(path, version, ext string) string {
+	if d == nil {
+		return ""
+	}
 	enc, err := module.EscapePath(path)
 	if err != nil {
 		return ""
@@ -251,6 +254,9 @@ func (d *diskCache) immutablePath(path, version, ext string) string {
 }
 
 func (d *diskCache) chainPath(chainKey, path, name string) string {
+	if d == nil {
+		return ""
+	}
 	enc, err := module.EscapePath(path)
 	if err != nil {
 		return ""

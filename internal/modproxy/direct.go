@@ -125,11 +125,26 @@ func hasPathPrefix(s, prefix string) bool {
 func (d *directResolver) dynamic(ctx context.Context, path string) (*repoRoot, *Error) {
 	imports, fetched, e := d.metaImports(ctx, path)
 	if e != nil {
+		if e.Kind == Canceled {
+			return nil, e
+		}
+		// The go command's words for any failure to find the repository.
+		e = e.clone()
+		prefix := fmt.Sprintf("unrecognized import path %q: ", path)
+		switch {
+		case e.Status == 0 && e.Kind == Unreachable:
+			e.Op = prefix + "https fetch: " + e.Op
+			if _, insecure := d.c.env.MatchInsecure(path); insecure {
+				e.Op = prefix + "http/https fetch: " + strings.TrimPrefix(e.Op, prefix+"https fetch: ")
+			}
+		case e.Op != "":
+			e.Op = prefix + e.Op
+		}
 		return nil, e
 	}
 	mmi, err := matchGoImport(imports, path)
 	if err != nil {
-		return nil, &Error{Kind: NotFound, Proxy: SourceDirect, Op: "reading " + fetched, Err: fmt.Errorf("unrecognized import path %q: %v", path, err)}
+		return nil, &Error{Kind: NotFound, Proxy: SourceDirect, Op: fmt.Sprintf("unrecognized import path %q: parse %s", path, fetched), Err: err}
 	}
 	if mmi.Prefix != path {
 		imports2, fetched2, e := d.metaImports(ctx, mmi.Prefix)
@@ -192,10 +207,6 @@ func (d *directResolver) fetchMeta(ctx context.Context, prefix string) ([]metaIm
 		res, e = d.c.fetchShared(ctx, r)
 	}
 	if res == nil {
-		if e.Kind == Unreachable && e.Status == 0 {
-			e = e.clone()
-			e.Err = fmt.Errorf("unrecognized import path %q: https fetch: %w", prefix, e.Err)
-		}
 		return nil, r.redacted, e
 	}
 	imports, err := parseMetaGoImports(bytes.NewReader(res.data))
@@ -206,7 +217,7 @@ func (d *directResolver) fetchMeta(ctx context.Context, prefix string) ([]metaIm
 		if err != nil {
 			return nil, r.redacted, &Error{Kind: Direct, Proxy: SourceDirect, Op: "parsing " + r.redacted, Err: err}
 		}
-		return nil, r.redacted, &Error{Kind: NotFound, Proxy: SourceDirect, Op: "reading " + r.redacted, Err: fmt.Errorf("unrecognized import path %q: no go-import meta tags", prefix)}
+		return nil, r.redacted, &Error{Kind: NotFound, Proxy: SourceDirect, Op: "reading " + r.redacted, Err: errors.New("no go-import meta tags")}
 	}
 	return imports, r.redacted, nil
 }

@@ -1,0 +1,314 @@
+// Copyright 2026 The gomodls Authors.
+
+package modproxy
+
+import (
+	"context"
+	"errors"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomodls/gomodls/internal/proxytest"
+)
+
+const corp = "git.corp.example.com"
+
+// directFixture is a public proxy, a private proxy (the corporate one, for
+// "mod" entries) and the origin of git.corp.example.com.
+type directFixture struct {
+	pub, priv *proxytest.Server
+	origin    *originServer
+	repo      *gitRepo
+}
+
+func newDirectFixture(t *testing.T) *directFixture {
+	t.Helper()
+	f := &directFixture{
+		pub:    proxytest.New(t),
+		priv:   proxytest.New(t, proxytest.WithoutDefaultCorpus(), proxytest.WithCorpusFS(proxytest.PrivateCorpus)),
+		origin: newOrigin(t),
+	}
+	f.repo = f.origin.newGitRepo(t, "team/lib", corp+"/team/lib")
+	f.origin.addMeta(
+		corp+"/team/lib git http://"+corp+"/team/lib.git",
+		corp+"/team/App mod "+f.priv.URL,
+		corp+"/team/svnthing svn http://"+corp+"/svn/thing",
+		corp+"/team/gone git http://"+corp+"/team/gone.git",
+		corp+"/team/down git "+proxytest.RefusedURL(t)+"/down.git",
+		corp+"/team/filerepo git file:///tmp/x",
+	)
+	return f
+}
+
+// env returns the go command environment: the public proxy, GOPRIVATE for
+// the corporate host, the origin as HTTP proxy, and extra.
+func (f *directFixture) env(extra ...string) []string {
+	base := append([]string{"GOPRIVATE=" + corp, "GOINSECURE=" + corp}, f.origin.goEnv()...)
+	return f.pub.GoEnv(append(base, extra...)...)
+}
+
+func (f *directFixture) client(t *testing.T, opts Options, extra ...string) *Client {
+	t.Helper()
+	opts.Env = testEnv(t, f.env(extra...))
+	opts.HTTPClient = f.origin.httpClient()
+	return newClient(t, f.pub, opts)
+}
+
+func TestDirectGit(t *testing.T) {
+	f := newDirectFixture(t)
+	c := f.client(t, Options{})
+	ctx := ctxT(t)
+	const lib = corp + "/team/lib"
+	source := "direct (git http://" + corp + "/team/lib.git)"
+
+	info, err := c.Info(ctx, lib, "v1.0.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Source != source || info.Origin == nil || info.Origin.Hash != f.repo.tags["v1.0.0"] || info.Origin.Ref != "refs/tags/v1.0.0" || info.Unchecked != "" {
+		t.Errorf("Info = %+v / %+v", info, info.Origin)
+	}
+	// The annotated tag resolves to its commit.
+	info, err = c.Info(ctx, lib, "v1.2.0-rc.1")
+	if err != nil || info.Origin.Hash != f.repo.tags["v1.2.0-rc.1"] {
+		t.Errorf("annotated tag: %+v, %v", info, err)
+	}
+
+	_, err = c.Info(ctx, lib, "v1.9.9")
+	e := wantKind(t, err, NotFound)
+	if e.Error() != lib+"@v1.9.9: git ls-remote http://"+corp+"/team/lib.git: invalid version: unknown revision v1.9.9" {
+		t.Errorf("Error() = %q", e.Error())
+	}
+	if e.Module != ModuleKnown {
+		t.Errorf("Module = %v", e.Module)
+	}
+
+	l, err := c.Versions(ctx, lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"v1.0.0", "v1.1.0", "v1.2.0-rc.1"}; !slices.Equal(l.Versions, want) {
+		t.Errorf("Versions = %q, want %q", l.Versions, want)
+	}
+	wantContains(t, l.Unchecked, "v2.0.0 would be +incompatible")
+
+	latest, err := c.Latest(ctx, lib)
+	if err != nil || latest.Version != "v1.1.0" {
+		t.Errorf("Latest = %+v, %v", latest, err)
+	}
+
+	// The nested module's tags carry its directory.
+	sl, err := c.Versions(ctx, lib+"/sub")
+	if err != nil || !slices.Equal(sl.Versions, []string{"v0.1.0"}) {
+		t.Errorf("sub Versions = %+v, %v", sl, err)
+	}
+	if si, err := c.Info(ctx, lib+"/sub", "v0.1.0"); err != nil || si.Origin.Ref != "refs/tags/sub/v0.1.0" || si.Origin.Subdir != "sub" {
+		t.Errorf("sub Info = %+v, %v", si, err)
+	}
+
+	// Pseudo-versions: confirmed only as a ref tip, never refuted.
+	tip := "v1.1.1-0.20240102030405-" + f.repo.head["feature"][:12]
+	info, err = c.Info(ctx, lib, tip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, info.Unchecked, "is the tip of refs/heads/feature")
+	if info.Time.IsZero() {
+		t.Errorf("pseudo-version time not set")
+	}
+	info, err = c.Info(ctx, lib, "v1.1.1-0.20240102030405-0123456789ab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, info.Unchecked, "not the tip of any branch or tag")
+	// +incompatible: the tag exists, the go.mod rule cannot be checked.
+	info, err = c.Info(ctx, lib, "v2.0.0+incompatible")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, info.Unchecked, "valid only if that tag has no go.mod file")
+
+	_, err = c.GoMod(ctx, lib, "v1.0.0")
+	wantContains(t, wantKind(t, err, Direct).Error(), "needs a clone")
+	_, err = c.ZipHash(ctx, lib, "v1.0.0")
+	wantKind(t, err, Direct)
+
+	// One ls-remote for all of it; one go-get page.
+	if s := c.Stats(); s.GitCommands != 1 {
+		t.Errorf("GitCommands = %d, want 1", s.GitCommands)
+	}
+	if n := countPrefix(f.origin.requests(), corp+"/team/lib?"); n > 0 {
+		t.Errorf("odd requests: %v", f.origin.requests())
+	}
+	f.pub.AssertNoRequestMentions(t, corp)
+}
+
+func countPrefix(list []string, prefix string) int {
+	n := 0
+	for _, s := range list {
+		if strings.HasPrefix(s, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestDirectModEntry(t *testing.T) {
+	f := newDirectFixture(t)
+	c := f.client(t, Options{})
+	ctx := ctxT(t)
+	const app = corp + "/team/App"
+	source := "direct (mod " + f.priv.URL + ")"
+	info, err := c.Info(ctx, app, "v0.1.0")
+	if err != nil || info.Source != source {
+		t.Fatalf("Info = %+v, %v", info, err)
+	}
+	gm, err := c.GoMod(ctx, app, "v0.1.0")
+	if err != nil || !strings.Contains(string(gm.Data), "module "+app) {
+		t.Errorf("GoMod = %+v, %v", gm, err)
+	}
+	z, err := c.ZipHash(ctx, app, "v0.1.0")
+	if err != nil || !strings.HasSuffix(f.priv.GoSumLines(app, "v0.1.0")[0], " "+z.Hash) {
+		t.Errorf("ZipHash = %+v, %v", z, err)
+	}
+	if l, err := c.Latest(ctx, app); err != nil || l.Version != "v0.1.0" {
+		t.Errorf("Latest = %+v, %v", l, err)
+	}
+	_, err = c.Info(ctx, app, "v0.9.0")
+	wantKind(t, err, NotFound)
+	// The private proxy saw the private path (it is the module's own
+	// server); the public one never did.
+	if len(f.priv.RequestsFor(app)) == 0 {
+		t.Errorf("private proxy not asked")
+	}
+	f.pub.AssertNoRequestMentions(t, corp)
+	// The mod answer is immutable and cached like a proxy's.
+	srcs := c.Stats()
+	if _, err := c.Info(ctx, app, "v0.1.0"); err != nil {
+		t.Fatal(err)
+	}
+	if c.Stats().Requests != srcs.Requests {
+		t.Errorf("cached answer fetched again")
+	}
+}
+
+func TestDirectFailures(t *testing.T) {
+	f := newDirectFixture(t)
+	ctx := ctxT(t)
+	c := f.client(t, Options{DirectTimeout: 10 * time.Second})
+	for _, tc := range []struct {
+		path    string
+		kind    Kind
+		message string
+	}{
+		{corp + "/team/svnthing", Direct, "svn repositories cannot be checked"},
+		{corp + "/team/gone", NotFound, "git ls-remote http://" + corp + "/team/gone.git"},
+		{corp + "/team/down", Unreachable, "git ls-remote http://127.0.0.1"},
+		{corp + "/team/filerepo", Direct, "file scheme disallowed"},
+		{corp + "/team/nometa", NotFound, `git.corp.example.com/team/nometa@v1.0.0: unrecognized import path "git.corp.example.com/team/nometa": reading http://git.corp.example.com/team/nometa?go-get=1: 404 Not Found`},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			_, err := c.Info(ctx, tc.path, "v1.0.0")
+			e := wantKind(t, err, tc.kind)
+			wantContains(t, e.Error(), tc.message)
+			if e.Proxy == "" || !strings.HasPrefix(e.Proxy, "direct") {
+				t.Errorf("Proxy = %q", e.Proxy)
+			}
+		})
+	}
+
+	// Well-known hosts are resolved without a request.
+	gh := f.client(t, Options{}, "GONOPROXY=github.com")
+	_, err := gh.Info(ctx, "github.com/owner", "v1.0.0")
+	wantContains(t, wantKind(t, err, NotFound).Error(), "invalid github.com import path")
+
+	// Without GOINSECURE the origin must speak https, which it does not.
+	secure := f.client(t, Options{}, "GOINSECURE=")
+	_, err = secure.Info(ctx, corp+"/team/lib", "v1.0.0")
+	e := wantKind(t, err, Unreachable)
+	wantContains(t, e.Error(), `unrecognized import path "git.corp.example.com/team/lib": https fetch: Get "https://git.corp.example.com/team/lib?go-get=1"`)
+
+	// Without git.
+	noGit := f.client(t, Options{}, "PATH="+t.TempDir())
+	_, err = noGit.Info(ctx, corp+"/team/lib", "v1.0.0")
+	wantContains(t, wantKind(t, err, Direct).Error(), "git is not installed")
+
+	// A canceled context stops git.
+	cctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = f.client(t, Options{}).Info(cctx, corp+"/team/lib", "v1.0.0")
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled: %v", err)
+	}
+	f.pub.AssertNoRequestMentions(t, corp)
+}
+
+func TestClassifyGitError(t *testing.T) {
+	for _, tc := range []struct {
+		stderr string
+		kind   Kind
+	}{
+		{"fatal: could not read Username for 'https://host': terminal prompts disabled", AuthRequired},
+		{"remote: HTTP Basic: Access denied\nfatal: Authentication failed for 'https://host/x.git/'", AuthRequired},
+		{"fatal: unable to access 'https://host/x.git/': Could not resolve host: host", Unreachable},
+		{"fatal: unable to access 'http://127.0.0.1:1/x.git/': Failed to connect to 127.0.0.1 port 1", Unreachable},
+		{"fatal: unable to access 'https://host/x.git/': The requested URL returned error: 404", NotFound},
+		{"fatal: unable to access 'https://host/x.git/': The requested URL returned error: 403", AuthRequired},
+		{"remote: Repository not found.\nfatal: repository 'https://host/x.git/' not found", NotFound},
+		{"fatal: 'x' does not appear to be a git repository", NotFound},
+		{"error: something else", Direct},
+	} {
+		e := classifyGitError("git ls-remote x", errors.New("exit status 128"), tc.stderr)
+		if e.Kind != tc.kind {
+			t.Errorf("%q: kind %s, want %s", tc.stderr, e.Kind, tc.kind)
+		}
+	}
+	e := classifyGitError("op", errors.New("exit status 128"), "fatal: unable to access 'https://user:tok3n@host/x.git/': Could not resolve host")
+	if strings.Contains(e.Error(), "tok3n") {
+		t.Errorf("credentials in %q", e.Error())
+	}
+}
+
+func TestPrivacy(t *testing.T) {
+	f := newDirectFixture(t)
+	ctx := ctxT(t)
+	// GOPRIVATE, and separately GONOPROXY: no private path ever reaches the
+	// public proxy, whatever is asked, hits and misses alike.
+	for _, extra := range [][]string{
+		{"GOPRIVATE=" + corp},
+		{"GOPRIVATE=", "GONOPROXY=" + corp + "/team", "GONOSUMDB=" + corp},
+		{"GOPRIVATE=*.example.com", "GOPROXY=" + f.pub.URL + ",direct"},
+	} {
+		f.pub.Reset()
+		c := f.client(t, Options{}, extra...)
+		for _, p := range []string{corp + "/team/lib", corp + "/team/App", corp + "/team/nometa", corp + "/team/lib/sub"} {
+			c.Info(ctx, p, "v1.0.0")
+			c.Info(ctx, p, "v0.0.0-20240102030405-abcdef012345")
+			c.GoMod(ctx, p, "v1.0.0")
+			c.ZipHash(ctx, p, "v1.0.0")
+			c.Versions(ctx, p)
+			c.Latest(ctx, p)
+			if c.AllowedProxy(p) || c.AllowedSumDB(p) {
+				t.Errorf("%v: %s allowed to a proxy or the sumdb", extra, p)
+			}
+		}
+		f.pub.AssertNoRequestMentions(t, corp)
+		if len(f.origin.requests()) == 0 {
+			t.Errorf("%v: the origin was never asked", extra)
+		}
+	}
+	// GONOSUMDB alone keeps the proxy allowed but not the checksum database.
+	c := f.client(t, Options{}, "GOPRIVATE=", "GONOSUMDB="+corp)
+	if !c.AllowedProxy(corp+"/team/lib") || c.AllowedSumDB(corp+"/team/lib") {
+		t.Errorf("GONOSUMDB only: AllowedProxy=%v AllowedSumDB=%v", c.AllowedProxy(corp+"/team/lib"), c.AllowedSumDB(corp+"/team/lib"))
+	}
+}
+
+func TestMain(m *testing.M) {
+	// git must not read the developer's configuration in tests.
+	os.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	os.Exit(m.Run())
+}

@@ -3,13 +3,13 @@ package analyzers
 // Local lists the analyzers that need nothing but the snapshot's files and
 // the local disk. Drivers run them synchronously on every edit.
 func Local() []*Analyzer {
-	return []*Analyzer{ParseError, InvalidVersion, ReplaceDir, WorkUse, GoVersion, SumMalformed}
+	return []*Analyzer{ParseError, InvalidVersion, ReplaceDir, WorkUse, GoVersion, SumMalformed, Private, Retract}
 }
 
 // Network lists the analyzers that consult the module source. Drivers run
 // them in the background.
 func Network() []*Analyzer {
-	return nil
+	return []*Analyzer{Versions, PathMismatch, Retractions, Deprecations, PseudoVersions, Upgrades}
 }
 
 // All returns every analyzer, local ones first.

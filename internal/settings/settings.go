@@ -74,6 +74,11 @@ type Settings struct {
 
 	// CodeLenses shows code lenses (upgrade, check now) above requires.
 	CodeLenses bool `json:"codeLenses"`
+
+	// PublicProxies are the proxies that must never see private module
+	// paths: a module they refuse, or that needs credentials there, is
+	// reported as private-module-not-configured.
+	PublicProxies []string `json:"publicProxies"`
 }
 
 // Duration is a time.Duration that decodes from "10s" strings or from a
@@ -114,6 +119,7 @@ func Default() *Settings {
 		ListTTL:        Duration(time.Hour),
 		WorkspaceScan:  true,
 		CodeLenses:     false,
+		PublicProxies:  []string{"https://proxy.golang.org", "https://goproxy.io", "https://goproxy.cn", "https://mirrors.aliyun.com/goproxy", "https://goproxy.baidu.com"},
 	}
 }
 
@@ -123,6 +129,7 @@ func (s *Settings) Clone() *Settings {
 	c.Env = cloneMap(s.Env)
 	c.Severity = cloneMap(s.Severity)
 	c.Disable = append([]string(nil), s.Disable...)
+	c.PublicProxies = append([]string(nil), s.PublicProxies...)
 	return &c
 }
 
@@ -230,5 +237,6 @@ func Docs() []Doc {
 		{"workspaceScan", "boolean", fmt.Sprint(d.WorkspaceScan), "Check every go.mod and go.work in the workspace folders, not only open files."},
 		{"latestVersionHints", "boolean", fmt.Sprint(d.LatestVersionHints), "Show the latest version after each require as an inlay hint."},
 		{"codeLenses", "boolean", fmt.Sprint(d.CodeLenses), "Show code lenses above requires (upgrade, check now)."},
+		{"publicProxies", "array of strings", `["https://proxy.golang.org", ...]`, "Public module mirrors that must never see private paths: a module they refuse, or that needs credentials there, is reported as private-module-not-configured."},
 	}
 }

@@ -1,0 +1,133 @@
+package analyzers
+
+import (
+	"fmt"
+	"sync"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/span"
+)
+
+// Deprecations reports required modules whose authors deprecated them.
+var Deprecations = &Analyzer{
+	Name: "deprecations",
+	Doc: `report required modules that their authors deprecated
+
+A module is deprecated when the module line of its latest version's go.mod
+(chosen as for retractions) carries a "// Deprecated:" comment. The
+diagnostic quotes the text (first line, at most 500 bytes) and is tagged
+Deprecated, so editors strike the path through.`,
+	Codes:   []*Code{CodeDeprecatedModule},
+	Network: true,
+	Run: func(pass *Pass) error {
+		src := pass.Snapshot.Source
+		if src == nil {
+			return nil
+		}
+		var mu sync.Mutex
+		g, ctx := errgroup.WithContext(pass.Context)
+		g.SetLimit(16)
+		for _, u := range moduleUses(pass.Snapshot) {
+			if u.role == roleExclude {
+				continue
+			}
+			g.Go(func() error {
+				f, _, _, err := latestGoMod(ctx, src, u.mod.Path)
+				if err != nil || f.Module == nil || f.Module.Deprecated == "" {
+					return nil
+				}
+				d := Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeDeprecatedModule, Severity: CodeDeprecatedModule.Severity,
+					Tags:    []Tag{Deprecated},
+					Message: fmt.Sprintf("%s is deprecated: %s", u.mod.Path, shortMessage(f.Module.Deprecated, "(no explanation given)"))}
+				mu.Lock()
+				pass.Report(d)
+				mu.Unlock()
+				return nil
+			})
+		}
+		return g.Wait()
+	},
+}
+
+// PathMismatch reports required modules whose go.mod declares another path.
+var PathMismatch = &Analyzer{
+	Name: "pathmismatch",
+	Doc: `report required modules whose go.mod declares a different module path
+
+The go command fails with "module declares its path as: X but was required
+as: Y" when the go.mod of a required version names another path: a case
+change (github.com/Sirupsen/logrus), a fork that kept its upstream's module
+line, or a missing /vN suffix. The fixes switch the require to the declared
+path, or, for a fork, keep the fork by requiring the declared path and
+adding a replace that points it at the fork.`,
+	Codes:   []*Code{CodeModulePathMismatch},
+	Network: true,
+	Run: func(pass *Pass) error {
+		src := pass.Snapshot.Source
+		if src == nil {
+			return nil
+		}
+		var mu sync.Mutex
+		g, ctx := errgroup.WithContext(pass.Context)
+		g.SetLimit(16)
+		for _, u := range moduleUses(pass.Snapshot) {
+			if u.role == roleExclude {
+				continue
+			}
+			g.Go(func() error {
+				gm, err := src.GoMod(ctx, u.mod.Path, u.mod.Version)
+				if err != nil {
+					return nil
+				}
+				declared := modfile.ModulePath(gm.Data)
+				if declared == "" || declared == u.mod.Path {
+					return nil
+				}
+				d := Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeModulePathMismatch, Severity: Error,
+					Message: fmt.Sprintf("%s: module declares its path as: %s but was required as: %s", u.mod, declared, u.mod.Path)}
+				tok := u.pathToken()
+				fx := fixes.ReplaceToken(u.file, tok, declared, "Use the declared path "+declared)
+				d.Fixes = append(d.Fixes, fx)
+				if u.role == roleRequire && !equalFoldPath(declared, u.mod.Path) {
+					// A fork: require the upstream path and redirect it.
+					fork := fixes.ReplaceToken(u.file, tok, declared, "Keep the fork: require "+declared+" and replace it with "+u.mod.Path+" "+u.mod.Version)
+					fork.Edits = append(fork.Edits, fixes.Edit{File: u.file, Span: endOfFile(u), NewText: fmt.Sprintf("\nreplace %s => %s %s\n", declared, u.mod.Path, u.mod.Version)})
+					d.Fixes = append(d.Fixes, fork)
+				}
+				mu.Lock()
+				pass.Report(d)
+				mu.Unlock()
+				return nil
+			})
+		}
+		return g.Wait()
+	},
+}
+
+func equalFoldPath(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		ca, cb := a[i], b[i]
+		if 'A' <= ca && ca <= 'Z' {
+			ca += 'a' - 'A'
+		}
+		if 'A' <= cb && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if ca != cb {
+			return false
+		}
+	}
+	return true
+}
+
+// endOfFile returns the empty span at the end of u's file.
+func endOfFile(u modUse) span.Span {
+	n := len(u.f.Content)
+	return span.Span{Start: n, End: n}
+}

@@ -1,0 +1,180 @@
+package analyzers
+
+import (
+	"sort"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
+
+	"github.com/gomodls/gomodls/internal/gomod"
+	"github.com/gomodls/gomodls/internal/snapshot"
+	"github.com/gomodls/gomodls/internal/span"
+)
+
+// role says what a module version does on its line.
+type role int
+
+const (
+	roleRequire       role = iota // require path version
+	roleExclude                   // exclude path version
+	roleReplaceTarget             // replace ... => path version
+)
+
+func (r role) String() string {
+	switch r {
+	case roleExclude:
+		return "exclude"
+	case roleReplaceTarget:
+		return "replacement"
+	}
+	return "require"
+}
+
+// A modUse is a module version named on a line of go.mod or go.work that
+// the go command will need: a require not redirected by a replace, the
+// module@version target of a replace, or an exclude.
+type modUse struct {
+	file     snapshot.FileKind
+	f        *gomod.File
+	line     *modfile.Line
+	role     role
+	mod      module.Version
+	indirect bool
+}
+
+// pathToken returns the token of the module path (for a replace, the
+// target's).
+func (u modUse) pathToken() gomod.Token {
+	if u.role == roleReplaceTarget {
+		p, _, _ := u.f.ReplaceTargetTokens(u.line)
+		return p
+	}
+	t, _ := u.f.PathToken(u.line)
+	return t
+}
+
+// versionToken returns the token of the version.
+func (u modUse) versionToken() gomod.Token {
+	if u.role == roleReplaceTarget {
+		_, v, _ := u.f.ReplaceTargetTokens(u.line)
+		return v
+	}
+	t, _ := u.f.VersionToken(u.line)
+	return t
+}
+
+func (u modUse) pathSpan() span.Span    { return nonEmpty(u.pathToken().Span, u.f.LineSpan(u.line)) }
+func (u modUse) versionSpan() span.Span { return nonEmpty(u.versionToken().Span, u.f.LineSpan(u.line)) }
+
+func nonEmpty(sp, fallback span.Span) span.Span {
+	if sp.Empty() {
+		return fallback
+	}
+	return sp
+}
+
+// checkable reports whether the go command would look the version up: a
+// canonical version matching the path's major (local analyzers report the
+// rest). Paths the go command cannot fetch (no dot in the first element)
+// are kept: the private analyzer explains them, the module source refuses
+// them.
+func checkable(m module.Version) bool {
+	if m.Version == "" || module.CanonicalVersion(m.Version) != m.Version {
+		return false
+	}
+	_, pathMajor, ok := module.SplitPathVersion(m.Path)
+	return ok && module.CheckPathMajor(m.Version, pathMajor) == nil
+}
+
+// replaces returns every replace of the snapshot (go.mod's and go.work's).
+func replaces(s *snapshot.Snapshot) []*modfile.Replace {
+	var list []*modfile.Replace
+	if s.Mod != nil {
+		list = append(list, s.Mod.Mod.Replace...)
+	}
+	if s.Work != nil {
+		list = append(list, s.Work.Work.Replace...)
+	}
+	return list
+}
+
+// redirected reports whether a replace applies to m, so that the go command
+// never fetches m itself.
+func redirected(reps []*modfile.Replace, m module.Version) bool {
+	for _, r := range reps {
+		if r.Old.Path == m.Path && (r.Old.Version == "" || r.Old.Version == m.Version) {
+			return true
+		}
+	}
+	return false
+}
+
+// moduleUses lists the module versions of the snapshot the go command will
+// fetch, in file order.
+func moduleUses(s *snapshot.Snapshot) []modUse {
+	var uses []modUse
+	reps := replaces(s)
+	if f := s.Mod; f != nil {
+		for _, r := range f.Mod.Require {
+			if checkable(r.Mod) && !redirected(reps, r.Mod) {
+				uses = append(uses, modUse{snapshot.GoMod, f, r.Syntax, roleRequire, r.Mod, r.Indirect})
+			}
+		}
+		for _, x := range f.Mod.Exclude {
+			if checkable(x.Mod) {
+				uses = append(uses, modUse{snapshot.GoMod, f, x.Syntax, roleExclude, x.Mod, false})
+			}
+		}
+		for _, r := range f.Mod.Replace {
+			if !modfile.IsDirectoryPath(r.New.Path) && checkable(r.New) {
+				uses = append(uses, modUse{snapshot.GoMod, f, r.Syntax, roleReplaceTarget, r.New, false})
+			}
+		}
+	}
+	if f := s.Work; f != nil {
+		for _, r := range f.Work.Replace {
+			if !modfile.IsDirectoryPath(r.New.Path) && checkable(r.New) {
+				uses = append(uses, modUse{snapshot.GoWork, f, r.Syntax, roleReplaceTarget, r.New, false})
+			}
+		}
+	}
+	return uses
+}
+
+// nearestVersions returns, from a version list, the version closest to v
+// in the same major version (preferring the highest lower version, then the
+// lowest higher one) and the latest release of that major ("" if none).
+func nearestVersions(list []string, v string, prereleases bool) (nearest, latest string) {
+	major := semver.Major(v)
+	incompatible := semver.Build(v) == "+incompatible"
+	var same []string
+	for _, x := range list {
+		if semver.Major(x) != major || (semver.Build(x) == "+incompatible") != incompatible {
+			continue
+		}
+		if semver.Prerelease(x) != "" && !prereleases && semver.Prerelease(v) == "" {
+			continue
+		}
+		same = append(same, x)
+	}
+	if len(same) == 0 {
+		return "", ""
+	}
+	sort.Slice(same, func(i, j int) bool { return semver.Compare(same[i], same[j]) < 0 })
+	latest = same[len(same)-1]
+	for _, x := range same {
+		if semver.Compare(x, v) < 0 {
+			nearest = x
+		}
+	}
+	if nearest == "" {
+		for _, x := range same {
+			if semver.Compare(x, v) > 0 {
+				nearest = x
+				break
+			}
+		}
+	}
+	return nearest, latest
+}

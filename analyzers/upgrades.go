@@ -1,0 +1,145 @@
+package analyzers
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/snapshot"
+)
+
+// Upgrades reports newer versions of required modules.
+var Upgrades = &Analyzer{
+	Name: "upgrades",
+	Doc: `report newer releases of required modules
+
+For each require, the newest release of the same major version (as
+` + "`go list -m -u`" + ` would show) is reported as a hint, never an error, with
+a fix that upgrades the line. The setting gomodls.upgrades chooses what is
+reported: "off", "patch" (only newer patch releases of the same minor),
+"minor" (the default: any newer release of the same major) or "major"
+(also a newer major version's module path, such as /v3, as information).
+Prereleases are only offered when gomodls.prereleases is set or the
+required version is itself a prerelease. Pseudo-versions are upgraded to
+the newest release above their base.`,
+	Codes:   []*Code{CodeUpgradeAvailable},
+	Network: true,
+	Run:     runUpgrades,
+}
+
+func runUpgrades(pass *Pass) error {
+	src := pass.Snapshot.Source
+	level := pass.Snapshot.Settings.Upgrades
+	if src == nil || level == "off" {
+		return nil
+	}
+	pre := pass.Snapshot.Settings.Prereleases
+	var mu sync.Mutex
+	g, ctx := errgroup.WithContext(pass.Context)
+	g.SetLimit(16)
+	for _, u := range moduleUses(pass.Snapshot) {
+		if u.role != roleRequire {
+			continue
+		}
+		g.Go(func() error {
+			vl, err := src.Versions(ctx, u.mod.Path)
+			if err != nil {
+				return nil
+			}
+			up := Upgrade(vl.Versions, u.mod.Version, level, pre)
+			if up != "" {
+				fx := fixes.SetVersion(u.file, u.versionToken(), up)
+				fx.Title = "Upgrade to " + up
+				mu.Lock()
+				pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeUpgradeAvailable, Severity: Hint,
+					Message: fmt.Sprintf("%s %s is available (required: %s)", u.mod.Path, up, u.mod.Version),
+					Fixes:   []fixes.Fix{fx}})
+				mu.Unlock()
+			}
+			if level == "major" {
+				if next, nv := nextMajor(ctx, src, u.mod.Path, u.mod.Version); next != "" {
+					mu.Lock()
+					pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeUpgradeAvailable, Severity: Information,
+						Message: fmt.Sprintf("a new major version is available: %s %s (a different module path; imports must change)", next, nv)})
+					mu.Unlock()
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// Upgrade returns the version to upgrade v to from a version list, given
+// the level ("patch", "minor", "major" — the last two are the same here: a
+// new major is a new module path), or "".
+func Upgrade(list []string, v, level string, prereleases bool) string {
+	base := v
+	if module.IsPseudoVersion(v) {
+		if b, err := module.PseudoVersionBase(v); err == nil && b != "" {
+			base = b
+		} else {
+			base = "v0.0.0"
+		}
+	}
+	best := ""
+	for _, x := range list {
+		if semver.Major(x) != semver.Major(v) || (semver.Build(x) == "+incompatible") != (semver.Build(v) == "+incompatible") {
+			continue
+		}
+		if semver.Prerelease(x) != "" && !prereleases && (semver.Prerelease(v) == "" || module.IsPseudoVersion(v)) {
+			continue
+		}
+		if level == "patch" && semver.MajorMinor(x) != semver.MajorMinor(base) {
+			continue
+		}
+		if semver.Compare(x, v) <= 0 || (module.IsPseudoVersion(v) && semver.Compare(x, base) <= 0) {
+			continue
+		}
+		if best == "" || semver.Compare(x, best) > 0 {
+			best = x
+		}
+	}
+	return best
+}
+
+// nextMajor returns the newest higher major version's module path and its
+// latest release, probing path/vN+1, path/vN+2, ... until one is missing.
+func nextMajor(ctx context.Context, src snapshot.Source, path, v string) (string, string) {
+	prefix, pathMajor, ok := module.SplitPathVersion(path)
+	if !ok || strings.HasPrefix(pathMajor, ".") {
+		return "", "" // gopkg.in paths name their major differently
+	}
+	cur := 1
+	if pathMajor != "" {
+		cur, _ = strconv.Atoi(strings.TrimPrefix(pathMajor, "/v"))
+	} else if m := semver.Major(v); m != "v0" && m != "v1" {
+		cur, _ = strconv.Atoi(strings.TrimPrefix(m, "v")) // +incompatible
+	}
+	bestPath, bestVersion := "", ""
+	for n := cur + 1; n <= cur+10; n++ {
+		p := fmt.Sprintf("%s/v%d", prefix, n)
+		vl, err := src.Versions(ctx, p)
+		if err != nil {
+			break
+		}
+		latest := ""
+		for _, x := range vl.Versions {
+			if semver.Prerelease(x) == "" && (latest == "" || semver.Compare(x, latest) > 0) {
+				latest = x
+			}
+		}
+		if latest == "" {
+			break
+		}
+		bestPath, bestVersion = p, latest
+	}
+	return bestPath, bestVersion
+}

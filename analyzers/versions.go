@@ -96,7 +96,9 @@ func reportLookup(pass *Pass, uses []modUse, u modUse, err error, list []string)
 		return
 	case modproxy.AuthRequired:
 		if isPublicProxy(pass.Snapshot, who) && env != nil {
-			reportPrivateRefused(pass, uses, u, e)
+			if !locallyPrivate(env, uses, u.mod.Path) {
+				reportPrivateRefused(pass, u, e)
+			}
 			return
 		}
 		pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeProxyAuthRequired, Severity: Error,
@@ -111,9 +113,11 @@ func reportLookup(pass *Pass, uses []modUse, u modUse, err error, list []string)
 	// NotFound or NotServed: is this a private module the public proxy was
 	// never going to serve?
 	if env != nil && isPublicProxy(pass.Snapshot, who) {
-		if _, direct := env.MatchNoProxy(u.mod.Path); !direct &&
-			(e.Kind == modproxy.NotServed || privateRefusal(e.ServerText) || evidentlyPrivate(u.mod.Path) != "" || sharesPrivateHost(env, uses, u.mod.Path) != "") {
-			reportPrivateRefused(pass, uses, u, e)
+		if locallyPrivate(env, uses, u.mod.Path) {
+			return // the private analyzer reports it, without the network
+		}
+		if _, direct := env.MatchNoProxy(u.mod.Path); !direct && (e.Kind == modproxy.NotServed || privateRefusal(e.ServerText)) {
+			reportPrivateRefused(pass, u, e)
 			return
 		}
 	}
@@ -131,7 +135,7 @@ func reportLookup(pass *Pass, uses []modUse, u modUse, err error, list []string)
 		return
 	}
 	// NotFound. A proxy that refuses an invalid pseudo-version says so.
-	if t := strings.ToLower(e.ServerText); strings.Contains(t, "invalid pseudo-version") || strings.Contains(t, "invalid version") {
+	if strings.Contains(strings.ToLower(e.ServerText), "invalid pseudo-version") {
 		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Error,
 			Message: fmt.Sprintf("%s: %s (%s)", u.mod, firstLineOf(e.ServerText), e.Proxy)})
 		return
@@ -179,22 +183,23 @@ func severityFor(u modUse, c *Code) Severity {
 	return c.Severity
 }
 
+// locallyPrivate reports whether the private analyzer already reports
+// path as an unconfigured private module.
+func locallyPrivate(env *goenv.Env, uses []modUse, path string) bool {
+	if _, ok := env.MatchNoProxy(path); ok {
+		return false
+	}
+	return evidentlyPrivate(path) != "" || sharesPrivateHost(env, uses, path) != ""
+}
+
 // reportPrivateRefused reports a module that a public proxy refused or
 // wants credentials for, while GOPRIVATE does not match it.
-func reportPrivateRefused(pass *Pass, uses []modUse, u modUse, e *modproxy.Error) {
+func reportPrivateRefused(pass *Pass, u modUse, e *modproxy.Error) {
 	env := pass.Snapshot.Env
 	pat := privatePattern(u.mod.Path)
-	why := evidentlyPrivate(u.mod.Path)
-	if why == "" {
-		if other := sharesPrivateHost(env, uses, u.mod.Path); other != "" {
-			why = "GOPRIVATE matches " + other + " on the same host, but not this module"
-		} else {
-			why = fmt.Sprintf("the public proxy %s answered %s", e.Proxy, statusText(e))
-		}
-	}
 	pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodePrivateModuleNotConfigured, Severity: Error,
-		Message: fmt.Sprintf("%s looks private (%s), but GOPRIVATE does not match it: `go mod tidy` asks %s for it, which leaks the path and fails (%s); set GOPRIVATE to include %s",
-			u.mod.Path, why, e.Proxy, statusText(e), pat),
+		Message: fmt.Sprintf("%s looks private: the public proxy %s refused it (%s), and GOPRIVATE does not match it, so `go mod tidy` sends its path there and fails; set GOPRIVATE to include %s",
+			u.mod.Path, e.Proxy, refusalText(e), pat),
 		Fixes: privateFixes(env, "GOPRIVATE", pat)})
 }
 
@@ -217,6 +222,17 @@ func statusText(e *modproxy.Error) string {
 		s += ": " + t
 	}
 	return s
+}
+
+// refusalText is statusText with the server's most telling line: the one
+// saying that credentials were needed, when there is one.
+func refusalText(e *modproxy.Error) string {
+	for _, line := range strings.Split(e.ServerText, "\n") {
+		if privateRefusal(line) {
+			return strings.TrimSpace(e.StatusText + ": " + strings.TrimSpace(line))
+		}
+	}
+	return statusText(e)
 }
 
 func cause(e *modproxy.Error) string {

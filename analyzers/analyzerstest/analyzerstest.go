@@ -48,6 +48,9 @@ type Options struct {
 	Settings *settings.Settings
 	// Source is the module source for network analyzers.
 	Source snapshot.Source
+	// NewSource, if set, builds the module source from the case's
+	// environment (so that both see the same GOPROXY).
+	NewSource func(t testing.TB, env *goenv.Env) snapshot.Source
 }
 
 // Run runs the analyzers on every case in dir (a directory of .txtar files)
@@ -125,7 +128,12 @@ func RunCase(t *testing.T, file string, opts Options, list ...*analyzers.Analyze
 	if set == nil {
 		set = settings.Default()
 	}
-	snap := snapshot.Build(root, contents, Env(t, opts.Env), set, nil, opts.Source)
+	env := Env(t, opts.Env)
+	src := opts.Source
+	if opts.NewSource != nil {
+		src = opts.NewSource(t, env)
+	}
+	snap := snapshot.Build(root, contents, env, set, nil, src)
 	diags, failures := checker.Run(context.Background(), snap, list)
 	for _, f := range failures {
 		t.Errorf("analyzer failed: %v", f)

@@ -284,4 +284,3 @@ func netrcName(env *goenv.Env) string {
 	}
 	return "~/.netrc"
 }
-

@@ -252,7 +252,6 @@ func TestFaults(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			checkNoLeaks(t)
 			srv := proxytest.New(t, tc.opts...)
 			if !tc.fault.IsZero() {
 				srv.Fault(mod, tc.fault)
@@ -274,6 +273,34 @@ func TestFaults(t *testing.T) {
 				t.Errorf("took %v", d)
 			}
 		})
+	}
+}
+
+// TestNoGoroutineLeaks runs the faults that hold connections open, with
+// timeouts and cancellations, and checks that nothing is left running.
+func TestNoGoroutineLeaks(t *testing.T) {
+	checkNoLeaks(t)
+	srv := proxytest.New(t)
+	c := newClient(t, srv, Options{RequestTimeout: 200 * time.Millisecond, ZipTimeout: 300 * time.Millisecond})
+	faults := []proxytest.Fault{
+		proxytest.Hang(), proxytest.Drip(50 * time.Millisecond), proxytest.ConnReset(),
+		proxytest.Oversized(64 << 20), proxytest.Latency(time.Second), proxytest.RedirectLoop(),
+	}
+	for i, f := range faults {
+		srv.Fault("example.com/basic", f)
+		c.Invalidate()
+		c.mem.init() // forget immutable answers too: every call goes out
+		v := fmt.Sprintf("v1.%d.0", i%2)
+		c.Info(ctxT(t), "example.com/basic", v)
+		c.ZipHash(ctxT(t), "example.com/basic", v)
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		c.Versions(ctx, "example.com/basic")
+		c.Latest(ctx, "example.com/basic")
+		cancel()
+	}
+	srv.ClearFaults()
+	if _, err := c.Info(ctxT(t), "example.com/basic", "v0.1.0"); err != nil {
+		t.Errorf("after the faults: %v", err)
 	}
 }
 

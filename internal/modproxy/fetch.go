@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -290,7 +291,7 @@ func (c *Client) transportError(ctx, rctx context.Context, r fetchReq, err error
 		e.Kind, e.Err = ProxyError, rerr
 	case ctx.Err() != nil:
 		return ctxError(ctx, "", "", op)
-	case errors.Is(context.Cause(rctx), errRequestTimeout):
+	case errors.Is(context.Cause(rctx), errRequestTimeout), isTimeout(err):
 		e.Err = fmt.Errorf("no response within %v (gomodls request timeout)", c.reqTimeout)
 		if r.toFile {
 			e.Err = fmt.Errorf("download not complete within %v", c.zipTimeout)
@@ -299,6 +300,13 @@ func (c *Client) transportError(ctx, rctx context.Context, r fetchReq, err error
 		e.Err = err
 	}
 	return e
+}
+
+// isTimeout reports a transport-level timeout (dial, TLS handshake,
+// response headers), which our own timeouts also bound.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // statusError builds the error for a non-200 answer, reading the body's

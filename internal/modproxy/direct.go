@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"go.uber.org/zap"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 )
@@ -268,6 +269,7 @@ func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[stri
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	d.c.stats.add(func(s *Stats) { s.GitCommands++ })
+	d.c.log.Debug("git ls-remote", zap.String("repo", redactRaw(repo)))
 	if err := cmd.Run(); err != nil {
 		switch {
 		case context.Cause(ctx) == errRequestTimeout:

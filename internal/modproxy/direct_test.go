@@ -214,6 +214,7 @@ func TestDirectFailures(t *testing.T) {
 			_, err := c.Info(ctx, tc.path, "v1.0.0")
 			e := wantKind(t, err, tc.kind)
 			wantContains(t, e.Error(), tc.message)
+			t.Logf("%v [server text %q]", e, e.ServerText)
 			if e.Proxy == "" || !strings.HasPrefix(e.Proxy, "direct") {
 				t.Errorf("Proxy = %q", e.Proxy)
 			}

@@ -115,7 +115,8 @@ type Error struct {
 	StatusText string
 	// ServerText is the server's explanation: the first lines of a
 	// text/plain error body (at most 8 lines, as the go command keeps), or
-	// the message of a JSON error body.
+	// the message of a JSON error body; for git, the first lines of its
+	// stderr.
 	ServerText string
 	// Err is the underlying error, if any.
 	Err error
@@ -175,6 +176,10 @@ func (e *Error) detail() string {
 		msg = e.Op
 	default:
 		msg = e.Kind.String()
+	}
+	if e.Status == 0 && e.ServerText != "" {
+		// A command's own words (git's stderr).
+		msg += "\n\t" + e.ServerText
 	}
 	return msg
 }

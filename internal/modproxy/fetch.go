@@ -117,11 +117,15 @@ func (c *Client) fetchOnce(ctx context.Context, r fetchReq) (res *fetchResult, e
 	rctx, cancel := context.WithTimeoutCause(ctx, timeout, errRequestTimeout)
 	defer cancel()
 
+	start := time.Now()
 	resp, sentCreds, err := c.send(rctx, r)
 	if err != nil {
-		return nil, c.transportError(ctx, rctx, r, err, "Get "+quoteURL(r.redacted)), wait
+		e := c.transportError(ctx, rctx, r, err, "Get "+quoteURL(r.redacted))
+		c.log.Debug("request failed", zap.String("url", r.redacted), zap.Duration("after", time.Since(start)), zap.Stringer("kind", e.Kind))
+		return nil, e, wait
 	}
 	defer resp.Body.Close()
+	c.log.Debug("response", zap.String("url", r.redacted), zap.Int("status", resp.StatusCode), zap.Bool("credentials", sentCreds), zap.Duration("after", time.Since(start)))
 
 	if resp.StatusCode != http.StatusOK {
 		e := c.statusError(r, resp, sentCreds)

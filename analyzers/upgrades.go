@@ -53,7 +53,17 @@ func runUpgrades(pass *Pass) error {
 			if err != nil {
 				return nil
 			}
-			up := Upgrade(vl.Versions, u.mod.Version, level, pre)
+			candidates := vl.Versions
+			// Like go list -m -u, never suggest a retracted version.
+			if f, _, _, err := latestGoMod(ctx, src, u.mod.Path); err == nil && len(f.Retract) > 0 {
+				candidates = nil
+				for _, x := range vl.Versions {
+					if _, r := retracted(f, x); !r {
+						candidates = append(candidates, x)
+					}
+				}
+			}
+			up := Upgrade(candidates, u.mod.Version, level, pre)
 			if up != "" {
 				fx := fixes.SetVersion(u.file, u.versionToken(), up)
 				fx.Title = "Upgrade to " + up

@@ -64,8 +64,10 @@ func decodeArg(args []json.RawMessage, v any) error {
 	return nil
 }
 
-// cmdRecheck re-runs every check of every view.
+// cmdRecheck forgets cached failures and re-runs every check of every
+// view.
 func cmdRecheck(ctx context.Context, s *server, args []json.RawMessage) (any, error) {
+	s.session.forgetFailures()
 	for _, v := range s.session.allViews() {
 		v.invalidate()
 	}

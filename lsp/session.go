@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -28,6 +29,11 @@ type folder struct {
 	settings *settings.Settings
 	env      *goenv.Env
 	envErr   error
+
+	// The module source for env and settings (see sourceFor).
+	source         snapshot.Source
+	sourceEnv      *goenv.Env
+	sourceSettings *settings.Settings
 }
 
 // session holds the server's state between requests: folders, views (one
@@ -37,23 +43,32 @@ type session struct {
 	log      *zap.Logger
 	progress *progressTracker
 
-	mu       sync.Mutex
-	folders  []*folder
-	global   *settings.Settings // from initializationOptions / didChangeConfiguration
-	views    map[string]*view
-	stopped  bool
-	stopOnce sync.Once
-	stopCh   chan struct{}
+	mu      sync.Mutex
+	folders []*folder
+	global  *settings.Settings // from initializationOptions / didChangeConfiguration
+	views   map[string]*view
+	// announced holds the codes of proxy failures already shown to the user.
+	announced map[string]bool
+	stopped   bool
+	stopOnce  sync.Once
+	stopCh    chan struct{}
+	// configured is closed once the client's configuration has been read
+	// (or when there is none to read): snapshots wait for it, so that the
+	// first check already uses the user's settings.
+	configured     chan struct{}
+	configuredOnce sync.Once
 }
 
 func newSession(srv *server) *session {
 	return &session{
-		srv:      srv,
-		log:      srv.log,
-		progress: newProgressTracker(srv),
-		global:   settings.Default(),
-		views:    map[string]*view{},
-		stopCh:   make(chan struct{}),
+		srv:        srv,
+		log:        srv.log,
+		progress:   newProgressTracker(srv),
+		global:     settings.Default(),
+		views:      map[string]*view{},
+		announced:  map[string]bool{},
+		stopCh:     make(chan struct{}),
+		configured: make(chan struct{}),
 	}
 }
 
@@ -89,6 +104,7 @@ func (ss *session) initialized(ctx context.Context) {
 	if caps.configuration {
 		ss.fetchConfiguration(ctx)
 	}
+	ss.configuredOnce.Do(func() { close(ss.configured) })
 	if caps.watchedFiles {
 		ss.registerWatchers(ctx)
 	}
@@ -169,6 +185,19 @@ func (ss *session) settingsFor(f *folder) *settings.Settings {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.settings
+}
+
+// awaitConfiguration waits (briefly) until the client's settings are known.
+func (ss *session) awaitConfiguration(ctx context.Context) {
+	t := time.NewTimer(5 * time.Second)
+	defer t.Stop()
+	select {
+	case <-ss.configured:
+	case <-ctx.Done():
+	case <-t.C:
+		ss.log.Warn("no configuration from the client after 5s; using defaults")
+		ss.configuredOnce.Do(func() { close(ss.configured) })
+	}
 }
 
 // view returns the view of dir, creating it if needed.

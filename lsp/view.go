@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -39,6 +40,19 @@ type view struct {
 	tracked  bool                       // publish even when no file is open
 	pushed   map[snapshot.FileKind]bool // the last push for the file was non-empty
 	deps     []string                   // other directories the results depend on
+
+	// Network results: the diagnostics of the last completed network check,
+	// the snapshot and generation they were computed for.
+	network []analyzers.Diagnostic
+	netSnap *snapshot.Snapshot
+	netGen  uint64
+	// The next network check: the generation scheduled, its timer, and the
+	// cancel function of the run in progress.
+	netScheduled uint64
+	netTimer     *time.Timer
+	netCancel    context.CancelFunc
+	// repub asks the worker to publish again (network results arrived).
+	repub chan struct{}
 }
 
 func newView(ss *session, dir string) *view {
@@ -46,13 +60,26 @@ func newView(ss *session, dir string) *view {
 		ss:     ss,
 		dir:    dir,
 		kick:   make(chan struct{}, 1),
+		repub:  make(chan struct{}, 1),
 		quit:   make(chan struct{}),
 		pushed: map[snapshot.FileKind]bool{},
 		gen:    1,
 	}
 }
 
-func (v *view) stop() { v.once.Do(func() { close(v.quit) }) }
+func (v *view) stop() {
+	v.once.Do(func() {
+		close(v.quit)
+		v.mu.Lock()
+		if v.netTimer != nil {
+			v.netTimer.Stop()
+		}
+		if v.netCancel != nil {
+			v.netCancel()
+		}
+		v.mu.Unlock()
+	})
+}
 
 func (v *view) setTracked(t bool) {
 	v.mu.Lock()
@@ -97,9 +124,36 @@ func (v *view) run() {
 		case <-v.ss.stopCh:
 			return
 		case <-v.kick:
+			snap, gen := v.publish(ctx)
+			if snap.Source != nil && (snap.Mod != nil || snap.Work != nil) && v.wanted(snap) {
+				v.scheduleNetwork(snap, gen)
+			}
+		case <-v.repub:
+			v.publish(ctx)
+			if v.ss.srv.caps.pullDiagnostics {
+				if err := v.ss.srv.client.DiagnosticRefresh(ctx); err != nil && ctx.Err() == nil {
+					v.ss.log.Debug("workspace/diagnostic/refresh", zap.Error(err))
+				}
+			}
 		}
-		v.publish(ctx)
 	}
+}
+
+// wanted reports whether anyone will see the view's diagnostics: one of
+// its files is open, or it is tracked by the workspace scan.
+func (v *view) wanted(snap *snapshot.Snapshot) bool {
+	v.mu.Lock()
+	tracked := v.tracked
+	v.mu.Unlock()
+	if tracked {
+		return true
+	}
+	for _, k := range allKinds {
+		if _, open := v.ss.srv.docs.get(snap.Path(k)); open {
+			return true
+		}
+	}
+	return false
 }
 
 // current returns an up-to-date snapshot and the versions of the open
@@ -125,6 +179,7 @@ func (v *view) current(ctx context.Context) (*snapshot.Snapshot, map[snapshot.Fi
 // build reads the view's files (open documents first, then disk) and
 // parses them into a snapshot. Called with v.mu held.
 func (v *view) build(ctx context.Context) (*snapshot.Snapshot, map[snapshot.FileKind]int32) {
+	v.ss.awaitConfiguration(ctx)
 	contents := snapshot.Contents{}
 	versions := map[snapshot.FileKind]int32{}
 	disk := snapshot.OSFS{}
@@ -148,7 +203,7 @@ func (v *view) build(ctx context.Context) (*snapshot.Snapshot, map[snapshot.File
 	env := v.ss.environment(ctx, f)
 	set := v.ss.settingsFor(f)
 	fsys := overlayFS{docs: v.ss.srv.docs, disk: disk}
-	return snapshot.Build(v.dir, contents, env, set, fsys, nil), versions
+	return snapshot.Build(v.dir, contents, env, set, fsys, v.ss.sourceFor(f, env, set)), versions
 }
 
 // dependencies lists the directories whose files affect the snapshot's
@@ -181,7 +236,8 @@ func dependencies(snap *snapshot.Snapshot) []string {
 	return deps
 }
 
-// diagnostics returns the current diagnostics of the view for one file.
+// diagnostics returns the current diagnostics of the view for one file:
+// the local ones and the network ones (remapped to the current text).
 func (v *view) diagnostics(kind snapshot.FileKind) []analyzers.Diagnostic {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -191,13 +247,25 @@ func (v *view) diagnostics(kind snapshot.FileKind) []analyzers.Diagnostic {
 			out = append(out, d)
 		}
 	}
+	if v.snap != nil {
+		for _, d := range remapNetwork(v.netSnap, v.snap, v.network) {
+			if d.File == kind {
+				out = append(out, d)
+			}
+		}
+	}
+	checker.Sort(out)
 	return out
 }
 
 // publish pushes the view's diagnostics to the client for every file that
-// the client should see them for.
-func (v *view) publish(ctx context.Context) {
+// the client should see them for. It returns the snapshot published and
+// its generation.
+func (v *view) publish(ctx context.Context) (*snapshot.Snapshot, uint64) {
 	snap, versions := v.current(ctx)
+	v.mu.Lock()
+	gen := v.built
+	v.mu.Unlock()
 	srv := v.ss.srv
 	for _, k := range allKinds {
 		path := snap.Path(k)
@@ -230,10 +298,11 @@ func (v *view) publish(ctx context.Context) {
 			if ctx.Err() == nil {
 				v.ss.log.Debug("publishDiagnostics", zap.Error(err))
 			}
-			return
+			return snap, gen
 		}
 		v.mu.Lock()
 		v.pushed[k] = len(diags) > 0
 		v.mu.Unlock()
 	}
+	return snap, gen
 }

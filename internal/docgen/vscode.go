@@ -1,0 +1,275 @@
+package docgen
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/gomodls/gomodls/internal/settings"
+)
+
+// VSCodePackageJSON returns the VS Code extension manifest pkg
+// (editors/vscode/package.json) with its contributes.configuration
+// replaced by the one generated from settings.Docs, plus the settings only
+// the extension reads (gomodls.server.path, gomodls.trace.server). The rest
+// of the file is kept byte for byte.
+func VSCodePackageJSON(pkg []byte) ([]byte, error) {
+	conf, err := vscodeConfiguration()
+	if err != nil {
+		return nil, err
+	}
+	// package.json is indented with two spaces and configuration sits two
+	// levels deep, as npm writes it.
+	var b bytes.Buffer
+	if err := json.Indent(&b, conf, "    ", "  "); err != nil {
+		return nil, err
+	}
+	return replaceMember(pkg, "contributes", "configuration", b.Bytes())
+}
+
+// vscodeSchema holds what settings.Docs does not say but a JSON schema
+// should: allowed values. Keys must name documented settings (a test
+// checks), so a renamed setting cannot silently lose its schema.
+var vscodeSchema = map[string]map[string]any{
+	"upgrades": {"enum": []string{"off", "patch", "minor", "major"}},
+	"severity": {"additionalProperties": map[string]any{"type": "string", "enum": []string{"error", "warning", "info", "hint"}}},
+}
+
+// durationPattern matches what time.ParseDuration accepts for positive
+// durations (the server also accepts a number of milliseconds).
+const durationPattern = `^([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h)(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))*$`
+
+// vscodeConfiguration renders the "configuration" contribution.
+func vscodeConfiguration() ([]byte, error) {
+	// Defaults come from settings.Default itself (Doc.Default is for
+	// people and may abbreviate), in the server's own JSON encoding.
+	raw, err := json.Marshal(settings.Default())
+	if err != nil {
+		return nil, err
+	}
+	var defaults map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &defaults); err != nil {
+		return nil, err
+	}
+	props := orderedObject{}
+	docs := settings.Docs()
+	for i, d := range docs {
+		def, ok := defaults[d.Name]
+		if !ok {
+			return nil, fmt.Errorf("setting %s is documented but not a JSON field of settings.Settings", d.Name)
+		}
+		p := orderedObject{}
+		switch d.Type {
+		case "boolean":
+			var v bool
+			if err := json.Unmarshal(def, &v); err != nil {
+				return nil, fmt.Errorf("setting %s: default %s is not a boolean", d.Name, def)
+			}
+			p.set("type", "boolean")
+			p.set("default", v)
+		case "string", "duration":
+			var v string
+			if err := json.Unmarshal(def, &v); err != nil {
+				return nil, fmt.Errorf("setting %s: default %s is not a string", d.Name, def)
+			}
+			p.set("type", "string")
+			p.set("default", v)
+			if d.Type == "duration" {
+				p.set("pattern", durationPattern)
+				p.set("patternErrorMessage", "A Go duration such as 500ms, 10s or 1h30m.")
+			}
+		case "object":
+			v := map[string]string{}
+			if err := json.Unmarshal(def, &v); err != nil {
+				return nil, fmt.Errorf("setting %s: default %s is not an object of strings", d.Name, def)
+			}
+			if v == nil {
+				v = map[string]string{}
+			}
+			p.set("type", "object")
+			p.set("default", v)
+			p.set("additionalProperties", map[string]any{"type": "string"})
+		case "array of strings":
+			var v []string
+			if err := json.Unmarshal(def, &v); err != nil {
+				return nil, fmt.Errorf("setting %s: default %s is not an array of strings", d.Name, def)
+			}
+			if v == nil {
+				v = []string{}
+			}
+			p.set("type", "array")
+			p.set("items", map[string]any{"type": "string"})
+			p.set("uniqueItems", true)
+			p.set("default", v)
+		default:
+			return nil, fmt.Errorf("setting %s: no JSON schema for type %q", d.Name, d.Type)
+		}
+		extra := vscodeSchema[d.Name]
+		for _, k := range slices.Sorted(maps.Keys(extra)) {
+			p.set(k, extra[k])
+		}
+		p.set("markdownDescription", d.Doc)
+		// Per folder: the server asks for the section per workspace folder.
+		p.set("scope", "resource")
+		p.set("order", i)
+		props.set("gomodls."+d.Name, p)
+	}
+	// Settings of the extension itself, after the server's. The server
+	// never sees them (the extension strips them from the section).
+	path := orderedObject{}
+	path.set("type", "string")
+	path.set("default", "")
+	path.set("markdownDescription", "Path of the `gomodls` binary. Empty: the binary bundled with the extension, then `gomodls` in PATH, GOBIN or GOPATH/bin. `~`, `${userHome}` and `${env:NAME}` are expanded. User settings only, so that a repository cannot choose a program to run.")
+	path.set("scope", "machine")
+	path.set("order", len(docs))
+	props.set("gomodls.server.path", path)
+	trace := orderedObject{}
+	trace.set("type", "string")
+	trace.set("enum", []string{"off", "messages", "verbose"})
+	trace.set("default", "off")
+	trace.set("markdownDescription", "Log the messages between VS Code and the language server in the gomodls output channel.")
+	trace.set("scope", "window")
+	trace.set("order", len(docs)+1)
+	props.set("gomodls.trace.server", trace)
+
+	conf := orderedObject{}
+	conf.set("title", "gomodls")
+	conf.set("properties", props)
+	return marshal(conf)
+}
+
+// orderedObject is a JSON object that keeps its keys in insertion order.
+type orderedObject struct {
+	keys []string
+	vals map[string]any
+}
+
+func (o *orderedObject) set(k string, v any) {
+	if o.vals == nil {
+		o.vals = map[string]any{}
+	}
+	if _, ok := o.vals[k]; !ok {
+		o.keys = append(o.keys, k)
+	}
+	o.vals[k] = v
+}
+
+func (o orderedObject) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, err := marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		vb, err := marshal(o.vals[k])
+		if err != nil {
+			return nil, err
+		}
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(vb)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// marshal is json.Marshal without HTML escaping, as JSON.stringify writes
+// strings (npm rewrites package.json with it).
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// replaceMember replaces the value of data.outer.inner (data being a JSON
+// object) with value, keeping every other byte.
+func replaceMember(data []byte, outer, inner string, value []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := expectDelim(dec, '{'); err != nil {
+		return nil, err
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		if key != outer {
+			if err := skipValue(dec); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := expectDelim(dec, '{'); err != nil {
+			return nil, fmt.Errorf("%s: %w", outer, err)
+		}
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			if k != inner {
+				if err := skipValue(dec); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			start, err := afterColon(data, int(dec.InputOffset()))
+			if err != nil {
+				return nil, err
+			}
+			if err := skipValue(dec); err != nil {
+				return nil, err
+			}
+			end := int(dec.InputOffset())
+			out := append([]byte(nil), data[:start]...)
+			out = append(out, value...)
+			return append(out, data[end:]...), nil
+		}
+		return nil, fmt.Errorf("no %q in %q", inner, outer)
+	}
+	return nil, fmt.Errorf("no %q member", outer)
+}
+
+func expectDelim(dec *json.Decoder, d json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if t != d {
+		return fmt.Errorf("want %v, found %v at offset %d", d, t, dec.InputOffset())
+	}
+	return nil
+}
+
+func skipValue(dec *json.Decoder) error {
+	var raw json.RawMessage
+	return dec.Decode(&raw)
+}
+
+// afterColon returns the offset of the value that follows the key ending
+// at off.
+func afterColon(data []byte, off int) (int, error) {
+	colon := false
+	for i := off; i < len(data); i++ {
+		switch c := data[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		case c == ':' && !colon:
+			colon = true
+		case colon:
+			return i, nil
+		default:
+			return 0, fmt.Errorf("unexpected %q at offset %d", c, i)
+		}
+	}
+	return 0, fmt.Errorf("unexpected end of JSON after offset %d", off)
+}

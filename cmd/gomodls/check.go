@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,8 +12,10 @@ import (
 
 	"github.com/gomodls/gomodls/internal/checker"
 	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/report"
 	"github.com/gomodls/gomodls/internal/settings"
+	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
 const checkUsage = `usage: gomodls check [flags] [PATH ...]
@@ -36,6 +37,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	offline := fs.Bool("offline", false, "answer network checks from caches only")
 	network := fs.Bool("network", true, "run the checks that consult proxies and the checksum database")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
+	requestTimeout := fs.Duration("request-timeout", 10*time.Second, "timeout of one request to a proxy")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -63,14 +65,21 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gomodls check: computing the Go environment: %v\n", err)
 		return 2
 	}
-	results, err := checker.CheckPaths(ctx, fs.Args(), checker.TreeOptions{Env: env, Settings: set})
-	if err != nil {
-		var nm *checker.NoModuleError
-		if errors.As(err, &nm) {
+	var src snapshot.Source
+	if set.Network {
+		cacheDir, _ := modproxy.DefaultCacheDir()
+		c, err := modproxy.New(modproxy.Options{
+			Env: env, RequestTimeout: *requestTimeout, Offline: set.Offline, CacheDir: cacheDir,
+		})
+		if err != nil {
 			fmt.Fprintf(stderr, "gomodls check: %v\n", err)
-		} else {
-			fmt.Fprintf(stderr, "gomodls check: %v\n", err)
+			return 2
 		}
+		src = c
+	}
+	results, err := checker.CheckPaths(ctx, fs.Args(), checker.TreeOptions{Env: env, Settings: set, Source: src})
+	if err != nil {
+		fmt.Fprintf(stderr, "gomodls check: %v\n", err)
 		return 2
 	}
 	findings := report.Findings(results, cwd)

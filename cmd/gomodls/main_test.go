@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gomodls/gomodls/internal/proxytest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -92,5 +94,33 @@ func TestVersion(t *testing.T) {
 	var stdout bytes.Buffer
 	if code := run([]string{"version"}, nil, &stdout, &stdout); code != 0 || !strings.HasPrefix(stdout.String(), "gomodls ") || !strings.Contains(stdout.String(), "built with go") {
 		t.Errorf("version: %d %q", code, stdout.String())
+	}
+}
+
+// TestCheckNetwork runs the CLI against the fixture proxy: the same
+// network analyzers as the language server.
+func TestCheckNetwork(t *testing.T) {
+	hermeticEnv(t)
+	srv := proxytest.New(t)
+	t.Setenv("GOPROXY", srv.URL)
+	t.Setenv("GOSUMDB", "off")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/basic v1.9.9\n\texample.com/deprecated v1.1.0\n)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"check", dir}, nil, &stdout, &stderr)
+	if code != 1 {
+		t.Errorf("exit code %d; stderr: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"go.mod:6:20: error: example.com/basic@v1.9.9: version does not exist",
+		"[unknown-version]",
+		"go.mod:7:2: warning: example.com/deprecated is deprecated: use example.com/new instead. [deprecated-module]",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -261,7 +261,35 @@ func (d *diskCache) chainPath(chainKey, path, name string) string {
 	if err != nil {
 		return ""
 	}
-	return filepath.Join(d.dir, "chain", chainKey, filepath.FromSlash(enc), "@v", name+".json")
+	return filepath.Join(d.dir, "chain", chainKey, filepath.FromSlash(enc), "@v", escapeCase(name)+".json")
+}
+
+// escapeCase applies module case-escaping ('A' -> "!a") to a file name
+// holding a version, for case-insensitive file systems.
+func escapeCase(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if 'A' <= r && r <= 'Z' {
+			b.WriteByte('!')
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// cleanTmp removes temporary files older than a day that crashed
+// processes left in dir (best effort).
+func cleanTmp(dir string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if fi, err := e.Info(); err == nil && strings.HasSuffix(e.Name(), ".tmp") && time.Since(fi.ModTime()) > 24*time.Hour {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 func (d *diskCache) read(file string) (*diskEntry, bool) {

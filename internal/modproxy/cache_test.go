@@ -78,6 +78,16 @@ func TestModuleCache(t *testing.T) {
 	if s := c.Stats(); s.ModCacheHits != 6 {
 		t.Errorf("Stats = %+v", s)
 	}
+	if s := c.Stats(); s.Requests != 0 {
+		t.Errorf("Stats = %+v", s)
+	}
+	// Latest: the proxy's list decides, the module cache saves the .info.
+	if li, err := c.Latest(ctx, "example.com/Upper/mod"); err != nil || li.Version != "v1.1.0" || li.Source != srv.URL {
+		t.Errorf("Latest = %+v, %v", li, err)
+	}
+	if n := srv.Count("/example.com/!upper/mod/@v/v1.1.0.info"); n != 0 {
+		t.Errorf(".info of a cached version fetched (%d)", n)
+	}
 	// The module cache's list only has what was downloaded: not used online.
 	l, err := c.Versions(ctx, "example.com/basic")
 	if err != nil || l.Source != srv.URL || len(l.Versions) != 4 {

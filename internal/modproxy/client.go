@@ -220,6 +220,7 @@ func New(opts Options) (*Client, error) {
 	}
 	if opts.CacheDir != "" {
 		c.disk = &diskCache{dir: filepath.Join(opts.CacheDir, "modproxy", "v1")}
+		cleanTmp(c.tmpDir())
 	}
 	c.mem.init()
 	c.hosts.init(c.perHost)

@@ -143,7 +143,7 @@ type xrow struct {
 
 func TestCrossCheck(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the go command ~35 times")
+		t.Skip("runs the go command 46 times")
 	}
 	// proxy A with the default corpus; B serves the same checksum database.
 	ab := func(goproxy func(a, b *proxytest.Server) string, fa, fb proxytest.Fault, aopts ...proxytest.Option) func(t *testing.T) *xcheck {

@@ -405,6 +405,9 @@ func (c *Client) proxyLatest(ctx context.Context, base string, origin bool, path
 	}
 	stat := func(v string) (*Info, *Error) {
 		if info := c.cachedInfo(path, v); info != nil {
+			// The proxy's list chose the version; the cache only saved
+			// asking for its .info.
+			info.Source, info.CachedFrom, info.Fetched = list.Source, "", list.Fetched
 			return info, nil
 		}
 		info, e := c.proxyInfo(ctx, base, origin, path, v)

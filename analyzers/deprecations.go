@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/span"
 )
 
@@ -35,13 +36,13 @@ Deprecated, so editors strike the path through.`,
 				continue
 			}
 			g.Go(func() error {
-				f, _, _, err := latestGoMod(ctx, src, u.mod.Path)
+				f, _, _, err := modinfo.LatestGoMod(ctx, src, u.mod.Path)
 				if err != nil || f.Module == nil || f.Module.Deprecated == "" {
 					return nil
 				}
 				d := Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeDeprecatedModule, Severity: CodeDeprecatedModule.Severity,
 					Tags:    []Tag{Deprecated},
-					Message: fmt.Sprintf("%s is deprecated: %s", u.mod.Path, shortMessage(f.Module.Deprecated, "(no explanation given)"))}
+					Message: fmt.Sprintf("%s is deprecated: %s", u.mod.Path, modinfo.ShortMessage(f.Module.Deprecated, "(no explanation given)"))}
 				mu.Lock()
 				pass.Report(d)
 				mu.Unlock()

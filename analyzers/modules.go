@@ -1,11 +1,9 @@
 package analyzers
 
 import (
-	"sort"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
-	"golang.org/x/mod/semver"
 
 	"github.com/gomodls/gomodls/internal/gomod"
 	"github.com/gomodls/gomodls/internal/snapshot"
@@ -140,41 +138,4 @@ func moduleUses(s *snapshot.Snapshot) []modUse {
 		}
 	}
 	return uses
-}
-
-// nearestVersions returns, from a version list, the version closest to v
-// in the same major version (preferring the highest lower version, then the
-// lowest higher one) and the latest release of that major ("" if none).
-func nearestVersions(list []string, v string, prereleases bool) (nearest, latest string) {
-	major := semver.Major(v)
-	incompatible := semver.Build(v) == "+incompatible"
-	var same []string
-	for _, x := range list {
-		if semver.Major(x) != major || (semver.Build(x) == "+incompatible") != incompatible {
-			continue
-		}
-		if semver.Prerelease(x) != "" && !prereleases && semver.Prerelease(v) == "" {
-			continue
-		}
-		same = append(same, x)
-	}
-	if len(same) == 0 {
-		return "", ""
-	}
-	sort.Slice(same, func(i, j int) bool { return semver.Compare(same[i], same[j]) < 0 })
-	latest = same[len(same)-1]
-	for _, x := range same {
-		if semver.Compare(x, v) < 0 {
-			nearest = x
-		}
-	}
-	if nearest == "" {
-		for _, x := range same {
-			if semver.Compare(x, v) > 0 {
-				nearest = x
-				break
-			}
-		}
-	}
-	return nearest, latest
 }

@@ -5,12 +5,12 @@ import (
 	"slices"
 	"sync"
 
-	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
@@ -45,17 +45,17 @@ func runRetractions(pass *Pass) error {
 			continue
 		}
 		g.Go(func() error {
-			f, latest, list, err := latestGoMod(ctx, src, u.mod.Path)
+			f, latest, list, err := modinfo.LatestGoMod(ctx, src, u.mod.Path)
 			if err != nil {
 				return nil // the versions analyzer reports lookup failures
 			}
-			r, ok := retracted(f, u.mod.Version)
+			r, ok := modinfo.Retracted(f, u.mod.Version)
 			if !ok {
 				return nil
 			}
-			msg := fmt.Sprintf("%s is retracted by the module author: %s", u.mod, shortMessage(r.Rationale, "(no rationale given)"))
+			msg := fmt.Sprintf("%s is retracted by the module author: %s", u.mod, modinfo.ShortMessage(r.Rationale, "(no rationale given)"))
 			d := Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeRetractedVersion, Severity: CodeRetractedVersion.Severity}
-			if up := latestUnretracted(f, list, u.mod.Version); up != "" {
+			if up := modinfo.LatestUnretracted(f, list, u.mod.Version); up != "" {
 				msg += "; latest non-retracted version is " + up
 				fx := fixes.SetVersion(u.file, u.versionToken(), up)
 				fx.Title = "Upgrade to " + up + " (not retracted)"
@@ -94,24 +94,6 @@ func runRetractions(pass *Pass) error {
 		})
 	}
 	return g.Wait()
-}
-
-// latestUnretracted returns the highest listed version in v's major that
-// the go.mod f does not retract (prereleases only when v is one).
-func latestUnretracted(f *modfile.File, list []string, v string) string {
-	best := ""
-	for _, x := range list {
-		if semver.Major(x) != semver.Major(v) || (semver.Prerelease(x) != "" && semver.Prerelease(v) == "") {
-			continue
-		}
-		if _, r := retracted(f, x); r {
-			continue
-		}
-		if best == "" || semver.Compare(x, best) > 0 {
-			best = x
-		}
-	}
-	return best
 }
 
 // Retract checks the module's own retract directives.

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
@@ -53,17 +54,12 @@ func runUpgrades(pass *Pass) error {
 			if err != nil {
 				return nil
 			}
-			candidates := vl.Versions
 			// Like go list -m -u, never suggest a retracted version.
-			if f, _, _, err := latestGoMod(ctx, src, u.mod.Path); err == nil && len(f.Retract) > 0 {
-				candidates = nil
-				for _, x := range vl.Versions {
-					if _, r := retracted(f, x); !r {
-						candidates = append(candidates, x)
-					}
-				}
+			var isRetracted func(string) bool
+			if f, _, _, err := modinfo.LatestGoMod(ctx, src, u.mod.Path); err == nil {
+				isRetracted = func(v string) bool { _, r := modinfo.Retracted(f, v); return r }
 			}
-			up := Upgrade(candidates, u.mod.Version, level, pre)
+			up := modinfo.Upgrade(vl.Versions, u.mod.Version, level, pre, isRetracted)
 			if up != "" {
 				fx := fixes.SetVersion(u.file, u.versionToken(), up)
 				fx.Title = "Upgrade to " + up
@@ -85,39 +81,6 @@ func runUpgrades(pass *Pass) error {
 		})
 	}
 	return g.Wait()
-}
-
-// Upgrade returns the version to upgrade v to from a version list, given
-// the level ("patch", "minor", "major" — the last two are the same here: a
-// new major is a new module path), or "".
-func Upgrade(list []string, v, level string, prereleases bool) string {
-	base := v
-	if module.IsPseudoVersion(v) {
-		if b, err := module.PseudoVersionBase(v); err == nil && b != "" {
-			base = b
-		} else {
-			base = "v0.0.0"
-		}
-	}
-	best := ""
-	for _, x := range list {
-		if semver.Major(x) != semver.Major(v) || (semver.Build(x) == "+incompatible") != (semver.Build(v) == "+incompatible") {
-			continue
-		}
-		if semver.Prerelease(x) != "" && !prereleases && (semver.Prerelease(v) == "" || module.IsPseudoVersion(v)) {
-			continue
-		}
-		if level == "patch" && semver.MajorMinor(x) != semver.MajorMinor(base) {
-			continue
-		}
-		if semver.Compare(x, v) <= 0 || (module.IsPseudoVersion(v) && semver.Compare(x, base) <= 0) {
-			continue
-		}
-		if best == "" || semver.Compare(x, best) > 0 {
-			best = x
-		}
-	}
-	return best
 }
 
 // nextMajor returns the newest higher major version's module path and its

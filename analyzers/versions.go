@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/modproxy"
 )
@@ -124,7 +125,7 @@ func reportLookup(pass *Pass, uses []modUse, u modUse, err error, list []string)
 	if e.Kind == modproxy.NotServed {
 		d := Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeModuleNotServed, Severity: Error,
 			Message: fmt.Sprintf("%s: not served by %s (%s); the module may exist, but this proxy does not serve it", u.mod, who, statusText(e))}
-		if nearest, _ := nearestVersions(list, u.mod.Version, false); nearest != "" {
+		if nearest, _ := modinfo.Nearest(list, u.mod.Version, false); nearest != "" {
 			d.Message += "; the proxy lists " + nearest
 			d.Fixes = append(d.Fixes, fixes.SetVersion(u.file, u.versionToken(), nearest))
 		}
@@ -154,7 +155,7 @@ func reportLookup(pass *Pass, uses []modUse, u modUse, err error, list []string)
 	if !moduleKnown {
 		d.Message = fmt.Sprintf("%s: version not found (%s)", u.mod, attempts(e))
 	}
-	nearest, latest := nearestVersions(list, u.mod.Version, false)
+	nearest, latest := modinfo.Nearest(list, u.mod.Version, false)
 	if latest != "" {
 		d.Message += "; latest is " + latest
 	}

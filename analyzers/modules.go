@@ -1,7 +1,6 @@
 package analyzers
 
 import (
-
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 

@@ -143,7 +143,7 @@ type xrow struct {
 
 func TestCrossCheck(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the go command 46 times")
+		t.Skip("runs the go command 47 times")
 	}
 	// proxy A with the default corpus; B serves the same checksum database.
 	ab := func(goproxy func(a, b *proxytest.Server) string, fa, fb proxytest.Fault, aopts ...proxytest.Option) func(t *testing.T) *xcheck {
@@ -293,6 +293,7 @@ func TestCrossCheck(t *testing.T) {
 		{name: "GOPRIVATE: go-import mod entry", path: corp + "/team/App", version: "v0.1.0", setup: direct(), wantGo: vFound, by: "priv (mod)"},
 		{name: "GONOPROXY+GONOSUMDB (no GOPRIVATE): mod entry", path: corp + "/team/App", version: "v0.1.0", setup: direct("GOPRIVATE=", "GONOPROXY="+corp, "GONOSUMDB="+corp), wantGo: vFound, by: "priv (mod)"},
 		{name: "GOPRIVATE without GOINSECURE: no https origin", path: corp + "/team/lib", version: "v1.0.0", setup: direct("GOINSECURE="), wantGo: vFailed, wantKind: Unreachable},
+		{name: "GOVCS forbids git for the private host", path: corp + "/team/lib", version: "v1.0.0", setup: direct("GOVCS=" + corp + ":hg"), wantGo: vFailed, wantKind: Direct},
 		{name: "GONOPROXY only (sumdb still asked)", path: corp + "/team/App", version: "v0.1.0", setup: direct("GOPRIVATE=", "GONOPROXY="+corp), wantGo: vFound, by: "priv (mod)", note: "go asks the checksum DB about the private path (410, ignored by list -m); AllowedSumDB is true here too"},
 	}
 

@@ -41,6 +41,9 @@ type repoRoot struct {
 	VCS    string // "git", "hg", ..., or "mod" (Repo is then a proxy base URL)
 	Repo   string // repository URL
 	SubDir string // go-import's optional fourth field
+	// dynamic: found with ?go-get=1 (the go command's errors then start
+	// with "unrecognized import path").
+	dynamic bool
 }
 
 type directResolver struct {
@@ -169,7 +172,7 @@ func (d *directResolver) dynamic(ctx context.Context, path string) (*repoRoot, *
 	case u.Scheme == "file":
 		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Err: fmt.Errorf("%s: invalid repo root %q: file scheme disallowed", fetched, mmi.RepoRoot)}
 	}
-	return &repoRoot{Root: mmi.Prefix, VCS: mmi.VCS, Repo: mmi.RepoRoot, SubDir: mmi.SubDir}, nil
+	return &repoRoot{Root: mmi.Prefix, VCS: mmi.VCS, Repo: mmi.RepoRoot, SubDir: mmi.SubDir, dynamic: true}, nil
 }
 
 // metaImports fetches and parses the go-get page for prefix, once per
@@ -355,6 +358,12 @@ func (d *directResolver) codeRepo(ctx context.Context, path string) (*codeRepo, 
 	cr := &codeRepo{root: rr, source: fmt.Sprintf("%s (%s %s)", SourceDirect, rr.VCS, redactRaw(rr.Repo))}
 	if rr.VCS == "mod" {
 		return cr, nil
+	}
+	if err := d.c.checkGOVCS(rr.VCS, rr.Root); err != nil {
+		if rr.dynamic {
+			err = fmt.Errorf("unrecognized import path %q: %w", path, err)
+		}
+		return nil, &Error{Kind: Direct, Proxy: cr.source, Err: err}
 	}
 	if !hasPathPrefix(path, rr.Root) {
 		return nil, &Error{Kind: Direct, Proxy: cr.source, Err: fmt.Errorf("mismatched repo: found %s for %s", rr.Root, path)}

@@ -16,6 +16,7 @@
 --   GOMODLS_E2E_TEMPLATE      an LSP4IJ template directory: start the server with
 --                             its programArgs, settings.json and
 --                             initializationOptions.json, as LSP4IJ would
+--   GOMODLS_E2E_EXPECT_EXE    check that the server process runs this binary
 --   GOMODLS_E2E_TIMEOUT_MS    how long to wait for each server answer (default 20000)
 --   GOMODLS_E2E_KEEP          keep the fixture directory and log
 
@@ -320,6 +321,13 @@ local function main()
   check(client.name == 'gomodls', 'client name %q', client.name)
   check(client.config.root_dir == dir, 'root_dir %s, want %s', client.config.root_dir, dir)
   log('attached client %d (%s)', client.id, client.name)
+  local want_exe = os.getenv('GOMODLS_E2E_EXPECT_EXE')
+  if want_exe then
+    -- The command line must have found this binary (Linux /proc).
+    local exe = uv.fs_readlink('/proc/' .. client.rpc.pid .. '/exe')
+    check(exe == vim.fn.resolve(want_exe), 'server process runs %s, want %s', tostring(exe), want_exe)
+    log('server process is %s', exe)
+  end
 
   local ok = vim.wait(timeout, function()
     local by = diags_by_code(buf)

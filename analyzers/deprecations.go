@@ -31,7 +31,7 @@ Deprecated, so editors strike the path through.`,
 		var mu sync.Mutex
 		g, ctx := errgroup.WithContext(pass.Context)
 		g.SetLimit(16)
-		for _, u := range moduleUses(pass.Snapshot) {
+		for _, u := range lookups(pass.Snapshot) {
 			if u.role == roleExclude {
 				continue
 			}
@@ -74,7 +74,7 @@ adding a replace that points it at the fork.`,
 		var mu sync.Mutex
 		g, ctx := errgroup.WithContext(pass.Context)
 		g.SetLimit(16)
-		for _, u := range moduleUses(pass.Snapshot) {
+		for _, u := range lookups(pass.Snapshot) {
 			if u.role == roleExclude {
 				continue
 			}

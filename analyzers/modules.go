@@ -5,6 +5,7 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/internal/gomod"
+	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 )
@@ -137,4 +138,16 @@ func moduleUses(s *snapshot.Snapshot) []modUse {
 		}
 	}
 	return uses
+}
+
+// lookups lists the module uses the network analyzers may look up: those
+// whose path may be sent to the GOPROXY chain (see modinfo.Lookable).
+func lookups(s *snapshot.Snapshot) []modUse {
+	var out []modUse
+	for _, u := range moduleUses(s) {
+		if modinfo.Lookable(s.Env, u.mod.Path) {
+			out = append(out, u)
+		}
+	}
+	return out
 }

@@ -40,7 +40,7 @@ go.mod) is reported with a hint to move to that path.`,
 		report := func(d Diagnostic) { mu.Lock(); pass.Report(d); mu.Unlock() }
 		g, ctx := errgroup.WithContext(pass.Context)
 		g.SetLimit(16)
-		for _, u := range moduleUses(pass.Snapshot) {
+		for _, u := range lookups(pass.Snapshot) {
 			if u.role == roleExclude {
 				continue
 			}

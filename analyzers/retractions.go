@@ -40,7 +40,7 @@ func runRetractions(pass *Pass) error {
 	var mu sync.Mutex
 	g, ctx := errgroup.WithContext(pass.Context)
 	g.SetLimit(16)
-	for _, u := range moduleUses(pass.Snapshot) {
+	for _, u := range lookups(pass.Snapshot) {
 		if u.role == roleExclude {
 			continue
 		}
@@ -71,7 +71,7 @@ func runRetractions(pass *Pass) error {
 			return nil
 		})
 	}
-	if mf := pass.Snapshot.Mod; mf != nil && mf.Mod.Module != nil && len(mf.Mod.Retract) > 0 {
+	if mf := pass.Snapshot.Mod; mf != nil && mf.Mod.Module != nil && len(mf.Mod.Retract) > 0 && modinfo.Lookable(pass.Snapshot.Env, mf.Mod.Module.Mod.Path) {
 		own := mf.Mod.Module.Mod.Path
 		g.Go(func() error {
 			vl, err := src.Versions(ctx, own)

@@ -45,7 +45,7 @@ func runUpgrades(pass *Pass) error {
 	var mu sync.Mutex
 	g, ctx := errgroup.WithContext(pass.Context)
 	g.SetLimit(16)
-	for _, u := range moduleUses(pass.Snapshot) {
+	for _, u := range lookups(pass.Snapshot) {
 		if u.role != roleRequire {
 			continue
 		}

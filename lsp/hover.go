@@ -2,11 +2,16 @@ package lsp
 
 import (
 	"context"
+	"time"
 
 	"go.lsp.dev/protocol"
 
 	"github.com/gomodls/gomodls/internal/hover"
 )
+
+// hoverBudget is how long a hover waits for the network before answering
+// with what is known.
+const hoverBudget = 300 * time.Millisecond
 
 func (s *server) Hover(ctx context.Context, params *protocol.HoverParams) (*protocol.Hover, error) {
 	_, kind, snap, err := s.fileSnapshot(ctx, params.TextDocument.URI)
@@ -15,7 +20,7 @@ func (s *server) Hover(ctx context.Context, params *protocol.HoverParams) (*prot
 	}
 	m := snap.Mapper(kind)
 	off := m.OffsetUTF16(int(params.Position.Line), int(params.Position.Character))
-	h := hover.At(ctx, snap, kind, off)
+	h := hover.At(ctx, snap, kind, off, hover.Options{Budget: hoverBudget, Background: s.bg})
 	if h == nil {
 		return nil, nil
 	}

@@ -134,3 +134,69 @@ func countMessages(ed *lsptest.Editor, substr string) int {
 	}
 	return n
 }
+
+func hoverText(t *testing.T, ed *lsptest.Editor, path string, line, col uint32) string {
+	t.Helper()
+	h, err := ed.Server.Hover(ed.Context(), &protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: docID(path), Position: protocol.Position{Line: line, Character: col}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h == nil {
+		return ""
+	}
+	return h.Contents.(*protocol.MarkupContent).Value
+}
+
+func TestHoverNetwork(t *testing.T) {
+	srv := proxytest.New(t)
+	text := "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/retract v1.1.0\n\texample.com/deprecated v1.0.0\n\texample.com/basic v1.9.9\n\tgit.corp.example/team/lib v1.0.0\n\texample.com/basic/v2 v2.0.0\n)\n"
+	dir := writeFiles(t, map[string]string{"go.mod": text})
+	ed := start(t, withProxy(t, srv))
+	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	gomod := filepath.Join(dir, "go.mod")
+	ed.Open(gomod, "")
+	// Wait for the background check, so hovers answer from the cache.
+	ed.Diagnostics(gomod, wait, func(p *protocol.PublishDiagnosticsParams) bool {
+		return strings.Contains(codesOf(p), "unknown-version")
+	})
+	for _, tc := range []struct {
+		line uint32
+		want []string
+	}{
+		{5, []string{"**example.com/retract v1.1.0**", "**Retracted** by the module author: Contains a data race in Frobnicate.", "Newer in this major version: `v1.4.0`. Latest release: `v1.5.0`.", "answered by `" + srv.URL}},
+		{6, []string{"**Deprecated:** use example.com/new instead."}},
+		{7, []string{"**Lookup failed:** example.com/basic@v1.9.9: reading " + srv.URL + "/example.com/basic/@v/v1.9.9.info: 404 Not Found"}},
+		{8, []string{"Not looked up: the path looks private"}},
+		{9, []string{"Published on ", "Newer in this major version: `v2.1.0`"}},
+	} {
+		got := hoverText(t, ed, gomod, tc.line, 3)
+		for _, w := range tc.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("line %d: hover lacks %q:\n%s", tc.line, w, got)
+			}
+		}
+	}
+	srv.AssertNoRequestMentions(t, "git.corp.example")
+	ed.Shutdown()
+}
+
+func TestHoverWithinBudgetWhileProxyHangs(t *testing.T) {
+	srv := proxytest.New(t)
+	srv.Fault("example.com/basic", proxytest.Hang())
+	text := "module example.com/m\n\ngo 1.22\n\nrequire example.com/basic v1.1.0\n"
+	dir := writeFiles(t, map[string]string{"go.mod": text})
+	ed := start(t, withProxy(t, srv))
+	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	gomod := filepath.Join(dir, "go.mod")
+	ed.Open(gomod, "")
+	begin := time.Now()
+	got := hoverText(t, ed, gomod, 4, 10)
+	if took := time.Since(begin); took > 2*time.Second {
+		t.Errorf("hover took %v while the proxy hangs", took)
+	}
+	if !strings.Contains(got, "Checking the module proxy") || !strings.Contains(got, "**example.com/basic v1.1.0**") {
+		t.Errorf("hover:\n%s", got)
+	}
+	ed.Shutdown()
+}

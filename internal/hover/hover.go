@@ -64,10 +64,10 @@ func escape(s string) string {
 
 // At returns the hover for byte offset off of the snapshot file kind, or
 // nil when there is nothing to say.
-func At(ctx context.Context, snap *snapshot.Snapshot, kind snapshot.FileKind, off int) *Result {
+func At(ctx context.Context, snap *snapshot.Snapshot, kind snapshot.FileKind, off int, opts Options) *Result {
 	switch kind {
 	case snapshot.GoMod, snapshot.GoWork:
-		return modHover(ctx, snap, kind, off)
+		return modHover(ctx, snap, kind, off, opts)
 	case snapshot.GoSum:
 		return sumHover(snap, snap.Sum, off)
 	case snapshot.GoWorkSum:
@@ -76,7 +76,7 @@ func At(ctx context.Context, snap *snapshot.Snapshot, kind snapshot.FileKind, of
 	return nil
 }
 
-func modHover(ctx context.Context, snap *snapshot.Snapshot, kind snapshot.FileKind, off int) *Result {
+func modHover(ctx context.Context, snap *snapshot.Snapshot, kind snapshot.FileKind, off int, opts Options) *Result {
 	f := snap.ModFile(kind)
 	if f == nil {
 		return nil
@@ -96,17 +96,17 @@ func modHover(ctx context.Context, snap *snapshot.Snapshot, kind snapshot.FileKi
 		}
 		for _, r := range mf.Require {
 			if on(r.Syntax) {
-				return requireHover(ctx, snap, f, r.Syntax, r.Mod, r.Indirect, "")
+				return requireHover(ctx, snap, f, r.Syntax, r.Mod, r.Indirect, "", opts)
 			}
 		}
 		for _, x := range mf.Exclude {
 			if on(x.Syntax) {
-				return requireHover(ctx, snap, f, x.Syntax, x.Mod, false, "exclude")
+				return requireHover(ctx, snap, f, x.Syntax, x.Mod, false, "exclude", opts)
 			}
 		}
 		for _, r := range mf.Replace {
 			if on(r.Syntax) {
-				return replaceHover(snap, f, r)
+				return replaceHover(ctx, snap, f, r, opts)
 			}
 		}
 		for _, g := range mf.Godebug {
@@ -129,7 +129,7 @@ func modHover(ctx context.Context, snap *snapshot.Snapshot, kind snapshot.FileKi
 		}
 		for _, r := range wf.Replace {
 			if on(r.Syntax) {
-				return replaceHover(snap, f, r)
+				return replaceHover(ctx, snap, f, r, opts)
 			}
 		}
 	}
@@ -239,7 +239,7 @@ func goHover(snap *snapshot.Snapshot, f *gomod.File, l *modfile.Line, goVersion,
 	return d.result(f.LineSpan(l))
 }
 
-func requireHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, l *modfile.Line, mod module.Version, indirect bool, verb string) *Result {
+func requireHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, l *modfile.Line, mod module.Version, indirect bool, verb string, opts Options) *Result {
 	d := &doc{}
 	title := mod.Path + " " + mod.Version
 	if verb != "" {
@@ -252,10 +252,14 @@ func requireHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, l
 	case indirect:
 		d.line("Required indirectly: no package of this module imports it directly (`// indirect`).")
 	}
-	if r := replacementOf(snap, mod); r != nil {
+	r := replacementOf(snap, mod)
+	if r != nil {
 		d.line("Replaced by `%s`%s: the go command uses the replacement instead of this version.", replacementText(r), replacementStatus(snap, r))
 	}
 	privacy(d, snap.Env, mod.Path)
+	if r == nil {
+		networkFacts(ctx, d, snap, mod, opts)
+	}
 	sumStatus(d, snap, mod)
 	if verb == "" && module.IsPseudoVersion(mod.Version) {
 		if t, err := module.PseudoVersionTime(mod.Version); err == nil {
@@ -352,7 +356,7 @@ func replacementStatus(snap *snapshot.Snapshot, r *modfile.Replace) string {
 	return " (its go.mod has no module line)"
 }
 
-func replaceHover(snap *snapshot.Snapshot, f *gomod.File, r *modfile.Replace) *Result {
+func replaceHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, r *modfile.Replace, opts Options) *Result {
 	d := &doc{}
 	old := r.Old.Path
 	if r.Old.Version != "" {
@@ -368,6 +372,7 @@ func replaceHover(snap *snapshot.Snapshot, f *gomod.File, r *modfile.Replace) *R
 		d.line("Replacement: a local directory%s.", replacementStatus(snap, r))
 	} else {
 		privacy(d, snap.Env, r.New.Path)
+		networkFacts(ctx, d, snap, r.New, opts)
 		sumStatus(d, snap, r.New)
 		links(d, snap.Env, r.New)
 	}

@@ -215,6 +215,25 @@ func TestGoModAndZipHash(t *testing.T) {
 	e := wantKind(t, err, ProxyError)
 	wantContains(t, e.Error(), "zip for example.com/basic@v1.1.0 has unexpected file git.corp.example.com/team/lib@v1.0.0/")
 
+	// Zip downloads: a stall, a slow but steady trickle, a hang.
+	for _, tc := range []struct {
+		fault proxytest.Fault
+		want  string
+	}{
+		{proxytest.Drip(time.Second), "no data for 200ms"},
+		{proxytest.Drip(5 * time.Millisecond), "download not complete within 400ms"},
+		{proxytest.Hang(), "no response within 200ms"},
+	} {
+		srv.Fault("example.com/basic", tc.fault.On(proxytest.EndpointZip))
+		start := time.Now()
+		_, err = newClient(t, srv, Options{RequestTimeout: 200 * time.Millisecond, ZipTimeout: 400 * time.Millisecond}).ZipHash(ctx, "example.com/basic", "v1.1.0")
+		wantContains(t, wantKind(t, err, Unreachable).Error(), tc.want)
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("%v: took %v", tc.fault, d)
+		}
+	}
+	srv.ClearFaults()
+
 	// A zip larger than MaxZip.
 	small := newClient(t, srv, Options{MaxZip: 100})
 	_, err = small.ZipHash(ctx, "example.com/basic", "v1.0.0")

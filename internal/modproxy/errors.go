@@ -7,6 +7,7 @@ package modproxy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -86,6 +87,9 @@ const (
 	ModuleKnown                             // the proxy lists versions of the module: the version is unknown
 	ModuleUnknown                           // the proxy does not know the module path at all
 )
+
+// MarshalText makes the value readable in JSON.
+func (m ModuleExistence) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
 
 func (m ModuleExistence) String() string {
 	switch m {
@@ -238,6 +242,24 @@ func firstLine(s string) string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// MarshalJSON gives the fields tools need (gomodls check -json), with the
+// go-like message; URLs in it are already redacted.
+func (e *Error) MarshalJSON() ([]byte, error) {
+	type jsonError struct {
+		Kind       Kind            `json:"kind"`
+		Path       string          `json:"path,omitempty"`
+		Version    string          `json:"version,omitempty"`
+		Proxy      string          `json:"proxy,omitempty"`
+		Op         string          `json:"op,omitempty"`
+		Status     int             `json:"status,omitempty"`
+		ServerText string          `json:"serverText,omitempty"`
+		Module     ModuleExistence `json:"module,omitzero"`
+		Message    string          `json:"message"`
+		Attempts   []*Error        `json:"attempts,omitempty"`
+	}
+	return json.Marshal(jsonError{e.Kind, e.Path, e.Version, e.Proxy, e.Op, e.Status, e.ServerText, e.Module, e.Error(), e.Attempts})
+}
 
 // Is makes errors.Is(err, fs.ErrNotExist) true for NotFound errors, as the
 // go command treats 404 and 410, and errors.Is(err, context.Canceled) for

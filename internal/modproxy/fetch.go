@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -116,10 +117,20 @@ func (c *Client) fetchOnce(ctx context.Context, r fetchReq) (res *fetchResult, e
 	}
 	rctx, cancel := context.WithTimeoutCause(ctx, timeout, errRequestTimeout)
 	defer cancel()
+	var wd *watchdog
+	if r.toFile {
+		// A zip may take long, but headers, and then each chunk, must come
+		// within RequestTimeout, whatever the transport's own timeouts.
+		wd = newWatchdog(c.reqTimeout, cancel)
+		defer wd.stop()
+	}
 
 	start := time.Now()
 	resp, sentCreds, err := c.send(rctx, r)
 	if err != nil {
+		if wd.fired() && ctx.Err() == nil {
+			return nil, &Error{Kind: Unreachable, Proxy: r.proxy, Op: "Get " + quoteURL(r.redacted), Err: fmt.Errorf("no response within %v (gomodls request timeout)", c.reqTimeout)}, wait
+		}
 		e := c.transportError(ctx, rctx, r, err, "Get "+quoteURL(r.redacted))
 		c.log.Debug("request failed", zap.String("url", r.redacted), zap.Duration("after", time.Since(start)), zap.Stringer("kind", e.Kind))
 		return nil, e, wait
@@ -142,7 +153,7 @@ func (c *Client) fetchOnce(ctx context.Context, r fetchReq) (res *fetchResult, e
 		return nil, c.tooLarge(r, resp.ContentLength), wait
 	}
 	if r.toFile {
-		res, e := c.bodyToFile(ctx, rctx, cancel, r, resp.Body)
+		res, e := c.bodyToFile(ctx, rctx, wd, r, resp.Body)
 		return res, e, wait
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, r.limit+1))
@@ -207,9 +218,9 @@ func (c *Client) send(ctx context.Context, r fetchReq) (*http.Response, bool, er
 	return resp, sent, err
 }
 
-// bodyToFile streams a zip into a temporary file, canceling when no byte
-// arrives for RequestTimeout.
-func (c *Client) bodyToFile(ctx, rctx context.Context, cancel context.CancelFunc, r fetchReq, body io.Reader) (*fetchResult, *Error) {
+// bodyToFile streams a zip into a temporary file; the watchdog cancels
+// when no byte arrives for RequestTimeout.
+func (c *Client) bodyToFile(ctx, rctx context.Context, wd *watchdog, r fetchReq, body io.Reader) (*fetchResult, *Error) {
 	if err := os.MkdirAll(r.dir, 0o777); err != nil {
 		return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Op: "reading " + r.redacted, Err: fmt.Errorf("temporary directory: %w", err)}
 	}
@@ -217,21 +228,21 @@ func (c *Client) bodyToFile(ctx, rctx context.Context, cancel context.CancelFunc
 	if err != nil {
 		return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Op: "reading " + r.redacted, Err: fmt.Errorf("temporary file: %w", err)}
 	}
-	stall := time.AfterFunc(c.reqTimeout, cancel)
-	defer stall.Stop()
-	sr := &stallReader{r: body, t: stall, d: c.reqTimeout}
-	n, err := io.Copy(f, io.LimitReader(sr, r.limit+1))
+	wd.reset()
+	n, err := io.Copy(f, io.LimitReader(&watchedReader{body, wd}, r.limit+1))
 	cerr := f.Close()
 	if err == nil {
 		err = cerr
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		if rctx.Err() != nil && ctx.Err() == nil && !sr.stalled() {
-			return nil, &Error{Kind: Unreachable, Proxy: r.proxy, Op: "reading " + r.redacted, Err: fmt.Errorf("download not complete within %v", c.zipTimeout)}
-		}
-		if sr.stalled() && ctx.Err() == nil {
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctxError(ctx, "", "", "reading "+r.redacted)
+		case wd.fired():
 			return nil, &Error{Kind: Unreachable, Proxy: r.proxy, Op: "reading " + r.redacted, Err: fmt.Errorf("no data for %v (gomodls request timeout)", c.reqTimeout)}
+		case errors.Is(context.Cause(rctx), errRequestTimeout):
+			return nil, &Error{Kind: Unreachable, Proxy: r.proxy, Op: "reading " + r.redacted, Err: fmt.Errorf("download not complete within %v (gomodls zip timeout)", c.zipTimeout)}
 		}
 		return nil, c.transportError(ctx, rctx, r, err, "reading "+r.redacted)
 	}
@@ -242,33 +253,48 @@ func (c *Client) bodyToFile(ctx, rctx context.Context, cancel context.CancelFunc
 	return &fetchResult{file: f.Name(), size: n}, nil
 }
 
-// stallReader resets a timer on every read that makes progress.
-type stallReader struct {
-	r     io.Reader
-	t     *time.Timer
-	d     time.Duration
-	fired bool
+// watchdog calls cancel unless reset within d; nil is a no-op watchdog.
+type watchdog struct {
+	t       *time.Timer
+	d       time.Duration
+	tripped atomic.Bool
 }
 
-func (s *stallReader) Read(p []byte) (int, error) {
-	n, err := s.r.Read(p)
+func newWatchdog(d time.Duration, cancel context.CancelFunc) *watchdog {
+	w := &watchdog{d: d}
+	w.t = time.AfterFunc(d, func() {
+		w.tripped.Store(true)
+		cancel()
+	})
+	return w
+}
+
+func (w *watchdog) reset() {
+	if w != nil && !w.tripped.Load() {
+		w.t.Reset(w.d)
+	}
+}
+
+func (w *watchdog) stop() {
+	if w != nil {
+		w.t.Stop()
+	}
+}
+
+func (w *watchdog) fired() bool { return w != nil && w.tripped.Load() }
+
+// watchedReader resets the watchdog on every read that makes progress.
+type watchedReader struct {
+	r  io.Reader
+	wd *watchdog
+}
+
+func (w *watchedReader) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
 	if n > 0 {
-		if !s.t.Reset(s.d) {
-			s.fired = true
-		}
+		w.wd.reset()
 	}
 	return n, err
-}
-
-func (s *stallReader) stalled() bool {
-	if s.fired {
-		return true
-	}
-	// Stop reports false if the timer already fired.
-	if !s.t.Stop() {
-		s.fired = true
-	}
-	return s.fired
 }
 
 func (c *Client) tooLarge(r fetchReq, advertised int64) *Error {
@@ -295,11 +321,10 @@ func (c *Client) transportError(ctx, rctx context.Context, r fetchReq, err error
 		e.Kind, e.Err = ProxyError, rerr
 	case ctx.Err() != nil:
 		return ctxError(ctx, "", "", op)
+	case errors.Is(context.Cause(rctx), errRequestTimeout) && r.toFile:
+		e.Err = fmt.Errorf("download not complete within %v (gomodls zip timeout)", c.zipTimeout)
 	case errors.Is(context.Cause(rctx), errRequestTimeout), isTimeout(err):
 		e.Err = fmt.Errorf("no response within %v (gomodls request timeout)", c.reqTimeout)
-		if r.toFile {
-			e.Err = fmt.Errorf("download not complete within %v", c.zipTimeout)
-		}
 	default:
 		e.Err = err
 	}

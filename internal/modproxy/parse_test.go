@@ -4,6 +4,7 @@ package modproxy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"net/http"
@@ -248,6 +249,14 @@ func TestErrorMessages(t *testing.T) {
 	}
 	if KindOf(errors.New("x")) != 0 || KindOf(fmtWrap(e)) != NotFound {
 		t.Errorf("KindOf wrong")
+	}
+	e.Module = ModuleKnown
+	data, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"kind":"not-found"`, `"status":404`, `"module":"module-known"`, `"message":"example.com/m@v1.2.3: reading https://proxy.example/`} {
+		wantContains(t, string(data), want)
 	}
 }
 

@@ -236,6 +236,7 @@ type diskError struct {
 	StatusText string `json:"statusText,omitempty"`
 	ServerText string `json:"serverText,omitempty"`
 	Err        string `json:"err,omitempty"`
+	Module     int    `json:"module,omitempty"`
 }
 
 func (d *diskCache) immutablePath(path, version, ext string) string {
@@ -349,7 +350,7 @@ func (d *diskCache) remove(file string) {
 }
 
 func toDiskError(e *Error) *diskError {
-	de := &diskError{Kind: e.Kind.String(), Proxy: e.Proxy, Op: e.Op, Status: e.Status, StatusText: e.StatusText, ServerText: e.ServerText}
+	de := &diskError{Kind: e.Kind.String(), Proxy: e.Proxy, Op: e.Op, Status: e.Status, StatusText: e.StatusText, ServerText: e.ServerText, Module: int(e.Module)}
 	if e.Err != nil {
 		de.Err = e.Err.Error()
 	}
@@ -357,7 +358,7 @@ func toDiskError(e *Error) *diskError {
 }
 
 func (de *diskError) toError() *Error {
-	e := &Error{Kind: NotFound, Proxy: de.Proxy, Op: de.Op, Status: de.Status, StatusText: de.StatusText, ServerText: de.ServerText}
+	e := &Error{Kind: NotFound, Proxy: de.Proxy, Op: de.Op, Status: de.Status, StatusText: de.StatusText, ServerText: de.ServerText, Module: ModuleExistence(de.Module)}
 	for k, name := range kindNames {
 		if name == de.Kind && name != "" {
 			e.Kind = Kind(k)
@@ -377,7 +378,7 @@ func (c *Client) chainKey(path string) string {
 		h.Write([]byte("error " + err.Error()))
 	}
 	for _, p := range entries {
-		h.Write([]byte(p.Redacted()))
+		h.Write([]byte(redactRaw(p.URL)))
 		if p.FallBackOnAnyError {
 			h.Write([]byte("|"))
 		} else {

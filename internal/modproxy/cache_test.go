@@ -189,7 +189,7 @@ func TestDiskCache(t *testing.T) {
 		t.Errorf("Latest = %+v, %v", li, err)
 	}
 	_, err = c2.Info(ctx, "example.com/basic", "v1.9.9")
-	if e := wantKind(t, err, NotFound); e.Status != 404 {
+	if e := wantKind(t, err, NotFound); e.Status != 404 || e.Module != ModuleKnown {
 		t.Errorf("remembered not-found: %+v", e)
 	}
 	if n := len(srv.Requests()); n != 0 {

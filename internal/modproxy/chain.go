@@ -91,7 +91,7 @@ func (c *Client) proxyBase(raw string) (*url.URL, string, error) {
 	c.basesMu.Lock()
 	defer c.basesMu.Unlock()
 	if u, ok := c.bases[raw]; ok {
-		return u, u.Redacted(), nil
+		return u, redactURL(u), nil
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -101,15 +101,15 @@ func (c *Client) proxyBase(raw string) (*url.URL, string, error) {
 	case "http", "https":
 	case "file":
 		if *u != (url.URL{Scheme: u.Scheme, Path: u.Path, RawPath: u.RawPath}) {
-			return nil, "", fmt.Errorf("invalid file:// proxy URL with non-path elements: %s", u.Redacted())
+			return nil, "", fmt.Errorf("invalid file:// proxy URL with non-path elements: %s", redactURL(u))
 		}
 	case "":
-		return nil, "", fmt.Errorf("invalid proxy URL missing scheme: %s", u.Redacted())
+		return nil, "", fmt.Errorf("invalid proxy URL missing scheme: %s", redactURL(u))
 	default:
-		return nil, "", fmt.Errorf("invalid proxy URL scheme (must be https, http, file): %s", u.Redacted())
+		return nil, "", fmt.Errorf("invalid proxy URL scheme (must be https, http, file): %s", redactURL(u))
 	}
 	c.bases[raw] = u
-	return u, u.Redacted(), nil
+	return u, redactURL(u), nil
 }
 
 // errPrivate is returned (and is a bug) if a GONOPROXY path ever reaches a
@@ -142,12 +142,26 @@ func (c *Client) proxyReq(base string, origin bool, path, rel, ep string, limit 
 	if origin {
 		proxy = SourceDirect + " (mod " + redacted + ")"
 	}
-	return fetchReq{u: &u, redacted: u.Redacted(), proxy: proxy, ep: ep, limit: limit}, nil
+	return fetchReq{u: &u, redacted: redactURL(&u), proxy: proxy, ep: ep, limit: limit}, nil
 }
 
 // pathEscape is cmd/go's: url.PathEscape keeping '/'.
 func pathEscape(s string) string {
 	return strings.ReplaceAll(url.PathEscape(s), "%2F", "/")
+}
+
+// redactURL is url.URL.Redacted, also hiding a user name given without a
+// password (https://TOKEN@host is a common way to pass a token).
+func redactURL(u *url.URL) string {
+	if u.User == nil {
+		return u.String()
+	}
+	if _, has := u.User.Password(); has {
+		return u.Redacted()
+	}
+	c := *u
+	c.User = url.User("xxxxx")
+	return c.String()
 }
 
 // redactRaw redacts a URL string; unparsable ones with '@' are withheld.
@@ -159,5 +173,5 @@ func redactRaw(s string) string {
 		}
 		return s
 	}
-	return u.Redacted()
+	return redactURL(u)
 }

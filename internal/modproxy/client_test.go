@@ -435,9 +435,15 @@ func TestChainConfigErrors(t *testing.T) {
 		_, err := c.Info(ctxT(t), "example.com/basic", "v1.0.0")
 		wantContains(t, wantKind(t, err, Invalid).Error(), "GOPROXY")
 	}
+	// A token given as a user name is hidden too.
+	tc := newClient(t, srv, Options{RequestTimeout: 200 * time.Millisecond}, "GOPROXY=http://ghp_t0ken@127.0.0.1:1")
+	_, err := tc.Info(ctxT(t), "example.com/basic", "v1.0.0")
+	if e := wantKind(t, err, Unreachable); strings.Contains(e.Error(), "t0ken") || e.Proxy != "http://xxxxx@127.0.0.1:1" {
+		t.Errorf("token leaked: %v (proxy %q)", e, e.Proxy)
+	}
 	// An "https://user:secret@host" proxy is never shown with its password.
 	c := newClient(t, srv, Options{RequestTimeout: 200 * time.Millisecond}, "GOPROXY=http://user:s3cret@127.0.0.1:1")
-	_, err := c.Info(ctxT(t), "example.com/basic", "v1.0.0")
+	_, err = c.Info(ctxT(t), "example.com/basic", "v1.0.0")
 	e := wantKind(t, err, Unreachable)
 	if strings.Contains(e.Error(), "s3cret") || strings.Contains(e.Explain(), "s3cret") || strings.Contains(e.Proxy, "s3cret") {
 		t.Errorf("password leaked: %v / %s", e, e.Explain())

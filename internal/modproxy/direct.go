@@ -201,13 +201,13 @@ func (d *directResolver) fetchMeta(ctx context.Context, prefix string) ([]metaIm
 	}
 	_, insecure := d.c.env.MatchInsecure(prefix)
 	u := &url.URL{Scheme: "https", Host: host, Path: "/" + p, RawQuery: "go-get=1"}
-	r := fetchReq{u: u, redacted: u.Redacted(), proxy: SourceDirect, ep: "go-get", limit: d.c.maxBody, keepBody: true, insecure: insecure}
+	r := fetchReq{u: u, redacted: redactURL(u), proxy: SourceDirect, ep: "go-get", limit: d.c.maxBody, keepBody: true, insecure: insecure}
 	res, e := d.c.fetchShared(ctx, r)
 	if e != nil && res == nil && insecure && e.Kind != Canceled {
 		// GOINSECURE: after https fails, plain http (web.Insecure).
 		hu := *u
 		hu.Scheme = "http"
-		r = fetchReq{u: &hu, redacted: hu.Redacted(), proxy: SourceDirect, ep: "go-get", limit: d.c.maxBody, keepBody: true}
+		r = fetchReq{u: &hu, redacted: redactURL(&hu), proxy: SourceDirect, ep: "go-get", limit: d.c.maxBody, keepBody: true}
 		res, e = d.c.fetchShared(ctx, r)
 	}
 	if res == nil {

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Emacs end-to-end test: Debian's emacs-nox with elpa-eglot, in batch mode,
+# drives editors/emacs/gomodls.el against a freshly built gomodls and the
+# fixture proxy (editors/emacs/test/e2e.el). Installs what it needs.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="$PATH:/usr/local/go/bin"
+t0=$(date +%s)
+mark() { printf '[emacs.sh %3ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo flock /tmp/apt.lock sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null' sh "$@"
+}
+
+if ! emacs --batch --eval "(require 'eglot)" >/dev/null 2>&1; then
+  mark "installing emacs-nox elpa-eglot"
+  apt_install emacs-nox elpa-eglot
+fi
+mark "$(emacs --version | head -1)"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/gomodls" ./cmd/gomodls
+go build -o "$tmp/fixtureproxy" ./internal/proxytest/cmd/fixtureproxy
+mark "built gomodls and fixtureproxy"
+
+# HOME: keep Emacs' files (~/.emacs.d, eglot's events) out of the real home.
+env HOME="$tmp/home" GOMODLS_E2E_ROOT="$PWD" GOMODLS_E2E_SERVER="$tmp/gomodls" GOMODLS_E2E_FIXTUREPROXY="$tmp/fixtureproxy" \
+  timeout 180 emacs --batch -l editors/emacs/test/e2e.el </dev/null
+mark "emacs e2e passed"

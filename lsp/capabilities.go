@@ -17,6 +17,7 @@ func (s *server) capabilities(caps clientCaps) protocol.ServerCapabilities {
 			Save:      &protocol.SaveOptions{IncludeText: ptr(false)},
 		},
 		HoverProvider:          protocol.Boolean(true),
+		CompletionProvider:     &protocol.CompletionOptions{TriggerCharacters: []string{" ", "/", "."}},
 		DocumentSymbolProvider: protocol.Boolean(true),
 		FoldingRangeProvider:   protocol.Boolean(true),
 		DocumentLinkProvider:   &protocol.DocumentLinkOptions{},

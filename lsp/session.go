@@ -47,6 +47,8 @@ type session struct {
 	folders []*folder
 	global  *settings.Settings // from initializationOptions / didChangeConfiguration
 	views   map[string]*view
+	// modcache lists the module cache's paths for completion.
+	modcache modCache
 	// announced holds the codes of proxy failures already shown to the user.
 	announced map[string]bool
 	stopped   bool

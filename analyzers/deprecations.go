@@ -9,6 +9,7 @@ import (
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/modinfo"
+	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 )
 
@@ -87,8 +88,19 @@ adding a replace that points it at the fork.`,
 				if declared == "" || declared == u.mod.Path {
 					return nil
 				}
+				requiredAs := u.mod.Path
+				if u.role == roleReplaceTarget {
+					// The target of a replace may declare either its own path
+					// or the replaced one, as forks that keep their upstream's
+					// module line do (modload.rawGoModSummary); the go
+					// command's message names the replaced path.
+					requiredAs = replacedPath(pass.Snapshot, u)
+					if declared == requiredAs {
+						return nil
+					}
+				}
 				d := Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeModulePathMismatch, Severity: Error,
-					Message: fmt.Sprintf("%s: module declares its path as: %s but was required as: %s", u.mod, declared, u.mod.Path)}
+					Message: fmt.Sprintf("%s: module declares its path as: %s but was required as: %s", u.mod, declared, requiredAs)}
 				tok := u.pathToken()
 				fx := fixes.ReplaceToken(u.file, tok, declared, "Use the declared path "+declared)
 				d.Fixes = append(d.Fixes, fx)
@@ -106,6 +118,17 @@ adding a replace that points it at the fork.`,
 		}
 		return g.Wait()
 	},
+}
+
+// replacedPath returns the module path that the replace on u's line
+// redirects (u is a replacement target).
+func replacedPath(s *snapshot.Snapshot, u modUse) string {
+	for _, r := range replaces(s) {
+		if r.Syntax == u.line {
+			return r.Old.Path
+		}
+	}
+	return u.mod.Path
 }
 
 func equalFoldPath(a, b string) bool {

@@ -20,9 +20,12 @@ func (s *server) capabilities(caps clientCaps) protocol.ServerCapabilities {
 		CompletionProvider:     &protocol.CompletionOptions{TriggerCharacters: []string{" ", "/", "."}},
 		DocumentSymbolProvider: protocol.Boolean(true),
 		FoldingRangeProvider:   protocol.Boolean(true),
+		DefinitionProvider:     protocol.Boolean(true),
+		InlayHintProvider:      protocol.Boolean(true),
+		CodeLensProvider:       &protocol.CodeLensOptions{},
 		DocumentLinkProvider:   &protocol.DocumentLinkOptions{},
 		CodeActionProvider: &protocol.CodeActionOptions{
-			CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix, protocol.CodeActionKindSource},
+			CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix, protocol.CodeActionKindSource, protocol.CodeActionKindSourceFixAll, protocol.CodeActionKindSourceOrganizeImports},
 		},
 		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: s.commandNames()},
 		Workspace: &protocol.WorkspaceOptions{

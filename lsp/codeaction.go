@@ -80,6 +80,7 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 			actions = append(actions, ca)
 		}
 	}
+	actions = append(actions, s.sourceActions(snap, versions, kind, want)...)
 	return actions, nil
 }
 

@@ -165,6 +165,13 @@ func (c *Client) ProgressReports() []protocol.ProgressParams {
 	return append([]protocol.ProgressParams(nil), c.progress...)
 }
 
+// AppliedEdits returns the workspace/applyEdit requests received so far.
+func (c *Client) AppliedEdits() []protocol.ApplyWorkspaceEditParams {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]protocol.ApplyWorkspaceEditParams(nil), c.applied...)
+}
+
 // Registrations returns the capabilities the server registered.
 func (c *Client) Registrations() []protocol.Registration {
 	c.mu.Lock()

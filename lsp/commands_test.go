@@ -121,7 +121,9 @@ func TestSourceActions(t *testing.T) {
 	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
 	gomod := filepath.Join(dir, "go.mod")
 	ed.Open(gomod, "")
-	ed.Diagnostics(gomod, wait, func(p *protocol.PublishDiagnosticsParams) bool { return strings.Contains(codesOf(p), "upgrade-available") })
+	ed.Diagnostics(gomod, wait, func(p *protocol.PublishDiagnosticsParams) bool {
+		return strings.Contains(codesOf(p), "upgrade-available")
+	})
 	actions, err := ed.Server.CodeAction(ed.Context(), &protocol.CodeActionParams{TextDocument: docID(gomod),
 		Context: protocol.CodeActionContext{Only: []protocol.CodeActionKind{protocol.CodeActionKindSource}}})
 	if err != nil {
@@ -181,7 +183,9 @@ func TestDefinitionHintsAndLenses(t *testing.T) {
 	ed.Initialize(dir, lsptest.Caps{Config: json.RawMessage(`{"debounce": "10ms", "latestVersionHints": true, "codeLenses": true, "workspaceScan": false}`)})
 	gomod := filepath.Join(dir, "go.mod")
 	ed.Open(gomod, "")
-	ed.Diagnostics(gomod, wait, func(p *protocol.PublishDiagnosticsParams) bool { return strings.Contains(codesOf(p), "upgrade-available") })
+	ed.Diagnostics(gomod, wait, func(p *protocol.PublishDiagnosticsParams) bool {
+		return strings.Contains(codesOf(p), "upgrade-available")
+	})
 	// Definition of a replaced require: the local go.mod.
 	def, err := ed.Server.Definition(ed.Context(), &protocol.DefinitionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
 		TextDocument: docID(gomod), Position: protocol.Position{Line: 6, Character: 3}}})

@@ -208,3 +208,23 @@ func TestDefinitionHintsAndLenses(t *testing.T) {
 	}
 	ed.Shutdown()
 }
+
+// TestRunGoCommand runs go mod download through the command, against the
+// fixture proxy, and reports the go command's failure text when it fails.
+func TestRunGoCommand(t *testing.T) {
+	srv := proxytest.New(t)
+	goenvFile := filepath.Join(t.TempDir(), "goenv")
+	dir := writeFiles(t, map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire example.com/basic v1.9.9\n"})
+	ed := start(t, withGo(t, srv, goenvFile))
+	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	gomod := filepath.Join(dir, "go.mod")
+	res := execute(t, ed, protocol.Command{Command: "gomodls.runGoCommand", Arguments: []protocol.LSPAny{protocol.LSPAny(`{"uri": "` + lsptest.URI(gomod).String() + `", "args": ["mod", "download"]}`)}})
+	if res["ok"] != false || !strings.Contains(res["output"].(string), "v1.9.9") {
+		t.Errorf("go mod download of a missing version: %v", res)
+	}
+	if _, err := ed.Server.ExecuteCommand(ed.Context(), &protocol.ExecuteCommandParams{Command: "gomodls.runGoCommand",
+		Arguments: []protocol.LSPAny{protocol.LSPAny(`{"uri": "` + lsptest.URI(gomod).String() + `", "args": ["run", "evil.go"]}`)}}); err == nil {
+		t.Error("runGoCommand accepted an arbitrary go command")
+	}
+	ed.Shutdown()
+}

@@ -1,6 +1,7 @@
 package lsp_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/gomodls/gomodls/internal/proxytest"
 	"github.com/gomodls/gomodls/lsp/lsptest"
 )
 
@@ -130,4 +132,73 @@ func BenchmarkHugeFile(b *testing.B) {
 		}
 		reportMedian(b, samples)
 	})
+}
+
+// warmEditor opens a go.mod requiring 250 synthetic modules from a
+// fixture proxy and waits until the background check has run, so that
+// hovers and completions are answered from the caches.
+func warmEditor(b *testing.B) (*lsptest.Editor, string) {
+	srv := proxytest.New(b, proxytest.WithoutDefaultCorpus())
+	if err := srv.AddSynthetic("example.com/bench", 250, 5); err != nil {
+		b.Fatal(err)
+	}
+	var sb strings.Builder
+	sb.WriteString("module example.com/m\n\ngo 1.22\n\nrequire (\n")
+	for i := 0; i < 250; i++ {
+		fmt.Fprintf(&sb, "\t%s v1.%d.0\n", proxytest.SyntheticPath("example.com/bench", i), i%5)
+	}
+	sb.WriteString(")\n")
+	dir := b.TempDir()
+	gomod := filepath.Join(dir, "go.mod")
+	if err := os.WriteFile(gomod, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	opts := withProxyB(b, srv)
+	ed := lsptest.Start(b, serveFunc(opts))
+	ed.Initialize(dir, lsptest.Caps{Config: json.RawMessage(`{"debounce": "10ms", "checkDeadline": "60s", "workspaceScan": false}`)})
+	ed.Open(gomod, "")
+	ed.Diagnostics(gomod, time.Minute, func(p *protocol.PublishDiagnosticsParams) bool {
+		return strings.Count(strings.Join(lsptest.Codes(p.Diagnostics), ","), "upgrade-available") == 200
+	})
+	return ed, gomod
+}
+
+// BenchmarkHoverWarm measures hover on require lines of a 250-require
+// go.mod with the module source's caches warm (target: p99 ≤ 10 ms).
+func BenchmarkHoverWarm(b *testing.B) {
+	ed, gomod := warmEditor(b)
+	samples := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		line := uint32(5 + i%250)
+		start := time.Now()
+		raw, err := ed.CallRaw(protocol.MethodTextDocumentHover, &protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+			TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(gomod)}, Position: protocol.Position{Line: line, Character: 3}}})
+		samples = append(samples, time.Since(start))
+		if err != nil || !strings.Contains(string(raw), "Published") {
+			b.Fatalf("hover: %v %s", err, raw)
+		}
+	}
+	b.StopTimer()
+	reportMedian(b, samples)
+}
+
+// BenchmarkCompletionWarm measures version completion on a 250-require
+// go.mod with warm caches (target: ≤ 20 ms).
+func BenchmarkCompletionWarm(b *testing.B) {
+	ed, gomod := warmEditor(b)
+	samples := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		line := uint32(5 + i%250)
+		start := time.Now()
+		raw, err := ed.CallRaw(protocol.MethodTextDocumentCompletion, &protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+			TextDocument: protocol.TextDocumentIdentifier{URI: lsptest.URI(gomod)}, Position: protocol.Position{Line: line, Character: 33}}})
+		samples = append(samples, time.Since(start))
+		if err != nil || !strings.Contains(string(raw), `"v1.4.0"`) {
+			b.Fatalf("completion: %v %s", err, raw)
+		}
+	}
+	b.StopTimer()
+	reportMedian(b, samples)
 }

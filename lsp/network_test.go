@@ -16,7 +16,14 @@ import (
 
 // withProxy returns hermetic options that check against the fixture proxy.
 func withProxy(t *testing.T, srv *proxytest.Server) lsp.Options {
-	opts := hermetic(t)
+	return proxyOptions(hermetic(t), srv)
+}
+
+func withProxyB(b *testing.B, srv *proxytest.Server) lsp.Options {
+	return proxyOptions(hermeticB(b), srv)
+}
+
+func proxyOptions(opts lsp.Options, srv *proxytest.Server) lsp.Options {
 	env := opts.Environ[:0:0]
 	for _, kv := range opts.Environ {
 		if !strings.HasPrefix(kv, "GOPROXY=") {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -49,12 +50,9 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 	select {
 	case <-conn.Done():
 	case <-s.exited:
-		// Give in-flight replies a moment to drain, then close.
-		go conn.Close()
-		<-conn.Done()
+		closeConn(conn)
 	case <-ctx.Done():
-		go conn.Close()
-		<-conn.Done()
+		closeConn(conn)
 	}
 	s.stop()
 	if err := conn.Err(); err != nil && !errors.Is(err, io.EOF) && !isClosedPipe(err) {
@@ -64,6 +62,18 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 		return 0
 	}
 	return 1
+}
+
+// closeConn closes the connection, waiting a little for in-flight replies.
+// It does not wait for the read loop: a reader blocked on stdin is not
+// interrupted by closing it, and the client may keep stdin open after
+// exit, so waiting could hang the process forever.
+func closeConn(conn jsonrpc2.Conn) {
+	go conn.Close()
+	select {
+	case <-conn.Done():
+	case <-time.After(time.Second):
+	}
 }
 
 func isClosedPipe(err error) bool {

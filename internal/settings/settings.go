@@ -149,7 +149,8 @@ func cloneMap(m map[string]string) map[string]string {
 // to the user. A bad value keeps the base value.
 func Decode(base *Settings, raw []byte) (*Settings, []string) {
 	s := base.Clone()
-	if len(raw) == 0 || string(raw) == "null" {
+	if t := strings.TrimSpace(string(raw)); t == "" || t == "null" || t == "[]" {
+		// Neovim sends an empty Lua table as [].
 		return s, nil
 	}
 	var obj map[string]json.RawMessage

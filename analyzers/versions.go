@@ -247,8 +247,15 @@ func cause(e *modproxy.Error) string {
 	return statusText(e)
 }
 
+// oneLine is the error's message on one line, without the module@version
+// prefix the diagnostic already starts with.
 func oneLine(e *modproxy.Error) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(e.Error(), "\n\t", " ")), " ")
+	msg := e.Error()
+	for _, prefix := range []string{e.Path + "@" + e.Version + ": ", "module " + e.Path + ": "} {
+		msg = strings.TrimPrefix(msg, prefix)
+	}
+	msg = strings.ReplaceAll(msg, "\n\tserver response:", "; server response:")
+	return strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n\t", " ")), " ")
 }
 
 // attempts summarises a chain's failed attempts: "proxy A: 404 Not Found;

@@ -18,6 +18,7 @@ import (
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
+	"github.com/gomodls/gomodls/internal/sumcheck"
 )
 
 // sourceFor returns the module source of a folder, creating it when the
@@ -39,7 +40,7 @@ func (ss *session) sourceFor(f *folder, env *goenv.Env, set *settings.Settings) 
 	if cacheDir == "" {
 		cacheDir, _ = modproxy.DefaultCacheDir()
 	}
-	c, err := modproxy.New(modproxy.Options{
+	c, err := sumcheck.New(modproxy.Options{
 		Env:            env,
 		RequestTimeout: set.RequestTimeout.D(),
 		ListTTL:        set.ListTTL.D(),

@@ -467,6 +467,19 @@ func (e *Editor) CallRaw(method string, params any) (json.RawMessage, error) {
 	return json.RawMessage(raw), err
 }
 
+// CallRawContext is CallRaw with a context: when ctx is cancelled before
+// the answer, $/cancelRequest is sent for the call, as editors do.
+func (e *Editor) CallRawContext(ctx context.Context, method string, params any) (json.RawMessage, error) {
+	var raw jsonrpc2.RawMessage
+	err := protocol.Call(ctx, e.conn, method, params, &raw)
+	return json.RawMessage(raw), err
+}
+
+// Notify sends a notification with arbitrary params.
+func (e *Editor) Notify(method string, params any) error {
+	return e.conn.Notify(e.ctx, method, params)
+}
+
 // Context returns the editor's context for direct server calls.
 func (e *Editor) Context() context.Context { return e.ctx }
 

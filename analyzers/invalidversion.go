@@ -177,7 +177,12 @@ func checkVersion(pass *Pass, kind snapshot.FileKind, f *gomod.File, u versionUs
 		return
 	}
 	if pre := semver.Prerelease(v); pre != "" && pseudoLike.MatchString(pre) {
-		report(fmt.Sprintf("%s@%s looks like a pseudo-version but is malformed: the form is vX.Y.Z-yyyymmddhhmmss-abcdefabcdef (14-digit UTC time, 12-character commit hash)", u.path, v))
+		// Only a hint: it is a valid prerelease, and some modules tag
+		// exactly such versions (github.com/ultradns/ultradns-go-sdk
+		// v1.7.0-20240913052650-970ca9a), which the go command accepts. If
+		// the version does not exist, the versions analyzer says so.
+		pass.Report(Diagnostic{File: kind, Span: tok.Span, Code: CodeInvalidVersion, Severity: Hint,
+			Message: fmt.Sprintf("%s@%s looks like a pseudo-version but is malformed: the form is vX.Y.Z-yyyymmddhhmmss-abcdefabcdef (14-digit UTC time, 12-character commit hash); fine if the module has a tag of that name", u.path, v)})
 	}
 }
 

@@ -83,7 +83,11 @@ go.mod) is reported with a hint to move to that path.`,
 					if err != nil || len(vl.Versions) == 0 {
 						return nil
 					}
-					report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Warning,
+					// Information, not a warning: the go command accepts the
+					// version, and projects often need both (Vault requires
+					// github.com/ory/dockertest v3.3.5+incompatible and
+					// github.com/ory/dockertest/v3).
+					report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Information,
 						Message: fmt.Sprintf("%s: the %s series now has its own module path %s (latest %s); +incompatible versions do not get its fixes",
 							u.mod, major, newPath, vl.Versions[len(vl.Versions)-1])})
 					return nil

@@ -55,21 +55,32 @@ func checkReplaceDir(pass *Pass, kind snapshot.FileKind, f *gomod.File, r *modfi
 		dir = filepath.Join(pass.Snapshot.Dir, dir)
 	}
 	remove := fixes.DeleteLine(kind, f, r.Syntax, "Remove this replace")
+	// The go command reads a replacement directory only when the replaced
+	// module is in the build: a replace of a module that this go.mod does
+	// not require is inert, and projects point modules that must never be
+	// required at a directory that does not exist on purpose (etcd's
+	// "go.etcd.io/etcd => ./FORBIDDEN_DEPENDENCY"). Report that as
+	// information only.
+	sev, unused := CodeReplaceDirMissing.Severity, ""
+	if kind == snapshot.GoMod && !requires(pass.Snapshot.Mod, r.Old.Path) {
+		sev = Information
+		unused = "; nothing here requires " + r.Old.Path + ", so the go command fails only if a dependency does"
+	}
 	fsys := pass.Snapshot.FS
 	info, err := fsys.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirMissing, Severity: CodeReplaceDirMissing.Severity,
-			Message: "replacement directory " + r.New.Path + " does not exist (resolved to " + dir + ")",
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirMissing, Severity: sev,
+			Message: "replacement directory " + r.New.Path + " does not exist (resolved to " + dir + ")" + unused,
 			Fixes:   []fixes.Fix{remove}})
 		return
 	case err != nil:
-		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirMissing, Severity: CodeReplaceDirMissing.Severity,
-			Message: "replacement directory " + r.New.Path + " cannot be read: " + err.Error()})
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirMissing, Severity: sev,
+			Message: "replacement directory " + r.New.Path + " cannot be read: " + err.Error() + unused})
 		return
 	case !info.IsDir():
-		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirMissing, Severity: CodeReplaceDirMissing.Severity,
-			Message: "replacement " + r.New.Path + " is a file, not a directory (resolved to " + dir + ")",
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirMissing, Severity: sev,
+			Message: "replacement " + r.New.Path + " is a file, not a directory (resolved to " + dir + ")" + unused,
 			Fixes:   []fixes.Fix{remove}})
 		return
 	}
@@ -80,8 +91,13 @@ func checkReplaceDir(pass *Pass, kind snapshot.FileKind, f *gomod.File, r *modfi
 		if !errors.Is(err, fs.ErrNotExist) {
 			msg = "cannot read " + gomodPath + ": " + err.Error()
 		}
-		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirNoGoMod, Severity: CodeReplaceDirNoGoMod.Severity,
-			Message: msg + "; the go command needs a module root here (run `go mod init " + r.Old.Path + "` in it, or point the replace at the directory that has the go.mod)",
+		if unused != "" {
+			sev = Information
+		} else {
+			sev = CodeReplaceDirNoGoMod.Severity
+		}
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirNoGoMod, Severity: sev,
+			Message: msg + "; the go command needs a module root here (run `go mod init " + r.Old.Path + "` in it, or point the replace at the directory that has the go.mod)" + unused,
 			Fixes:   []fixes.Fix{remove}})
 		return
 	}
@@ -109,4 +125,17 @@ func checkReplaceDir(pass *Pass, kind snapshot.FileKind, f *gomod.File, r *modfi
 				" (the go command fails with: module declares its path as: " + declared + " but was required as: " + r.Old.Path + ")",
 			Related: []Related{{Path: gomodPath, Message: "declares module " + declared}}})
 	}
+}
+
+// requires reports whether f requires the module path at any version.
+func requires(f *gomod.File, path string) bool {
+	if f == nil {
+		return false
+	}
+	for _, r := range f.Mod.Require {
+		if r.Mod.Path == path {
+			return true
+		}
+	}
+	return false
 }

@@ -29,7 +29,9 @@ reported: "off", "patch" (only newer patch releases of the same minor),
 (also a newer major version's module path, such as /v3, as information).
 Prereleases are only offered when gomodls.prereleases is set or the
 required version is itself a prerelease. Pseudo-versions are upgraded to
-the newest release above their base.`,
+the newest release above their base, or, when nothing is tagged at or
+above them, to the module's latest commit (@latest) if it is newer, as
+` + "`go list -m -u`" + ` does.`,
 	Codes:   []*Code{CodeUpgradeAvailable},
 	Network: true,
 	Run:     runUpgrades,
@@ -60,6 +62,9 @@ func runUpgrades(pass *Pass) error {
 				isRetracted = func(v string) bool { _, r := modinfo.Retracted(f, v); return r }
 			}
 			up := modinfo.Upgrade(vl.Versions, u.mod.Version, level, pre, isRetracted)
+			if up == "" && module.IsPseudoVersion(u.mod.Version) {
+				up = newerCommit(ctx, src, u.mod.Path, u.mod.Version, level, vl.Versions, isRetracted)
+			}
 			if up != "" {
 				fx := fixes.SetVersion(u.file, u.versionToken(), up)
 				fx.Title = "Upgrade to " + up
@@ -81,6 +86,31 @@ func runUpgrades(pass *Pass) error {
 		})
 	}
 	return g.Wait()
+}
+
+// newerCommit is go list -m -u's answer for a pseudo-version that no
+// tagged version (release or prerelease) reaches: the module's @latest,
+// typically a newer pseudo-version of an untagged module, if it is
+// semantically higher and not older in time (modload.queryProxy with
+// mayUseLatest, and its rule that "upgrade" never moves a pseudo-version
+// back in time). It returns "" otherwise.
+func newerCommit(ctx context.Context, src snapshot.Source, path, v, level string, list []string, retracted func(string) bool) string {
+	for _, x := range list {
+		if semver.Compare(x, v) >= 0 && (retracted == nil || !retracted(x)) {
+			return "" // a tag at or above v: the list decides, and it did
+		}
+	}
+	latest, err := src.Latest(ctx, path)
+	if err != nil || semver.Compare(latest.Version, v) <= 0 || (retracted != nil && retracted(latest.Version)) {
+		return ""
+	}
+	if level == "patch" && semver.MajorMinor(latest.Version) != semver.MajorMinor(v) {
+		return ""
+	}
+	if t, err := module.PseudoVersionTime(v); err == nil && !latest.Time.IsZero() && latest.Time.Before(t) {
+		return ""
+	}
+	return latest.Version
 }
 
 // nextMajor returns the newest higher major version's module path and its

@@ -13,6 +13,7 @@ import (
 	"github.com/gomodls/gomodls/internal/proxytest"
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
+	"github.com/gomodls/gomodls/internal/sumcheck"
 )
 
 // networkSetup prepares the fixture proxy for a case: options, faults and
@@ -76,7 +77,7 @@ func TestNetworkAnalyzers(t *testing.T) {
 // fixtureSource is a module source over the case's environment, with no
 // caches on disk and a short request timeout for the hang fault.
 func fixtureSource(t testing.TB, env *goenv.Env) snapshot.Source {
-	c, err := modproxy.New(modproxy.Options{Env: env, NoAuth: true, NoModCache: true, RequestTimeout: time.Second, MaxRetries: -1})
+	c, err := sumcheck.New(modproxy.Options{Env: env, NoAuth: true, NoModCache: true, RequestTimeout: time.Second, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/gomodls/gomodls/internal/report"
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
+	"github.com/gomodls/gomodls/internal/sumcheck"
 )
 
 const checkUsage = `usage: gomodls check [flags] [PATH ...]
@@ -68,7 +69,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	var src snapshot.Source
 	if set.Network {
 		cacheDir, _ := modproxy.DefaultCacheDir()
-		c, err := modproxy.New(modproxy.Options{
+		c, err := sumcheck.New(modproxy.Options{
 			Env: env, RequestTimeout: *requestTimeout, Offline: set.Offline, CacheDir: cacheDir,
 		})
 		if err != nil {

@@ -92,6 +92,10 @@ type Snapshot struct {
 	// Source answers questions about modules (versions, go.mod files,
 	// checksums) for network analyzers. Nil disables them.
 	Source Source
+	// Sums answers go.sum questions (checksum database lookups, hashes of
+	// served content, cached answers for local analyzers): the Source, when
+	// it implements SumSource. Nil disables those checks and fixes.
+	Sums SumSource
 }
 
 // Path returns the absolute path of the snapshot's file of kind k.
@@ -181,6 +185,9 @@ func Build(dir string, contents Contents, env *goenv.Env, set *settings.Settings
 		set = settings.Default()
 	}
 	s := &Snapshot{Dir: dir, Env: env, Settings: set, FS: fsys, Source: src}
+	if ss, ok := src.(SumSource); ok {
+		s.Sums = ss
+	}
 	if c, ok := contents[GoMod]; ok && c != nil {
 		s.Mod = gomod.Parse(gomod.GoMod, s.Path(GoMod), c)
 	}

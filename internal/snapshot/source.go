@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/gomodls/gomodls/internal/modproxy"
+	"github.com/gomodls/gomodls/internal/sumcheck"
 )
 
 // Source answers questions about modules for the network analyzers: the
@@ -21,3 +22,18 @@ type Source interface {
 }
 
 var _ Source = (*modproxy.Client)(nil)
+
+// SumSource answers the go.sum questions of the analyzers: which hashes
+// go.sum must hold, from the checksum database or (for modules it may not
+// be asked about) hashed from what the proxy serves. *sumcheck.Source
+// implements it; Build takes it from the Source when the Source does.
+type SumSource interface {
+	// Sums returns the go.sum hashes of path@version; mode bounds the work
+	// (see sumcheck.Mode). Errors are *sumcheck.Error or *modproxy.Error.
+	Sums(ctx context.Context, path, version string, mode sumcheck.Mode) (*sumcheck.Sums, error)
+	// CachedSums is Sums from memory and disk caches only, for local
+	// analyzers that must not wait for the network; nil when not cached.
+	CachedSums(path, version string) *sumcheck.Sums
+}
+
+var _ SumSource = (*sumcheck.Source)(nil)

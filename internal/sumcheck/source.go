@@ -1,0 +1,401 @@
+// Copyright 2026 The gomodls Authors.
+
+// Package sumcheck answers the go.sum questions of gomodls: which hashes
+// go.sum must hold for a module version, and whether the ones it holds are
+// right. It joins three witnesses, as the go command does:
+//
+//   - the checksum database (GOSUMDB), through a golang.org/x/mod/sumdb
+//     client reached via the GOPROXY chain like the go command's, with a
+//     persistent cache and fork detection ([DB]);
+//   - for modules the database must not be asked about (GOSUMDB=off,
+//     GONOSUMDB/GOPRIVATE), the content the GOPROXY chain serves, hashed
+//     with golang.org/x/mod/sumdb/dirhash;
+//   - the module cache's .ziphash and .mod files, and gomodls' own cache.
+//
+// [Source] is the module source of the analyzers: a *modproxy.Client with
+// these answers added. It never invents a hash: every hash it returns was
+// read from the database or computed from content someone served.
+package sumcheck
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/sumdb/dirhash"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/modproxy"
+)
+
+// Mode says how much work Sums may do.
+type Mode int
+
+const (
+	// Verify asks the checksum database (when it may be asked) and reads
+	// hashes of content already in the module cache or gomodls' cache:
+	// enough to check existing go.sum lines, without downloading modules.
+	Verify Mode = iota
+	// GoModLine also fetches the go.mod through the GOPROXY chain: to hash
+	// it when the database may not be asked, and to corroborate the
+	// database's go.mod hash otherwise. For adding a /go.mod line.
+	GoModLine
+	// ZipLine also hashes the zip when the database may not be asked,
+	// downloading it if no cache has it. For adding a zip line.
+	ZipLine
+)
+
+// Sums holds the go.sum hashes of one module version.
+type Sums struct {
+	Path, Version string
+	// GoMod and Zip are the hashes go.sum should hold (h1:..., "" when
+	// unknown): when Verified, what the checksum database records;
+	// otherwise the hashes of the content served (ServedGoMod, ServedZip).
+	GoMod, Zip string
+	// Verified is set when the hashes come from the checksum database DB.
+	Verified bool
+	DB       string
+	// Excluded says why the database was not asked: "GOSUMDB=off",
+	// "GONOSUMDB pattern P" or "GOPRIVATE pattern P".
+	Excluded string
+	// ServedGoMod and ServedZip are hashes of the content actually served
+	// or downloaded, when known (see Mode), and ServedGoModFrom and
+	// ServedZipFrom who served it (a proxy's URL, "module cache",
+	// "gomodls cache"). When they differ from Verified hashes, the go
+	// command's download would fail verification.
+	ServedGoMod, ServedZip         string
+	ServedGoModFrom, ServedZipFrom string
+	// ZipErr says why a zip hash asked for (ZipLine) could not be had.
+	ZipErr error
+
+	mode Mode
+}
+
+// Lines returns the go.sum lines known: the zip line (if zip and known),
+// then the /go.mod line (if known).
+func (s *Sums) Lines(zip bool) []string {
+	var out []string
+	if zip && s.Zip != "" {
+		out = append(out, s.Path+" "+s.Version+" "+s.Zip)
+	}
+	if s.GoMod != "" {
+		out = append(out, s.Path+" "+s.Version+"/go.mod "+s.GoMod)
+	}
+	return out
+}
+
+// Conflict describes served content that disagrees with the database, ""
+// if there is none known. Lines with a conflict must not be added to
+// go.sum: the go command would refuse the download (or the database is
+// lying).
+func (s *Sums) Conflict() string {
+	if !s.Verified {
+		return ""
+	}
+	var parts []string
+	if s.ServedGoMod != "" && s.ServedGoMod != s.GoMod {
+		parts = append(parts, fmt.Sprintf("the go.mod served by %s has %s, %s records %s", s.ServedGoModFrom, s.ServedGoMod, s.DB, s.GoMod))
+	}
+	if s.ServedZip != "" && s.ServedZip != s.Zip {
+		parts = append(parts, fmt.Sprintf("the zip in the %s has %s, %s records %s", s.ServedZipFrom, s.ServedZip, s.DB, s.Zip))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Origin says where the hashes come from, for messages: "verified by
+// sum.golang.org", or "computed from what https://proxy serves (GONOSUMDB
+// pattern P)".
+func (s *Sums) Origin() string {
+	if s.Verified {
+		return "verified by " + s.DB
+	}
+	from := s.ServedGoModFrom
+	if from == "" {
+		from = s.ServedZipFrom
+	}
+	return fmt.Sprintf("computed from what %s serves (not verified: %s)", from, s.Excluded)
+}
+
+func (s *Sums) clone() *Sums {
+	c := *s
+	return &c
+}
+
+// GoModHash returns the go.sum hash of a go.mod file's content (the
+// "/go.mod" line), as the go command computes it.
+func GoModHash(data []byte) string {
+	h, err := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) {
+		return io.NopCloser(bytes.NewReader(data)), nil
+	})
+	if err != nil {
+		panic(err) // Hash1 fails only when open fails
+	}
+	return h
+}
+
+// A Source is the module source of the analyzers: the GOPROXY client
+// (embedded; all its lookups) with go.sum hashes added. It is safe for
+// concurrent use. Create a new one when the environment changes.
+type Source struct {
+	*modproxy.Client
+	env       *goenv.Env
+	cacheOnly *modproxy.Client // the same caches, never the network
+	db        *DB              // nil when dbErr is set
+	dbErr     *Error           // GOSUMDB=off or invalid
+	negTTL    time.Duration
+	now       func() time.Time
+
+	flight singleflight.Group
+	mu     sync.Mutex
+	known  map[module.Version]*Sums
+	failed map[module.Version]failure
+}
+
+type failure struct {
+	err error
+	at  time.Time
+}
+
+// New returns a Source for opts: a modproxy.Client for them, and a checksum
+// database client (see NewDB) sharing their HTTP settings, credentials and
+// cache directory.
+func New(opts modproxy.Options) (*Source, error) {
+	c, err := modproxy.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	return NewSource(c, opts)
+}
+
+// NewSource returns a Source over an existing client; opts are the options
+// the client was made with (for the database client and the cache-only
+// twin of the client).
+func NewSource(c *modproxy.Client, opts modproxy.Options) (*Source, error) {
+	opts.Env = c.Env()
+	twin := opts
+	twin.Offline, twin.NoAuth, twin.Auth = true, true, nil
+	cacheOnly, err := modproxy.New(twin)
+	if err != nil {
+		return nil, err
+	}
+	s := &Source{
+		Client:    c,
+		env:       opts.Env,
+		cacheOnly: cacheOnly,
+		negTTL:    opts.NegativeTTL,
+		now:       time.Now,
+		known:     map[module.Version]*Sums{},
+		failed:    map[module.Version]failure{},
+	}
+	if s.negTTL == 0 {
+		s.negTTL = modproxy.DefaultNegativeTTL
+	}
+	db, err := NewDB(opts)
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			return nil, err
+		}
+		s.dbErr = e
+	} else {
+		s.db = db
+	}
+	return s, nil
+}
+
+// DB returns the checksum database client, nil with GOSUMDB=off or an
+// invalid GOSUMDB (see DBError).
+func (s *Source) DB() *DB { return s.db }
+
+// DBError says why there is no database client.
+func (s *Source) DBError() error {
+	if s.dbErr == nil {
+		return nil
+	}
+	return s.dbErr
+}
+
+// Invalidate forgets remembered failures of the GOPROXY client, the
+// database client (including a detected fork, which the next lookup
+// detects again if the database still serves it) and of Sums.
+func (s *Source) Invalidate() {
+	s.Client.Invalidate()
+	if s.db != nil {
+		s.db.Invalidate()
+	}
+	s.mu.Lock()
+	s.failed = map[module.Version]failure{}
+	s.mu.Unlock()
+}
+
+// Sums returns the go.sum hashes of path@version (a canonical version),
+// doing the work mode allows. Errors are *Error, or the *modproxy.Error of
+// a GOPROXY lookup when content had to be fetched. A module the database
+// may not be asked about is not an error: the result says Excluded and
+// carries the hashes of the content served.
+func (s *Source) Sums(ctx context.Context, path, version string, mode Mode) (*Sums, error) {
+	if e := checkModule(path, version); e != nil {
+		return nil, e
+	}
+	m := module.Version{Path: path, Version: version}
+	s.mu.Lock()
+	if r := s.known[m]; r != nil && r.mode >= mode {
+		s.mu.Unlock()
+		return r.clone(), nil
+	}
+	if f, ok := s.failed[m]; ok && s.now().Sub(f.at) < s.negTTL {
+		s.mu.Unlock()
+		return nil, f.err
+	}
+	s.mu.Unlock()
+	v, err, _ := s.flight.Do(fmt.Sprintf("%s@%s %d", path, version, mode), func() (any, error) {
+		return s.sums(ctx, m, mode)
+	})
+	if err != nil {
+		if k := KindOf(err); k != Canceled && k != Security && modproxy.KindOf(err) != modproxy.Canceled && ctx.Err() == nil {
+			s.mu.Lock()
+			s.failed[m] = failure{err, s.now()}
+			s.mu.Unlock()
+		}
+		return nil, err
+	}
+	r := v.(*Sums)
+	s.mu.Lock()
+	if old := s.known[m]; old == nil || old.mode < r.mode {
+		s.known[m] = r
+	}
+	s.mu.Unlock()
+	return r.clone(), nil
+}
+
+func (s *Source) sums(ctx context.Context, m module.Version, mode Mode) (*Sums, error) {
+	r := &Sums{Path: m.Path, Version: m.Version, mode: mode}
+	ok, reason := Allowed(s.env, m.Path)
+	if ok {
+		if s.dbErr != nil {
+			return nil, s.dbErr.withModule(m.Path, m.Version)
+		}
+		lines, err := s.db.Lookup(ctx, m.Path, m.Version)
+		if err != nil {
+			return nil, err
+		}
+		if err := r.setFromLines(lines); err != nil {
+			return nil, &Error{Kind: ServerError, Path: m.Path, Version: m.Version, DB: s.db.Name(), Err: err}
+		}
+		r.Verified, r.DB = true, s.db.Name()
+	} else {
+		r.Excluded = reason
+	}
+	// What is served: from caches, or (per mode) through the chain.
+	client := s.cacheOnly
+	if mode >= GoModLine {
+		client = s.Client
+	}
+	gm, err := client.GoMod(ctx, m.Path, m.Version)
+	switch {
+	case err == nil:
+		r.ServedGoMod, r.ServedGoModFrom = GoModHash(gm.Data), provenance(gm.Provenance)
+	case !r.Verified && mode >= GoModLine:
+		return nil, err
+	}
+	zclient := s.cacheOnly
+	if mode >= ZipLine && !r.Verified {
+		zclient = s.Client
+	}
+	zh, zerr := zclient.ZipHash(ctx, m.Path, m.Version)
+	switch {
+	case zerr == nil:
+		r.ServedZip, r.ServedZipFrom = zh.Hash, provenance(zh.Provenance)
+	case mode >= ZipLine && !r.Verified:
+		r.ZipErr = zerr
+	}
+	if !r.Verified {
+		r.GoMod, r.Zip = r.ServedGoMod, r.ServedZip
+	}
+	return r, nil
+}
+
+// CachedSums is Sums answered from memory and disk only (a result of an
+// earlier Sums, the database's persistent cache, the module cache,
+// gomodls' cache), for analyzers that must not wait. It returns nil when
+// the go.mod hash is not known that way.
+func (s *Source) CachedSums(path, version string) *Sums {
+	if checkModule(path, version) != nil {
+		return nil
+	}
+	m := module.Version{Path: path, Version: version}
+	s.mu.Lock()
+	r := s.known[m]
+	s.mu.Unlock()
+	if r != nil && r.GoMod != "" {
+		return r.clone()
+	}
+	r = &Sums{Path: path, Version: version}
+	ctx := context.Background() // cache-only lookups do not block
+	if ok, reason := Allowed(s.env, path); ok {
+		if s.db == nil {
+			return nil
+		}
+		lines, ok := s.db.CachedLookup(path, version)
+		if !ok || r.setFromLines(lines) != nil {
+			return nil
+		}
+		r.Verified, r.DB = true, s.db.Name()
+	} else {
+		r.Excluded = reason
+	}
+	if gm, err := s.cacheOnly.GoMod(ctx, path, version); err == nil {
+		r.ServedGoMod, r.ServedGoModFrom = GoModHash(gm.Data), provenance(gm.Provenance)
+	}
+	if zh, err := s.cacheOnly.ZipHash(ctx, path, version); err == nil {
+		r.ServedZip, r.ServedZipFrom = zh.Hash, provenance(zh.Provenance)
+	}
+	if !r.Verified {
+		r.GoMod, r.Zip = r.ServedGoMod, r.ServedZip
+	}
+	if r.GoMod == "" {
+		return nil
+	}
+	return r
+}
+
+// setFromLines takes the hashes from the database's lines for r's module.
+func (r *Sums) setFromLines(lines []string) error {
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) != 3 || f[0] != r.Path {
+			return fmt.Errorf("unexpected record line %q", l)
+		}
+		switch f[1] {
+		case r.Version:
+			r.Zip = f[2]
+		case r.Version + "/go.mod":
+			r.GoMod = f[2]
+		default:
+			return fmt.Errorf("unexpected record line %q", l)
+		}
+	}
+	if r.GoMod == "" || r.Zip == "" {
+		return errors.New("record lacks the zip or the go.mod hash")
+	}
+	return nil
+}
+
+// provenance names who served an answer: the proxy, or the cache (and who
+// filled it).
+func provenance(p modproxy.Provenance) string {
+	switch {
+	case p.Source == modproxy.SourceModCache:
+		return "module cache"
+	case p.CachedFrom != "":
+		return p.CachedFrom
+	}
+	return p.Source
+}

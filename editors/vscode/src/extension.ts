@@ -1,7 +1,9 @@
 // The gomodls VS Code extension: finds the gomodls binary, runs it as a
 // language server for go.mod, go.sum and go.work, and shows its state.
 
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import { spawn } from 'child_process';
 import * as vscode from 'vscode';
 import {
@@ -14,7 +16,7 @@ import {
 } from 'vscode-languageclient/node';
 
 import { parseEnvSettingArgs, restartKeys, serverSection, withEnv } from './config';
-import { Candidate, findServer, goEnv, installPackage, isExecutable } from './lookup';
+import { Candidate, exeName, findServer, goEnv, installPackage, isExecutable, target } from './lookup';
 import { Status, View } from './status';
 
 /** Server command that must run in the editor: the server cannot write editor settings. */
@@ -94,6 +96,7 @@ class Controller implements vscode.Disposable {
 			homedir: os.homedir(),
 			isExecutable,
 		};
+		ensureExecutable(path.join(this.context.extensionPath, 'bin', target(process.platform, process.arch), exeName(process.platform)));
 		let res = findServer(input);
 		if (!res.ok && input.configured.trim() === '') {
 			// Only now ask go where `go install` puts binaries: it costs a process.
@@ -316,6 +319,21 @@ class Controller implements vscode.Disposable {
 		for (const d of this.disposables) {
 			d.dispose();
 		}
+	}
+}
+
+/**
+ * ensureExecutable restores the execute bit of the bundled binary, which
+ * some unzip paths (copying an extension folder by hand) drop.
+ */
+function ensureExecutable(p: string): void {
+	if (process.platform === 'win32' || !fs.existsSync(p) || isExecutable(p)) {
+		return;
+	}
+	try {
+		fs.chmodSync(p, 0o755);
+	} catch {
+		// read-only install: the lookup moves on to PATH
 	}
 }
 

@@ -22,8 +22,10 @@ test('languages are the ids vscode-go uses, with their file names', () => {
 	}
 });
 
-test('activation on the languages comes from VS Code; workspaceContains is declared', () => {
-	assert.ok(pkg.activationEvents.includes('workspaceContains:**/go.mod'));
+test('activation on the three languages and on workspaces with a go.mod', () => {
+	for (const e of ['onLanguage:go.mod', 'onLanguage:go.sum', 'onLanguage:go.work', 'workspaceContains:**/go.mod']) {
+		assert.ok(pkg.activationEvents.includes(e), e);
+	}
 });
 
 test('every menu command is contributed, every contributed command has a category', () => {

@@ -48,11 +48,19 @@ func newClient() *Client {
 	return c
 }
 
+// maxHistory bounds the publishDiagnostics kept per file.
+const maxHistory = 1000
+
 func (c *Client) PublishDiagnostics(ctx context.Context, p *protocol.PublishDiagnosticsParams) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	path := filepath.Clean(p.URI.FsPath())
-	c.diags[path] = append(c.diags[path], p)
+	list := append(c.diags[path], p)
+	// Keep a bounded history, so long sessions measure the server, not us.
+	if len(list) > maxHistory {
+		list = append(list[:0:0], list[len(list)-maxHistory:]...)
+	}
+	c.diags[path] = list
 	c.cond.Broadcast()
 	return nil
 }

@@ -72,7 +72,9 @@ func TestSoak(t *testing.T) {
 	for _, n := range names {
 		p := filepath.Join(dir, n, "go.mod")
 		ed.Open(p, "")
-		ed.Diagnostics(p, wait, func(pp *protocol.PublishDiagnosticsParams) bool { return strings.Contains(codesOf(pp), "retracted-version") })
+		ed.Diagnostics(p, wait, func(pp *protocol.PublishDiagnosticsParams) bool {
+			return strings.Contains(codesOf(pp), "retracted-version")
+		})
 	}
 	baseGoroutines, baseHeap := quiesce()
 

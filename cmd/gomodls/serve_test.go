@@ -39,8 +39,14 @@ func (p pipeRWC) Close() error {
 func startBinary(t *testing.T, bin string, args ...string) (*lsptest.Editor, *exec.Cmd, string) {
 	t.Helper()
 	home := t.TempDir()
+	return startBinaryEnv(t, bin, []string{"HOME=" + home, "GOENV=off", "PATH=" + os.Getenv("PATH"), "GOPROXY=off", "GOTOOLCHAIN=local", "GOFLAGS=-modcacherw", "GOPATH=" + filepath.Join(home, "go"), "XDG_CACHE_HOME=" + filepath.Join(home, "cache")}, args...)
+}
+
+func startBinaryEnv(t *testing.T, bin string, env []string, args ...string) (*lsptest.Editor, *exec.Cmd, string) {
+	t.Helper()
+	home := t.TempDir()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = []string{"HOME=" + home, "GOENV=off", "PATH=" + os.Getenv("PATH"), "GOPROXY=off", "GOTOOLCHAIN=local", "GOFLAGS=-modcacherw", "GOPATH=" + filepath.Join(home, "go"), "XDG_CACHE_HOME=" + filepath.Join(home, "cache")}
+	cmd.Env = env
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

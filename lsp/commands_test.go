@@ -228,3 +228,27 @@ func TestRunGoCommand(t *testing.T) {
 	}
 	ed.Shutdown()
 }
+
+// TestGoEnvFileChangePickedUp: `go env -w` run outside the editor (here:
+// the GOENV file rewritten) is picked up without a restart or an edit.
+func TestGoEnvFileChangePickedUp(t *testing.T) {
+	srv := proxytest.New(t)
+	goenvFile := filepath.Join(t.TempDir(), "goenv")
+	if err := os.WriteFile(goenvFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := "module example.com/m\n\ngo 1.22\n\nrequire git.corp.example/team/lib v1.0.0\n"
+	dir := writeFiles(t, map[string]string{"go.mod": text})
+	opts := withGo(t, srv, goenvFile)
+	opts.GoCommand = "-" // read the file ourselves: no need to run go here
+	ed := start(t, opts)
+	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	gomod := filepath.Join(dir, "go.mod")
+	ed.Open(gomod, "")
+	ed.Diagnostics(gomod, wait, hasCodes("private-module-not-configured"))
+	if err := os.WriteFile(goenvFile, []byte("GOPRIVATE=git.corp.example\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ed.Diagnostics(gomod, wait, hasCodes(""))
+	ed.Shutdown()
+}

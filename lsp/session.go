@@ -111,6 +111,43 @@ func (ss *session) initialized(ctx context.Context) {
 		ss.registerWatchers(ctx)
 	}
 	ss.scanWorkspace(ctx)
+	go ss.watchEnvironment(ctx)
+}
+
+// envPollInterval is how often the `go env -w` file and $GOROOT/go.env
+// are checked for changes (two stats per folder).
+var envPollInterval = 3 * time.Second
+
+// watchEnvironment re-checks everything when the GOENV file changes (for
+// example after `go env -w GOPRIVATE=...` in a terminal), without waiting
+// for the next edit.
+func (ss *session) watchEnvironment(ctx context.Context) {
+	t := time.NewTicker(envPollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ss.stopCh:
+			return
+		case <-t.C:
+		}
+		ss.mu.Lock()
+		folders := append([]*folder(nil), ss.folders...)
+		ss.mu.Unlock()
+		stale := false
+		for _, f := range folders {
+			f.mu.Lock()
+			if f.env != nil && f.env.Stale() {
+				stale = true
+			}
+			f.mu.Unlock()
+		}
+		if stale {
+			ss.log.Info("the Go environment files changed; re-checking")
+			ss.reloadEnvironments()
+		}
+	}
 }
 
 func (ss *session) registerWatchers(ctx context.Context) {

@@ -38,7 +38,7 @@ func TestVSCodePackageJSONInSync(t *testing.T) {
 		}
 		return
 	}
-	t.Errorf("editors/vscode/package.json contributes.configuration is stale: run `go test ./internal/docgen -run TestVSCodePackageJSONInSync -update-vscode`")
+	t.Errorf("editors/vscode/package.json contributes.configuration is stale: run `go run ./internal/cmd/gendocs`")
 }
 
 // TestVSCodeDefaults decodes the schema's defaults with the server's own

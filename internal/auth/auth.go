@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/gomodls/gomodls/internal/redact"
 	"net/http"
 	"net/url"
 	"os"
@@ -157,7 +158,7 @@ func (p *Provider) AddCredentials(ctx context.Context, req *http.Request) bool {
 			req.Header.Add(k, v)
 		}
 	}
-	p.log.Debug("added credentials", zap.String("prefix", redactPrefix(c.Prefix)), zap.String("source", c.Source), zap.String("url", redactURL(req.URL)))
+	p.log.Debug("added credentials", zap.String("prefix", redactPrefix(c.Prefix)), zap.String("source", c.Source), zap.String("url", redact.URL(req.URL)))
 	return true
 }
 
@@ -280,7 +281,7 @@ func (p *Provider) run(ctx context.Context, resp *http.Response, rawURL string) 
 	p.errs = errs
 	p.mu.Unlock()
 	for _, err := range errs {
-		p.log.Warn("GOAUTH method failed", zap.String("url", redactRaw(rawURL)), zap.Error(err))
+		p.log.Warn("GOAUTH method failed", zap.String("url", redact.String(rawURL)), zap.Error(err))
 	}
 }
 
@@ -319,14 +320,14 @@ func (p *Provider) runGit(ctx context.Context, dir, rawURL string) (string, http
 		if ctx.Err() == context.DeadlineExceeded {
 			err = fmt.Errorf("no answer within %v", p.timeout)
 		}
-		return "", nil, fmt.Errorf("'git credential fill' failed (url=%s): %v", redactRaw(rawURL), err)
+		return "", nil, fmt.Errorf("'git credential fill' failed (url=%s): %v", redact.String(rawURL), err)
 	}
 	prefix, username, password := parseGitAuth(stdout.Bytes())
 	if prefix == "" {
-		return "", nil, fmt.Errorf("'git credential fill' failed for url=%s, could not parse url", redactRaw(rawURL))
+		return "", nil, fmt.Errorf("'git credential fill' failed for url=%s, could not parse url", redact.String(rawURL))
 	}
 	if !strings.HasPrefix(rawURL, prefix) {
-		return "", nil, fmt.Errorf("requested a credential for %s, but 'git credential fill' provided one for %s", redactRaw(rawURL), redactRaw(prefix))
+		return "", nil, fmt.Errorf("requested a credential for %s, but 'git credential fill' provided one for %s", redact.String(rawURL), redact.String(prefix))
 	}
 	r := http.Request{Header: make(http.Header)}
 	r.SetBasicAuth(username, password)
@@ -383,31 +384,4 @@ func redactArgs(m Method) string {
 		return fmt.Sprintf("%s (+%d args)", commandName(m), n-1)
 	}
 	return commandName(m)
-}
-
-// redactURL is url.URL.Redacted, also hiding a user name given without a
-// password (https://TOKEN@host is a common way to pass a token).
-func redactURL(u *url.URL) string {
-	if u.User == nil {
-		return u.String()
-	}
-	if _, has := u.User.Password(); has {
-		return u.Redacted()
-	}
-	c := *u
-	c.User = url.User("xxxxx")
-	return c.String()
-}
-
-// redactRaw redacts a URL string; unparsable input is withheld if it might
-// contain userinfo.
-func redactRaw(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		if strings.Contains(s, "@") {
-			return "<unparsable URL>"
-		}
-		return s
-	}
-	return redactURL(u)
 }

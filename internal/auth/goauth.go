@@ -4,6 +4,7 @@ package auth
 
 import (
 	"fmt"
+	"github.com/gomodls/gomodls/internal/quoted"
 	"path/filepath"
 	"strings"
 )
@@ -68,7 +69,7 @@ func ParseGOAUTH(goauth string) ([]Method, error) {
 			m.Kind, m.Dir = MethodGit, words[1]
 		default:
 			m.Kind = MethodCommand
-			args, err := splitQuoted(command)
+			args, err := quoted.Split(command)
 			if err != nil {
 				m.Err = fmt.Errorf("cannot parse GOAUTH command %s: %v", command, err)
 			} else {
@@ -78,36 +79,4 @@ func ParseGOAUTH(goauth string) ([]Method, error) {
 		methods = append(methods, m)
 	}
 	return methods, nil
-}
-
-// splitQuoted is cmd/internal/quoted.Split.
-func splitQuoted(s string) ([]string, error) {
-	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-	var f []string
-	for len(s) > 0 {
-		for len(s) > 0 && isSpace(s[0]) {
-			s = s[1:]
-		}
-		if len(s) == 0 {
-			break
-		}
-		if s[0] == '"' || s[0] == '\'' {
-			quote := s[0]
-			s = s[1:]
-			i := strings.IndexByte(s, quote)
-			if i < 0 {
-				return nil, fmt.Errorf("unterminated %c string", quote)
-			}
-			f = append(f, s[:i])
-			s = s[i+1:]
-			continue
-		}
-		i := 0
-		for i < len(s) && !isSpace(s[i]) {
-			i++
-		}
-		f = append(f, s[:i])
-		s = s[i:]
-	}
-	return f, nil
 }

@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gomodls/gomodls/internal/quoted"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -492,7 +493,7 @@ func (e *Env) Stale() bool {
 // A malformed GOFLAGS yields an error; the go command then refuses to run
 // (except `go env`).
 func (e *Env) Flags() ([]string, error) {
-	return splitQuoted(e.Get("GOFLAGS"))
+	return quoted.Split(e.Get("GOFLAGS"))
 }
 
 // Offline reports whether the go command is configured never to download
@@ -517,39 +518,6 @@ func (e *Env) flagValue(name string) string {
 		}
 	}
 	return val
-}
-
-// splitQuoted is cmd/internal/quoted.Split: fields separated by spaces,
-// tabs, CR, LF; an element may be wrapped in ” or "" (no escapes inside).
-func splitQuoted(s string) ([]string, error) {
-	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-	var f []string
-	for len(s) > 0 {
-		for len(s) > 0 && isSpace(s[0]) {
-			s = s[1:]
-		}
-		if len(s) == 0 {
-			break
-		}
-		if s[0] == '"' || s[0] == '\'' {
-			quote := s[0]
-			s = s[1:]
-			i := strings.IndexByte(s, quote)
-			if i < 0 {
-				return nil, fmt.Errorf("unterminated %c string", quote)
-			}
-			f = append(f, s[:i])
-			s = s[i+1:]
-			continue
-		}
-		i := 0
-		for i < len(s) && !isSpace(s[i]) {
-			i++
-		}
-		f = append(f, s[:i])
-		s = s[i:]
-	}
-	return f, nil
 }
 
 // DefaultNetrcPath is where the go command looks for credentials when NETRC

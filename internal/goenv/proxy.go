@@ -7,6 +7,7 @@ package goenv
 import (
 	"errors"
 	"fmt"
+	"github.com/gomodls/gomodls/internal/redact"
 	"net/url"
 	pathpkg "path"
 	"path/filepath"
@@ -34,18 +35,7 @@ type ProxyEntry struct {
 }
 
 // Redacted returns the URL with any password replaced by "xxxxx".
-func (p ProxyEntry) Redacted() string { return redactURL(p.URL) }
-
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		if err != nil && strings.Contains(s, "@") {
-			return "<unparsable URL>"
-		}
-		return s
-	}
-	return u.Redacted()
-}
+func (p ProxyEntry) Redacted() string { return redact.String(p.URL) }
 
 // ProxyListError reports an invalid GOPROXY entry.
 type ProxyListError struct {
@@ -99,7 +89,7 @@ func ParseProxyList(goproxy, gonoproxy string) ([]ProxyEntry, error) {
 			u = "https://" + u
 		}
 		if err := checkProxyURL(u); err != nil {
-			return nil, &ProxyListError{Entry: redactURL(u), Err: err}
+			return nil, &ProxyListError{Entry: redact.String(u), Err: err}
 		}
 		list = append(list, ProxyEntry{URL: u, FallBackOnAnyError: fallBack})
 	}

@@ -4,6 +4,7 @@ package goenv
 
 import (
 	"fmt"
+	"github.com/gomodls/gomodls/internal/redact"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -58,7 +59,7 @@ func (e *Env) Report() Report {
 	if db, err := e.SumDB(); err != nil {
 		r.SumDBError = err.Error()
 	} else {
-		db.URL = redactURL(db.URL)
+		db.URL = redact.String(db.URL)
 		r.SumDB = &db
 	}
 	return r
@@ -75,7 +76,7 @@ func redactList(s string) string {
 	for i := 0; i <= len(s); i++ {
 		if i == len(s) || s[i] == ',' || s[i] == '|' || s[i] == ' ' {
 			if tok := s[start:i]; tok != "" {
-				b.WriteString(redactURL(tok))
+				b.WriteString(redact.String(tok))
 			}
 			if i < len(s) {
 				b.WriteByte(s[i])

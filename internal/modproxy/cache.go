@@ -11,6 +11,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"github.com/gomodls/gomodls/internal/atomicfile"
+	"github.com/gomodls/gomodls/internal/redact"
 	"os"
 	"path/filepath"
 	"strings"
@@ -318,29 +320,7 @@ func (d *diskCache) write(file string, e *diskEntry) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(file, data)
-}
-
-func writeFileAtomic(file string, data []byte) error {
-	dir := filepath.Dir(file)
-	if err := os.MkdirAll(dir, 0o777); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, filepath.Base(file)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), file)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	return atomicfile.Write(file, data)
 }
 
 func (d *diskCache) remove(file string) {
@@ -378,7 +358,7 @@ func (c *Client) chainKey(path string) string {
 		h.Write([]byte("error " + err.Error()))
 	}
 	for _, p := range entries {
-		h.Write([]byte(redactRaw(p.URL)))
+		h.Write([]byte(redact.String(p.URL)))
 		if p.FallBackOnAnyError {
 			h.Write([]byte("|"))
 		} else {

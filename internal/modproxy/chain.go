@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gomodls/gomodls/internal/redact"
 	"net/url"
 	pathpkg "path"
 	"strings"
@@ -91,7 +92,7 @@ func (c *Client) proxyBase(raw string) (*url.URL, string, error) {
 	c.basesMu.Lock()
 	defer c.basesMu.Unlock()
 	if u, ok := c.bases[raw]; ok {
-		return u, redactURL(u), nil
+		return u, redact.URL(u), nil
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -101,15 +102,15 @@ func (c *Client) proxyBase(raw string) (*url.URL, string, error) {
 	case "http", "https":
 	case "file":
 		if *u != (url.URL{Scheme: u.Scheme, Path: u.Path, RawPath: u.RawPath}) {
-			return nil, "", fmt.Errorf("invalid file:// proxy URL with non-path elements: %s", redactURL(u))
+			return nil, "", fmt.Errorf("invalid file:// proxy URL with non-path elements: %s", redact.URL(u))
 		}
 	case "":
-		return nil, "", fmt.Errorf("invalid proxy URL missing scheme: %s", redactURL(u))
+		return nil, "", fmt.Errorf("invalid proxy URL missing scheme: %s", redact.URL(u))
 	default:
-		return nil, "", fmt.Errorf("invalid proxy URL scheme (must be https, http, file): %s", redactURL(u))
+		return nil, "", fmt.Errorf("invalid proxy URL scheme (must be https, http, file): %s", redact.URL(u))
 	}
 	c.bases[raw] = u
-	return u, redactURL(u), nil
+	return u, redact.URL(u), nil
 }
 
 // errPrivate is returned (and is a bug) if a GONOPROXY path ever reaches a
@@ -124,7 +125,7 @@ var errPrivate = errors.New("refusing to send a GONOPROXY/GOPRIVATE module path 
 func (c *Client) proxyReq(base string, origin bool, path, rel, ep string, limit int64) (fetchReq, *Error) {
 	b, redacted, err := c.proxyBase(base)
 	if err != nil {
-		return fetchReq{}, &Error{Kind: Invalid, Proxy: redactRaw(base), Op: "GOPROXY", Err: err}
+		return fetchReq{}, &Error{Kind: Invalid, Proxy: redact.String(base), Op: "GOPROXY", Err: err}
 	}
 	if !origin && !c.AllowedProxy(path) {
 		return fetchReq{}, &Error{Kind: Invalid, Proxy: redacted, Err: errPrivate}
@@ -142,36 +143,10 @@ func (c *Client) proxyReq(base string, origin bool, path, rel, ep string, limit 
 	if origin {
 		proxy = SourceDirect + " (mod " + redacted + ")"
 	}
-	return fetchReq{u: &u, redacted: redactURL(&u), proxy: proxy, ep: ep, limit: limit}, nil
+	return fetchReq{u: &u, redacted: redact.URL(&u), proxy: proxy, ep: ep, limit: limit}, nil
 }
 
 // pathEscape is cmd/go's: url.PathEscape keeping '/'.
 func pathEscape(s string) string {
 	return strings.ReplaceAll(url.PathEscape(s), "%2F", "/")
-}
-
-// redactURL is url.URL.Redacted, also hiding a user name given without a
-// password (https://TOKEN@host is a common way to pass a token).
-func redactURL(u *url.URL) string {
-	if u.User == nil {
-		return u.String()
-	}
-	if _, has := u.User.Password(); has {
-		return u.Redacted()
-	}
-	c := *u
-	c.User = url.User("xxxxx")
-	return c.String()
-}
-
-// redactRaw redacts a URL string; unparsable ones with '@' are withheld.
-func redactRaw(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		if strings.Contains(s, "@") {
-			return "<unparsable URL>"
-		}
-		return s
-	}
-	return redactURL(u)
 }

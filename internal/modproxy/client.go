@@ -37,6 +37,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/gomodls/gomodls/internal/redact"
 	"net"
 	"net/http"
 	"net/url"
@@ -284,7 +285,7 @@ func (e *redirectError) Error() string { return e.msg }
 // checkRedirect is cmd/go/internal/web's policy.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > 0 && via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
-		return &redirectError{fmt.Sprintf("redirected from secure URL %s to insecure URL %s", redactURL(via[len(via)-1].URL), redactURL(req.URL))}
+		return &redirectError{fmt.Sprintf("redirected from secure URL %s to insecure URL %s", redact.URL(via[len(via)-1].URL), redact.URL(req.URL))}
 	}
 	if len(via) >= 10 {
 		return &redirectError{"stopped after 10 redirects"}

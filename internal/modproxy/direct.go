@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/gomodls/gomodls/internal/redact"
 	"net/url"
 	"os"
 	"os/exec"
@@ -201,13 +202,13 @@ func (d *directResolver) fetchMeta(ctx context.Context, prefix string) ([]metaIm
 	}
 	_, insecure := d.c.env.MatchInsecure(prefix)
 	u := &url.URL{Scheme: "https", Host: host, Path: "/" + p, RawQuery: "go-get=1"}
-	r := fetchReq{u: u, redacted: redactURL(u), proxy: SourceDirect, ep: "go-get", limit: d.c.maxBody, keepBody: true, insecure: insecure}
+	r := fetchReq{u: u, redacted: redact.URL(u), proxy: SourceDirect, ep: "go-get", limit: d.c.maxBody, keepBody: true, insecure: insecure}
 	res, e := d.c.fetchShared(ctx, r)
 	if e != nil && res == nil && insecure && e.Kind != Canceled {
 		// GOINSECURE: after https fails, plain http (web.Insecure).
 		hu := *u
 		hu.Scheme = "http"
-		r = fetchReq{u: &hu, redacted: redactURL(&hu), proxy: SourceDirect, ep: "go-get", limit: d.c.maxBody, keepBody: true}
+		r = fetchReq{u: &hu, redacted: redact.URL(&hu), proxy: SourceDirect, ep: "go-get", limit: d.c.maxBody, keepBody: true}
 		res, e = d.c.fetchShared(ctx, r)
 	}
 	if res == nil {
@@ -252,7 +253,7 @@ func (d *directResolver) lsRemote(ctx context.Context, repo string) (map[string]
 }
 
 func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[string]string, *Error) {
-	op := "git ls-remote " + redactRaw(repo)
+	op := "git ls-remote " + redact.String(repo)
 	git := d.lookGit()
 	if git == "" {
 		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Op: op, Err: errors.New("git is not installed (needed to check modules fetched from their origin)")}
@@ -272,7 +273,7 @@ func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[stri
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	d.c.stats.add(func(s *Stats) { s.GitCommands++ })
-	d.c.log.Debug("git ls-remote", zap.String("repo", redactRaw(repo)))
+	d.c.log.Debug("git ls-remote", zap.String("repo", redact.String(repo)))
 	if err := cmd.Run(); err != nil {
 		switch {
 		case context.Cause(ctx) == errRequestTimeout:
@@ -355,7 +356,7 @@ func (d *directResolver) codeRepo(ctx context.Context, path string) (*codeRepo, 
 	if e != nil {
 		return nil, e
 	}
-	cr := &codeRepo{root: rr, source: fmt.Sprintf("%s (%s %s)", SourceDirect, rr.VCS, redactRaw(rr.Repo))}
+	cr := &codeRepo{root: rr, source: fmt.Sprintf("%s (%s %s)", SourceDirect, rr.VCS, redact.String(rr.Repo))}
 	if rr.VCS == "mod" {
 		return cr, nil
 	}
@@ -390,7 +391,7 @@ func (d *directResolver) codeRepo(ctx context.Context, path string) (*codeRepo, 
 	}
 	if u, err := url.Parse(rr.Repo); err == nil && (u.Scheme == "http" || u.Scheme == "git") {
 		if _, ok := d.c.env.MatchInsecure(path); !ok {
-			return nil, &Error{Kind: Direct, Proxy: cr.source, Err: fmt.Errorf("insecure repository URL %s (allowed only for GOINSECURE paths)", redactRaw(rr.Repo))}
+			return nil, &Error{Kind: Direct, Proxy: cr.source, Err: fmt.Errorf("insecure repository URL %s (allowed only for GOINSECURE paths)", redact.String(rr.Repo))}
 		}
 	}
 	return cr, nil
@@ -467,10 +468,10 @@ func (c *Client) directInfo(ctx context.Context, path, version string) (*Info, *
 		}
 		slices.Sort(tips)
 		if len(tips) > 0 {
-			info.Origin = &Origin{VCS: "git", URL: redactRaw(cr.root.Repo), Hash: refs[tips[0]], Ref: tips[0]}
+			info.Origin = &Origin{VCS: "git", URL: redact.String(cr.root.Repo), Hash: refs[tips[0]], Ref: tips[0]}
 			info.Unchecked = fmt.Sprintf("commit %s is the tip of %s; the pseudo-version's base version and timestamp are not checked without a clone", rev, tips[0])
 		} else {
-			info.Unchecked = fmt.Sprintf("commit %s is not the tip of any branch or tag of %s; checking a pseudo-version needs a clone, which gomodls does not do", rev, redactRaw(cr.root.Repo))
+			info.Unchecked = fmt.Sprintf("commit %s is not the tip of any branch or tag of %s; checking a pseudo-version needs a clone, which gomodls does not do", rev, redact.String(cr.root.Repo))
 		}
 		return info, nil
 	}
@@ -478,9 +479,9 @@ func (c *Client) directInfo(ctx context.Context, path, version string) (*Info, *
 	ref := cr.tagPrefix() + base
 	h, ok := tagHash(refs, ref)
 	if !ok {
-		return nil, &Error{Kind: NotFound, Proxy: cr.source, Op: "git ls-remote " + redactRaw(cr.root.Repo), Err: fmt.Errorf("invalid version: unknown revision %s", strings.TrimPrefix(ref, "refs/tags/"))}
+		return nil, &Error{Kind: NotFound, Proxy: cr.source, Op: "git ls-remote " + redact.String(cr.root.Repo), Err: fmt.Errorf("invalid version: unknown revision %s", strings.TrimPrefix(ref, "refs/tags/"))}
 	}
-	info.Origin = &Origin{VCS: "git", URL: redactRaw(cr.root.Repo), Subdir: cr.codeDir, Hash: h, Ref: ref}
+	info.Origin = &Origin{VCS: "git", URL: redact.String(cr.root.Repo), Subdir: cr.codeDir, Hash: h, Ref: ref}
 	if base != version {
 		info.Unchecked = fmt.Sprintf("tag %s exists; %s is valid only if that tag has no go.mod file, which is not checked without a clone", strings.TrimPrefix(ref, "refs/tags/"), version)
 	}

@@ -65,7 +65,7 @@ func RunGo(ctx context.Context, env []string, dir string, timeout time.Duration,
 	r := GoRun{Stdout: stdout.String(), Stderr: stderr.String(), Err: err, Wall: time.Since(start)}
 	r.Hung = errors.Is(ctx.Err(), context.DeadlineExceeded)
 	if cmd.ProcessState != nil {
-		r.MaxRSS = maxRSS(cmd.ProcessState)
+		r.MaxRSS = MaxRSS(cmd.ProcessState)
 	}
 	return r
 }

@@ -4,4 +4,5 @@ package benchfixture
 
 import "os"
 
-func maxRSS(*os.ProcessState) int64 { return 0 }
+// MaxRSS returns 0: the platform does not report peak RSS.
+func MaxRSS(*os.ProcessState) int64 { return 0 }

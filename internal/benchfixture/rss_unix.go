@@ -8,8 +8,8 @@ import (
 	"syscall"
 )
 
-// maxRSS returns a finished process's peak resident set size in bytes.
-func maxRSS(ps *os.ProcessState) int64 {
+// MaxRSS returns a finished process's peak resident set size in bytes.
+func MaxRSS(ps *os.ProcessState) int64 {
 	ru, ok := ps.SysUsage().(*syscall.Rusage)
 	if !ok {
 		return 0

@@ -240,6 +240,14 @@ var (
 			"go.sum:1:1: info: git.corp.example/lib v1.0.0 not verified: GONOSUMDB matches (pattern git.corp.example) [sum-unverified]",
 		Fix: "Nothing to fix when the exclusion is intended.",
 	})
+	CodeSumDBMisbehavior = newCode(Code{
+		Name:     "sumdb-misbehavior",
+		Severity: Error,
+		Summary:  "The checksum database served a tree inconsistent with the one gomodls saw before (a forked log): the database, or a proxy or network in between, is misbehaving, and nothing it says can be trusted. The go command stops with \"SECURITY ERROR go.sum database server misbehavior detected\".",
+		Example: "golang.org/x/text v0.20.0 h1:gK/Kv2otX8gz+wn7Rmb3vT96ZwuoxnQlY+HlJVj7Qug=\n\n" +
+			"go.sum:1:1: error: SECURITY ERROR: checksum database sum.golang.org (via https://proxy.golang.org/sumdb/sum.golang.org) served a tree inconsistent with the one seen before ... proof of misbehavior: ... [sumdb-misbehavior]",
+		Fix: "Do not edit go.sum to make it go away. Find out who serves the checksum database (a GOPROXY entry that proxies /sumdb/, GOSUMDB's URL, a TLS-intercepting network) and report the message, which holds both signed tree heads and the proof, to its operators. gomodls keeps the tree head it trusts in its cache directory (sumdb/); deleting that makes it trust whatever is served next, so do not unless you know why the log changed.",
+	})
 	CodeRetractInvalid = newCode(Code{
 		Name:     "retract-invalid",
 		Severity: Warning,

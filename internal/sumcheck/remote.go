@@ -81,6 +81,7 @@ func (r *remote) read(path string) ([]byte, error) {
 	r.mu.Lock()
 	if r.down != nil && r.now().Sub(r.downAt) < r.negTTL {
 		e := r.down
+		r.errs[path] = e
 		r.mu.Unlock()
 		return nil, e
 	}

@@ -294,8 +294,11 @@ func (s *Source) sums(ctx context.Context, m module.Version, mode Mode) (*Sums, 
 		r.Excluded = reason
 	}
 	// What is served: from caches, or (per mode) through the chain.
+	// The go.mod is small and cached for good: fetch it when asked for, or
+	// when it is the only witness (no database) and a proxy serves it
+	// (verification does not go to a GONOPROXY module's origin).
 	client := s.cacheOnly
-	if mode >= GoModLine {
+	if mode >= GoModLine || !r.Verified && s.Client.AllowedProxy(m.Path) {
 		client = s.Client
 	}
 	gm, err := client.GoMod(ctx, m.Path, m.Version)
@@ -303,6 +306,8 @@ func (s *Source) sums(ctx context.Context, m module.Version, mode Mode) (*Sums, 
 	case err == nil:
 		r.ServedGoMod, r.ServedGoModFrom = GoModHash(gm.Data), provenance(gm.Provenance)
 	case !r.Verified && mode >= GoModLine:
+		return nil, err
+	case !r.Verified && isCanceled(err):
 		return nil, err
 	}
 	zclient := s.cacheOnly
@@ -398,4 +403,8 @@ func provenance(p modproxy.Provenance) string {
 		return p.CachedFrom
 	}
 	return p.Source
+}
+
+func isCanceled(err error) bool {
+	return modproxy.KindOf(err) == modproxy.Canceled || errors.Is(err, context.Canceled)
 }

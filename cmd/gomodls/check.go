@@ -27,6 +27,12 @@ below PATH, skipping vendor, testdata and hidden directories. Findings are
 printed as "file:line:col: severity: message [code]". The exit status is 1
 if any finding is an error, 2 if the check could not run.
 
+With -fix, the go.sum lines that go.mod needs and go.sum lacks are added
+first (and reported on standard error): only hashes verified by the
+checksum database, or, for modules GOSUMDB=off or GONOSUMDB/GOPRIVATE keep
+from it, hashes of what the GOPROXY chain serves. Existing lines are never
+changed: a checksum mismatch needs a human.
+
 Flags:
 `
 
@@ -39,6 +45,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	network := fs.Bool("network", true, "run the checks that consult proxies and the checksum database")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
 	requestTimeout := fs.Duration("request-timeout", 10*time.Second, "timeout of one request to a proxy")
+	fix := fs.Bool("fix", false, "add the go.sum lines go.mod needs, verified by the checksum database (or hashed from the proxy under GOSUMDB=off/GONOSUMDB); never changes existing lines")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -66,7 +73,12 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gomodls check: computing the Go environment: %v\n", err)
 		return 2
 	}
+	if *fix && !set.Network {
+		fmt.Fprintln(stderr, "gomodls check: -fix needs the network checks (it looks go.sum hashes up); drop -network=false")
+		return 2
+	}
 	var src snapshot.Source
+	var sums *sumcheck.Source
 	if set.Network {
 		cacheDir, _ := modproxy.DefaultCacheDir()
 		c, err := sumcheck.New(modproxy.Options{
@@ -76,12 +88,27 @@ func check(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "gomodls check: %v\n", err)
 			return 2
 		}
-		src = c
+		src, sums = c, c
 	}
 	results, err := checker.CheckPaths(ctx, fs.Args(), checker.TreeOptions{Env: env, Settings: set, Source: src})
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls check: %v\n", err)
 		return 2
+	}
+	if *fix {
+		n, err := fixSums(ctx, results, sums, cwd, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "gomodls check: -fix: %v\n", err)
+			return 2
+		}
+		if n > 0 {
+			// Report what is left.
+			results, err = checker.CheckPaths(ctx, fs.Args(), checker.TreeOptions{Env: env, Settings: set, Source: src})
+			if err != nil {
+				fmt.Fprintf(stderr, "gomodls check: %v\n", err)
+				return 2
+			}
+		}
 	}
 	findings := report.Findings(results, cwd)
 	var failures []string

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/gomodls/gomodls/analyzers"
+	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/checker"
+	"github.com/gomodls/gomodls/internal/snapshot"
+	"github.com/gomodls/gomodls/internal/sumcheck"
+)
+
+// sumFixer is the part of the module source -fix needs.
+type sumFixer interface {
+	Sums(ctx context.Context, path, version string, mode sumcheck.Mode) (*sumcheck.Sums, error)
+}
+
+// fixSums applies the safe fixes of `gomodls check -fix`: it adds the
+// go.sum lines that go.mod needs and go.sum lacks (analyzers.MissingSums),
+// for every checked directory. A line is added only when the checksum
+// database verified it, or, for a module GOSUMDB=off or GONOSUMDB/GOPRIVATE
+// keep from the database, when it is the hash of what the GOPROXY chain
+// serves; never when served content contradicts the database. Existing
+// lines are never changed: mismatches are reported, not fixed. Each line
+// written, and each entry left missing, is reported to w. It returns the
+// number of go.sum files written.
+func fixSums(ctx context.Context, results []checker.Result, src sumFixer, base string, w io.Writer) (int, error) {
+	written := 0
+	for _, r := range results {
+		snap := r.Snapshot
+		missing := analyzers.MissingSums(snap)
+		if len(missing) == 0 {
+			continue
+		}
+		sums := make([]*sumcheck.Sums, len(missing))
+		errs := make([]error, len(missing))
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(16)
+		for i, m := range missing {
+			g.Go(func() error {
+				mode := sumcheck.GoModLine
+				if m.Direct {
+					mode = sumcheck.ZipLine
+				}
+				sums[i], errs[i] = src.Sums(gctx, m.Mod.Path, m.Mod.Version, mode)
+				return nil
+			})
+		}
+		g.Wait()
+		if err := ctx.Err(); err != nil {
+			return written, err
+		}
+		rel := relPath(base, snap.Path(snapshot.GoSum))
+		modRel := relPath(base, snap.Path(snapshot.GoMod))
+		var lines []string
+		var notes []string
+		for i, m := range missing {
+			line := snap.Mapper(m.File).Line(m.Span.Start) + 1
+			switch {
+			case errs[i] != nil:
+				notes = append(notes, fmt.Sprintf("%s:%d: %s %s: not fixed: %v", modRel, line, m.Mod.Path, m.Mod.Version, errs[i]))
+				continue
+			case sums[i].Conflict() != "":
+				notes = append(notes, fmt.Sprintf("%s:%d: %s %s: not fixed: %s", modRel, line, m.Mod.Path, m.Mod.Version, sums[i].Conflict()))
+				continue
+			}
+			fx, ok := m.Fix(snap, sums[i])
+			if !ok {
+				continue
+			}
+			for _, e := range fx.Edits {
+				for _, l := range strings.Split(strings.TrimSpace(e.NewText), "\n") {
+					lines = append(lines, l)
+					notes = append(notes, fmt.Sprintf("%s: added %s (%s)", rel, l, sums[i].Origin()))
+				}
+			}
+			if m.Zip && sums[i].Zip == "" {
+				why := "unknown"
+				if sums[i].ZipErr != nil {
+					why = sums[i].ZipErr.Error()
+				}
+				notes = append(notes, fmt.Sprintf("%s:%d: %s %s: zip hash not added: %s", modRel, line, m.Mod.Path, m.Mod.Version, why))
+			}
+		}
+		for _, n := range notes {
+			fmt.Fprintln(w, n)
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		// One fix over all lines, so lines meant for the same place keep
+		// go.sum's order.
+		fx, ok := fixes.AddSumLines(snapshot.GoSum, snap.Sum, lines, "")
+		if !ok {
+			continue
+		}
+		content := fixes.Apply(snap.Sum.Content, fx.Edits)
+		if err := writeFileAtomic(snap.Path(snapshot.GoSum), content); err != nil {
+			return written, fmt.Errorf("writing %s: %w", rel, err)
+		}
+		written++
+	}
+	return written, nil
+}
+
+// relPath returns p relative to base when below it.
+func relPath(base, p string) string {
+	if r, err := filepath.Rel(base, p); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return p
+}
+
+// writeFileAtomic replaces file with data (a temporary file renamed into
+// place, keeping the file's permissions), so the go command never reads a
+// half-written go.sum.
+func writeFileAtomic(file string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(file); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	f, err := os.CreateTemp(filepath.Dir(file), ".go.sum.*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(mode)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), file)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}

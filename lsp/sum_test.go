@@ -1,0 +1,152 @@
+package lsp_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/gomodls/gomodls/internal/proxytest"
+	"github.com/gomodls/gomodls/lsp"
+	"github.com/gomodls/gomodls/lsp/lsptest"
+)
+
+// withSumDB is withProxy with the fixture's checksum database (reached
+// through the proxy, as the go command does) instead of GOSUMDB=off.
+func withSumDB(t *testing.T, srv *proxytest.Server) lsp.Options {
+	opts := withProxy(t, srv)
+	for i, kv := range opts.Environ {
+		if strings.HasPrefix(kv, "GOSUMDB=") {
+			opts.Environ[i] = "GOSUMDB=" + srv.SumDBKey()
+		}
+	}
+	return opts
+}
+
+const (
+	sumBasic = "example.com/basic v1.1.0 h1:5XN7kOlb+oAur06SeFZEbrGSTkmoTHIxJqNIRKAysu0=\n" +
+		"example.com/basic v1.1.0/go.mod h1:BOK6UDcxFkMy3nlbYGGffUlMObMwU5WJQ2GWI1uXc5k=\n"
+	sumZero = "example.com/zero v0.2.0 h1:QwZWg2BchLUDK2vFf42XQHOwNVdjDL2dV4mkCqYKvxY=\n" +
+		"example.com/zero v0.2.0/go.mod h1:9qaPZK1Cvk5LDZXhv5WdV8TxTh+hlXsXsCQrqjapRCE=\n"
+)
+
+// TestSumMissingEndToEnd: go.sum loses lines on disk (a bad merge), the
+// require is flagged at once with a fix adding the verified lines; once
+// go.sum on disk has them again, the diagnostic goes.
+func TestSumMissingEndToEnd(t *testing.T) {
+	srv := proxytest.New(t)
+	gomodText := "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/basic v1.1.0\n\texample.com/zero v0.2.0\n)\n"
+	dir := writeFiles(t, map[string]string{"go.mod": gomodText, "go.sum": sumBasic + sumZero})
+	ed := start(t, withSumDB(t, srv))
+	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	gomod, gosum := filepath.Join(dir, "go.mod"), filepath.Join(dir, "go.sum")
+	ed.Open(gomod, "")
+	// The background check verifies go.sum against the checksum database,
+	// then publishes again (nothing to report).
+	ed.Diagnostics(gomod, wait, hasCodes(""))
+	if !ed.Client.Wait(wait, func() bool { return len(ed.Client.AllDiagnostics(gomod)) >= 2 }) {
+		t.Fatal("the background check did not publish")
+	}
+	if n := len(srv.RequestsFor("example.com/zero")); n == 0 {
+		t.Fatal("example.com/zero was not looked up")
+	}
+
+	// go.sum loses example.com/zero's lines on disk.
+	changed := func() {
+		t.Helper()
+		if err := ed.Server.DidChangeWatchedFiles(ed.Context(), &protocol.DidChangeWatchedFilesParams{Changes: []protocol.FileEvent{{URI: lsptest.URI(gosum), Type: protocol.FileChangeTypeChanged}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(gosum, []byte(sumBasic), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	changed()
+	got := ed.Diagnostics(gomod, wait, func(p *protocol.PublishDiagnosticsParams) bool {
+		return codesOf(p) == "sum-missing" && len(p.Diagnostics) == 1
+	})
+	d := got.Diagnostics[0]
+	if d.Range.Start.Line != 6 || !strings.Contains(string(d.Message.(protocol.String)), "missing go.sum entry for example.com/zero v0.2.0/go.mod and its zip hash") {
+		t.Errorf("diagnostic: %s", lsptest.Describe(got.Diagnostics))
+	}
+
+	// The quick fix adds the lines the checksum database verified.
+	actions, err := ed.Server.CodeAction(ed.Context(), &protocol.CodeActionParams{TextDocument: docID(gomod), Range: d.Range,
+		Context: protocol.CodeActionContext{Diagnostics: got.Diagnostics, Only: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix, protocol.CodeActionKindSourceFixAll}}})
+	// The quick fix, and "fix all" (it is preferred).
+	if err != nil || len(actions) != 2 || *actions[1].(*protocol.CodeAction).Kind != protocol.CodeActionKindSourceFixAll {
+		for _, a := range actions {
+			t.Logf("action %q kind %v", a.(*protocol.CodeAction).Title, *a.(*protocol.CodeAction).Kind)
+		}
+		t.Fatalf("code actions: %d %v", len(actions), err)
+	}
+	ca := actions[0].(*protocol.CodeAction)
+	if ca.Title != "Add go.sum lines for example.com/zero v0.2.0 (verified by sum.proxytest.invalid)" || ca.IsPreferred == nil || !*ca.IsPreferred {
+		t.Errorf("action %q preferred=%v", ca.Title, ca.IsPreferred)
+	}
+	if ca.Edit == nil || len(ca.Edit.DocumentChanges) != 1 {
+		t.Fatalf("edit: %+v", ca.Edit)
+	}
+	tde := ca.Edit.DocumentChanges[0].(*protocol.TextDocumentEdit)
+	if tde.TextDocument.URI != lsptest.URI(gosum) {
+		t.Errorf("edit of %s, want go.sum", tde.TextDocument.URI)
+	}
+	var edits []protocol.TextEdit
+	for _, e := range tde.Edits {
+		edits = append(edits, *e.(*protocol.TextEdit))
+	}
+	fixed := lsptest.ApplyEdits(sumBasic, edits)
+	if fixed != sumBasic+sumZero {
+		t.Errorf("go.sum after the fix:\n%s\nwant:\n%s", fixed, sumBasic+sumZero)
+	}
+
+	// The editor saves go.sum (not open in it): the file watcher reports it.
+	if err := os.WriteFile(gosum, []byte(fixed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	changed()
+	ed.Diagnostics(gomod, wait, hasCodes(""))
+	ed.Shutdown()
+}
+
+// TestSumMismatchEndToEnd: a tampered line in an open go.sum is flagged
+// by the background check with both hashes; the explicit fix restores the
+// verified hash and the diagnostic goes.
+func TestSumMismatchEndToEnd(t *testing.T) {
+	srv := proxytest.New(t)
+	gomodText := "module example.com/m\n\ngo 1.22\n\nrequire example.com/basic v1.1.0\n"
+	bad := strings.Replace(sumBasic, "h1:5XN7", "h1:AAAA", 1)
+	dir := writeFiles(t, map[string]string{"go.mod": gomodText, "go.sum": bad})
+	ed := start(t, withSumDB(t, srv))
+	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	gosum := filepath.Join(dir, "go.sum")
+	ed.Open(gosum, "")
+	got := ed.Diagnostics(gosum, wait, hasCodes("sum-mismatch"))
+	if desc := lsptest.Describe(got.Diagnostics); !strings.Contains(desc, "0:25-0:72 sum-mismatch: checksum mismatch for example.com/basic v1.1.0: go.sum has h1:AAAAkOlb+oAur06SeFZEbrGSTkmoTHIxJqNIRKAysu0=, checksum database sum.proxytest.invalid has h1:5XN7kOlb+oAur06SeFZEbrGSTkmoTHIxJqNIRKAysu0=") {
+		t.Errorf("diagnostics:\n%s", desc)
+	}
+	actions, err := ed.Server.CodeAction(ed.Context(), &protocol.CodeActionParams{TextDocument: docID(gosum), Range: got.Diagnostics[0].Range,
+		Context: protocol.CodeActionContext{Diagnostics: got.Diagnostics, Only: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}}})
+	if err != nil || len(actions) != 1 {
+		t.Fatalf("code actions: %+v %v", actions, err)
+	}
+	ca := actions[0].(*protocol.CodeAction)
+	if ca.IsPreferred != nil && *ca.IsPreferred {
+		t.Error("the mismatch fix is preferred; it must never be applied automatically")
+	}
+	// Not part of "fix all".
+	all, err := ed.Server.CodeAction(ed.Context(), &protocol.CodeActionParams{TextDocument: docID(gosum),
+		Context: protocol.CodeActionContext{Only: []protocol.CodeActionKind{protocol.CodeActionKindSourceFixAll}}})
+	if err != nil || len(all) != 0 {
+		t.Errorf("fix all offers %+v (%v)", all, err)
+	}
+	fixed := applyWorkspaceEdit(t, ed, gosum, ca.Edit)
+	if fixed != sumBasic {
+		t.Errorf("after the fix:\n%s", fixed)
+	}
+	ed.Replace(gosum, fixed)
+	ed.Diagnostics(gosum, wait, hasCodes(""))
+	ed.Shutdown()
+}

@@ -38,7 +38,7 @@ type sumCase struct {
 	check func(t *testing.T, diags []analyzers.Diagnostic, gosum []byte)
 }
 
-func warm(mode sumcheck.Mode, mods ...string) func(*testing.T, *proxytest.Server, func() *sumcheck.Source) {
+func sumWarm(mode sumcheck.Mode, mods ...string) func(*testing.T, *proxytest.Server, func() *sumcheck.Source) {
 	return func(t *testing.T, srv *proxytest.Server, newSource func() *sumcheck.Source) {
 		src := newSource()
 		for _, m := range mods {
@@ -99,7 +99,7 @@ var sumCases = map[string]sumCase{
 	},
 	"sumverify/db/fork": {
 		before: func(t *testing.T, srv *proxytest.Server, newSource func() *sumcheck.Source) {
-			warm(sumcheck.Verify, "example.com/zero@v0.2.0")(t, srv, newSource)
+			sumWarm(sumcheck.Verify, "example.com/zero@v0.2.0")(t, srv, newSource)
 			srv.ForkSumDB(true)
 		},
 	},
@@ -114,8 +114,8 @@ var sumCases = map[string]sumCase{
 	},
 	"summissing/fix/verified": {
 		before: func(t *testing.T, srv *proxytest.Server, newSource func() *sumcheck.Source) {
-			warm(sumcheck.ZipLine, "example.com/zero@v0.2.0")(t, srv, newSource)
-			warm(sumcheck.GoModLine, "example.com/deep/a@v1.0.0", "example.com/deep/c@v1.1.0")(t, srv, newSource)
+			sumWarm(sumcheck.ZipLine, "example.com/zero@v0.2.0")(t, srv, newSource)
+			sumWarm(sumcheck.GoModLine, "example.com/deep/a@v1.0.0", "example.com/deep/c@v1.1.0")(t, srv, newSource)
 		},
 		// Each diagnostic also offers one fix adding every line, in
 		// go.sum's order; it is the preferred one ("fix all").
@@ -147,7 +147,7 @@ var sumCases = map[string]sumCase{
 			return map[string]string{"GONOSUMDB": "example.com/deep"}
 		},
 		before: func(t *testing.T, srv *proxytest.Server, newSource func() *sumcheck.Source) {
-			warm(sumcheck.ZipLine, "example.com/deep/a@v1.0.0")(t, srv, newSource)
+			sumWarm(sumcheck.ZipLine, "example.com/deep/a@v1.0.0")(t, srv, newSource)
 		},
 		after: noSumDBLookups("example.com/deep"),
 	},
@@ -156,7 +156,7 @@ var sumCases = map[string]sumCase{
 			if err := srv.TamperSumDB("example.com/deep/d", "v1.1.0"); err != nil {
 				t.Fatal(err)
 			}
-			warm(sumcheck.GoModLine, "example.com/deep/d@v1.1.0", "example.com/zero@v0.2.0")(t, srv, newSource)
+			sumWarm(sumcheck.GoModLine, "example.com/deep/d@v1.1.0", "example.com/zero@v0.2.0")(t, srv, newSource)
 		},
 	},
 }
@@ -194,7 +194,7 @@ func runSumCase(t *testing.T, file string, c sumCase, a *analyzers.Analyzer) {
 		}
 	}
 	for name, content := range c.modCache {
-		writeModCache(t, modCache, name, content)
+		sumWriteModCache(t, modCache, name, content)
 	}
 	newSource := func(env *goenv.Env) *sumcheck.Source {
 		s, err := sumcheck.New(modproxy.Options{Env: env, NoAuth: true, RequestTimeout: time.Second, MaxRetries: -1, CacheDir: cacheDir})
@@ -227,7 +227,7 @@ func runSumCase(t *testing.T, file string, c sumCase, a *analyzers.Analyzer) {
 }
 
 // writeModCache writes GOMODCACHE/cache/download/<path>/@v/<version>.<ext>.
-func writeModCache(t *testing.T, root, name, content string) {
+func sumWriteModCache(t *testing.T, root, name, content string) {
 	t.Helper()
 	// "example.com/basic@v1.1.0.ziphash": the extension follows the version.
 	i := strings.LastIndex(name, ".")

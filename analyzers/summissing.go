@@ -118,8 +118,8 @@ func MissingSums(snap *snapshot.Snapshot) []MissingSum {
 	}
 	var out []MissingSum
 	for _, u := range moduleUses(snap) {
-		if u.file != snapshot.GoMod || u.role == roleExclude {
-			continue
+		if u.file != snapshot.GoMod || u.role == roleExclude || module.Check(u.mod.Path, u.mod.Version) != nil {
+			continue // not a module the go command could fetch: other analyzers say why
 		}
 		m := MissingSum{Mod: u.mod, File: u.file, Span: u.pathSpan(), Direct: !u.indirect}
 		if u.role == roleReplaceTarget {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/mod/module"
+
 	"github.com/gomodls/gomodls/analyzers"
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/checker"
@@ -28,6 +30,8 @@ func (fakeSums) Sums(ctx context.Context, path, version string, mode sumcheck.Mo
 	return &sumcheck.Sums{Path: path, Version: version, Verified: true, DB: "sum.example",
 		Zip: fakeHash(path + version), GoMod: fakeHash(path + version + "/go.mod")}, nil
 }
+
+func (fakeSums) Preload([]module.Version) {}
 
 func (f fakeSums) CachedSums(path, version string) *sumcheck.Sums {
 	s, _ := f.Sums(context.Background(), path, version, sumcheck.Verify)

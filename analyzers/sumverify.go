@@ -97,6 +97,14 @@ func runSumVerify(pass *Pass) error {
 		}
 	}
 	missing := MissingSums(snap)
+	preload := make([]module.Version, 0, len(groups)+len(missing))
+	for _, gr := range groups {
+		preload = append(preload, gr.mod)
+	}
+	for _, m := range missing {
+		preload = append(preload, m.Mod)
+	}
+	src.Preload(preload)
 
 	// Look everything up concurrently; report in file order afterwards.
 	var mu sync.Mutex

@@ -3,6 +3,8 @@ package snapshot
 import (
 	"context"
 
+	"golang.org/x/mod/module"
+
 	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/sumcheck"
 )
@@ -34,6 +36,10 @@ type SumSource interface {
 	// CachedSums is Sums from memory and disk caches only, for local
 	// analyzers that must not wait for the network; nil when not cached.
 	CachedSums(path, version string) *sumcheck.Sums
+	// Preload answers what the caches can for mods in one pass, without
+	// the network, so that the Sums and CachedSums calls that follow are
+	// cheap (a warm check of a large go.sum).
+	Preload(mods []module.Version)
 }
 
 var _ SumSource = (*sumcheck.Source)(nil)

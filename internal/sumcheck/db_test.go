@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/module"
 	"golang.org/x/mod/sumdb"
 
 	"github.com/gomodls/gomodls/internal/goenv"
@@ -451,5 +452,79 @@ func TestStoreConcurrent(t *testing.T) {
 		if _, err := s.file("cache", bad); err == nil {
 			t.Errorf("file name %q accepted", bad)
 		}
+	}
+}
+
+// TestCachedBatch: the batch path answers from the persistent cache with
+// no request, and a cached record altered on disk is not believed.
+func TestCachedBatch(t *testing.T) {
+	srv := proxytest.New(t)
+	cache := t.TempDir()
+	db1 := newDB(t, testOptions(t, srv, cache))
+	mods := []module.Version{{Path: "example.com/basic", Version: "v1.1.0"}, {Path: "example.com/zero", Version: "v0.2.0"}, {Path: "example.com/deep/a", Version: "v1.0.0"}}
+	for _, m := range mods {
+		if _, err := db1.Lookup(ctxT(t), m.Path, m.Version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Reset()
+	db2 := newDB(t, testOptions(t, srv, cache))
+	got := db2.cachedBatch(append(mods, module.Version{Path: "example.com/basic", Version: "v0.1.0"}))
+	if len(got) != 3 {
+		t.Fatalf("batch answered %d of 3 cached versions", len(got))
+	}
+	for _, m := range mods {
+		if want := srv.GoSumLines(m.Path, m.Version); !slices.Equal(got[m], want) {
+			t.Errorf("%s: %q, want %q", m, got[m], want)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("batch sent %d requests", n)
+	}
+
+	// Alter basic's cached record: the hash no longer proves it.
+	var file string
+	filepath.WalkDir(filepath.Join(cache, "sumdb"), func(p string, d os.DirEntry, err error) error {
+		if strings.HasSuffix(p, filepath.FromSlash("lookup/example.com/basic@v1.1.0")) {
+			file = p
+		}
+		return nil
+	})
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := strings.Replace(string(data), "h1:5XN7", "h1:AAAA", 1)
+	if forged == string(data) {
+		t.Fatal("record not altered")
+	}
+	if err := os.WriteFile(file, []byte(forged), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db3 := newDB(t, testOptions(t, srv, cache))
+	got = db3.cachedBatch(mods)
+	if _, ok := got[mods[0]]; ok || len(got) != 2 {
+		t.Errorf("batch after forging basic's record: %v", got)
+	}
+	// The client does not believe it either.
+	if lines, err := db3.Lookup(ctxT(t), "example.com/basic", "v1.1.0"); err == nil && strings.Contains(strings.Join(lines, " "), "AAAA") {
+		t.Errorf("forged lines accepted: %q", lines)
+	}
+	if _, ok := db3.CachedLookup("example.com/basic", "v1.1.0"); ok {
+		t.Error("cache-only client accepted the forged record")
+	}
+
+	// A kept tree head that does not verify: nothing from the batch.
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db4 := newDB(t, testOptions(t, srv, cache))
+	latest, err := db4.store.readConfig(db4.cfg.Name + "/latest")
+	if err != nil || len(latest) == 0 {
+		t.Fatalf("no kept tree head: %v", err)
+	}
+	db4.store.writeConfig(db4.cfg.Name+"/latest", latest, []byte(strings.Replace(string(latest), "\n\n", "\nforged\n\n", 1)))
+	if got := db4.cachedBatch(mods); len(got) != 0 {
+		t.Errorf("batch trusted an unverifiable tree head: %v", got)
 	}
 }

@@ -343,12 +343,14 @@ func (s *Source) CachedSums(path, version string) *Sums {
 		return r.clone()
 	}
 	r = &Sums{Path: path, Version: version}
-	ctx := context.Background() // cache-only lookups do not block
 	if ok, reason := Allowed(s.env, path); ok {
 		if s.db == nil {
 			return nil
 		}
-		lines, ok := s.db.CachedLookup(path, version)
+		lines, ok := s.db.cachedBatch([]module.Version{m})[m]
+		if !ok {
+			lines, ok = s.db.CachedLookup(path, version)
+		}
 		if !ok || r.setFromLines(lines) != nil {
 			return nil
 		}
@@ -356,12 +358,7 @@ func (s *Source) CachedSums(path, version string) *Sums {
 	} else {
 		r.Excluded = reason
 	}
-	if gm, err := s.cacheOnly.GoMod(ctx, path, version); err == nil {
-		r.ServedGoMod, r.ServedGoModFrom = GoModHash(gm.Data), provenance(gm.Provenance)
-	}
-	if zh, err := s.cacheOnly.ZipHash(ctx, path, version); err == nil {
-		r.ServedZip, r.ServedZipFrom = zh.Hash, provenance(zh.Provenance)
-	}
+	s.addServed(r)
 	if !r.Verified {
 		r.GoMod, r.Zip = r.ServedGoMod, r.ServedZip
 	}
@@ -369,6 +366,48 @@ func (s *Source) CachedSums(path, version string) *Sums {
 		return nil
 	}
 	return r
+}
+
+// Preload answers, in one pass and without the network, what the
+// persistent caches can for mods: records of the checksum database proven
+// against the kept tree head in one batch (see DB.cachedBatch). The Sums
+// (Verify) and CachedSums calls that follow for them are then memory
+// lookups: a warm check of a large go.sum costs milliseconds.
+func (s *Source) Preload(mods []module.Version) {
+	if s.db == nil {
+		return
+	}
+	var want []module.Version
+	s.mu.Lock()
+	for _, m := range mods {
+		if s.known[m] == nil {
+			want = append(want, m)
+		}
+	}
+	s.mu.Unlock()
+	for m, lines := range s.db.cachedBatch(want) {
+		r := &Sums{Path: m.Path, Version: m.Version, Verified: true, DB: s.db.Name(), mode: Verify}
+		if r.setFromLines(lines) != nil {
+			continue
+		}
+		s.addServed(r)
+		s.mu.Lock()
+		if s.known[m] == nil {
+			s.known[m] = r
+		}
+		s.mu.Unlock()
+	}
+}
+
+// addServed fills in the hashes of what the caches hold for r's module.
+func (s *Source) addServed(r *Sums) {
+	ctx := context.Background() // cache-only lookups do not block
+	if gm, err := s.cacheOnly.GoMod(ctx, r.Path, r.Version); err == nil {
+		r.ServedGoMod, r.ServedGoModFrom = GoModHash(gm.Data), provenance(gm.Provenance)
+	}
+	if zh, err := s.cacheOnly.ZipHash(ctx, r.Path, r.Version); err == nil {
+		r.ServedZip, r.ServedZipFrom = zh.Hash, provenance(zh.Provenance)
+	}
 }
 
 // setFromLines takes the hashes from the database's lines for r's module.

@@ -1,0 +1,117 @@
+package analyzers_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomodls/gomodls/analyzers"
+	"github.com/gomodls/gomodls/analyzers/analyzerstest"
+	"github.com/gomodls/gomodls/internal/checker"
+	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/modproxy"
+	"github.com/gomodls/gomodls/internal/proxytest"
+	"github.com/gomodls/gomodls/internal/snapshot"
+	"github.com/gomodls/gomodls/internal/sumcheck"
+)
+
+// sumBenchFixture is a module requiring 300 synthetic modules, with the
+// 600-line go.sum the checksum database agrees with, served by the fixture
+// with the given latency per response.
+func sumBenchFixture(b *testing.B, latency time.Duration) (*proxytest.Server, string) {
+	b.Helper()
+	srv := proxytest.New(b, proxytest.WithLatency(latency))
+	const n = 300
+	if err := srv.AddSynthetic("example.com/synth", n, 1); err != nil {
+		b.Fatal(err)
+	}
+	var mod, sum strings.Builder
+	mod.WriteString("module example.com/m\n\ngo 1.22\n\nrequire (\n")
+	for i := range n {
+		p := proxytest.SyntheticPath("example.com/synth", i)
+		mod.WriteString("\t" + p + " v1.0.0\n")
+		for _, l := range srv.GoSumLines(p, "v1.0.0") {
+			sum.WriteString(l + "\n")
+		}
+	}
+	mod.WriteString(")\n")
+	dir := b.TempDir()
+	for name, data := range map[string]string{"go.mod": mod.String(), "go.sum": sum.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if lines := strings.Count(sum.String(), "\n"); lines != 2*n {
+		b.Fatalf("go.sum has %d lines", lines)
+	}
+	return srv, dir
+}
+
+// verifySums runs sumverify over dir with src and fails on any finding.
+func verifySums(b *testing.B, dir string, env *goenv.Env, src *sumcheck.Source) {
+	contents, err := snapshot.ReadDir(nil, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap := snapshot.Build(dir, contents, env, nil, nil, src)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	diags, failures := checker.Run(ctx, snap, []*analyzers.Analyzer{analyzers.SumVerify, analyzers.SumMissing})
+	if len(failures) > 0 || len(diags) > 0 {
+		b.Fatalf("failures %v, diagnostics %d, first: %+v", failures, len(diags), diags)
+	}
+}
+
+// BenchmarkSumVerify verifies a 600-line go.sum (300 modules) against the
+// fixture's checksum database, reached through the proxy with 50 ms of
+// latency per response:
+//
+//   - cold: an empty cache directory (every lookup and tile fetched);
+//   - warm: a new Source (a new process) over the cache a cold run left:
+//     everything verified from disk, no request;
+//   - memory: the same Source again (a language server's next check).
+func BenchmarkSumVerify(b *testing.B) {
+	srv, dir := sumBenchFixture(b, 50*time.Millisecond)
+	env := analyzerstest.Env(b, map[string]string{"GOPROXY": srv.URL, "GOSUMDB": srv.SumDBKey(), "GOFLAGS": ""})
+	newSource := func(cacheDir string) *sumcheck.Source {
+		s, err := sumcheck.New(modproxy.Options{Env: env, NoAuth: true, NoModCache: true, CacheDir: cacheDir, RequestTimeout: 10 * time.Second})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	}
+	warmDir := b.TempDir()
+	verifySums(b, dir, env, newSource(warmDir))
+
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			src := newSource(b.TempDir())
+			b.StartTimer()
+			verifySums(b, dir, env, src)
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		srv.Reset()
+		for b.Loop() {
+			verifySums(b, dir, env, newSource(warmDir))
+		}
+		if n := len(srv.Requests()); n != 0 {
+			b.Errorf("warm runs sent %d requests, e.g. %s", n, srv.Requests()[0])
+		}
+	})
+	b.Run("memory", func(b *testing.B) {
+		src := newSource(warmDir)
+		verifySums(b, dir, env, src)
+		srv.Reset()
+		for b.Loop() {
+			verifySums(b, dir, env, src)
+		}
+		if n := len(srv.Requests()); n != 0 {
+			b.Errorf("memory runs sent %d requests", n)
+		}
+	})
+}

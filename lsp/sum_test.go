@@ -142,11 +142,28 @@ func TestSumMismatchEndToEnd(t *testing.T) {
 	if err != nil || len(all) != 0 {
 		t.Errorf("fix all offers %+v (%v)", all, err)
 	}
+	// Hover on the line says so too, from what the check looked up.
+	if h := sumHoverText(t, ed, gosum, 0); !strings.Contains(h, "**Checksum mismatch:** the checksum database `sum.proxytest.invalid` records `h1:5XN7kOlb+oAur06SeFZEbrGSTkmoTHIxJqNIRKAysu0=`") {
+		t.Errorf("hover:\n%s", h)
+	}
 	fixed := applyWorkspaceEdit(t, ed, gosum, ca.Edit)
 	if fixed != sumBasic {
 		t.Errorf("after the fix:\n%s", fixed)
 	}
 	ed.Replace(gosum, fixed)
 	ed.Diagnostics(gosum, wait, hasCodes(""))
+	if h := sumHoverText(t, ed, gosum, 1); !strings.Contains(h, "Verified: the checksum database `sum.proxytest.invalid` records this hash.") {
+		t.Errorf("hover after the fix:\n%s", h)
+	}
 	ed.Shutdown()
+}
+
+func sumHoverText(t *testing.T, ed *lsptest.Editor, path string, line uint32) string {
+	t.Helper()
+	h, err := ed.Server.Hover(ed.Context(), &protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: docID(path), Position: protocol.Position{Line: line, Character: 3}}})
+	if err != nil || h == nil {
+		t.Fatalf("hover: %v %v", h, err)
+	}
+	return h.Contents.(*protocol.MarkupContent).Value
 }

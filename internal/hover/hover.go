@@ -422,9 +422,37 @@ func sumHover(snap *snapshot.Snapshot, sum *gosum.File, off int) *Result {
 			d.line("The hash of this version's module zip (dirhash h1: SHA-256 over every file), checked when its packages are downloaded or built.")
 		}
 		privacy(d, snap.Env, l.Path)
+		sumStatusLine(d, snap, l)
 		return d.result(l.Span)
 	}
 	return nil
+}
+
+// sumStatusLine says what is known, without waiting for the network,
+// about the line's hash: what the checksum database records (from an
+// earlier lookup or its persistent cache) or what the caches hold.
+func sumStatusLine(d *doc, snap *snapshot.Snapshot, l *gosum.Line) {
+	if snap.Sums == nil {
+		return
+	}
+	s := snap.Sums.CachedSums(l.Path, l.Version)
+	if s == nil {
+		return
+	}
+	want, served := s.Zip, s.ServedZip
+	if l.GoMod {
+		want, served = s.GoMod, s.ServedGoMod
+	}
+	switch {
+	case s.Verified && want == l.Hash:
+		d.line("Verified: the checksum database `%s` records this hash.", s.DB)
+	case s.Verified && want != "":
+		d.line("**Checksum mismatch:** the checksum database `%s` records `%s`.", s.DB, want)
+	case served != "" && served == l.Hash:
+		d.line("Matches the downloaded content (not verified by a checksum database: %s).", s.Excluded)
+	case served != "":
+		d.line("**Checksum mismatch:** the downloaded content hashes to `%s` (%s).", served, s.Excluded)
+	}
 }
 
 func useHover(snap *snapshot.Snapshot, f *gomod.File, u *modfile.Use) *Result {

@@ -249,3 +249,47 @@ func sumWriteModCache(t *testing.T, root, name, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestSumMissingModes: the go command only insists on go.sum entries in
+// module mode with -mod=readonly; elsewhere nothing is missing.
+func TestSumMissingModes(t *testing.T) {
+	const gomod = "module example.com/m\n\ngo 1.22\n\nrequire example.com/basic v1.1.0\n"
+	const gosum = "example.com/zero v0.2.0/go.mod h1:9qaPZK1Cvk5LDZXhv5WdV8TxTh+hlXsXsCQrqjapRCE=\n"
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		goWork  bool // a go.work in the parent directory
+		vendor  bool
+		missing bool
+	}{
+		{name: "readonly", missing: true},
+		{name: "-mod=mod", env: map[string]string{"GOFLAGS": "-mod=mod"}},
+		{name: "--mod=vendor", env: map[string]string{"GOFLAGS": "-modcacherw --mod=vendor"}},
+		{name: "vendor directory", vendor: true},
+		{name: "vendor directory, -mod=readonly", vendor: true, env: map[string]string{"GOFLAGS": "-mod=readonly"}, missing: true},
+		{name: "go.work above", goWork: true},
+		{name: "go.work above, GOWORK=off", goWork: true, env: map[string]string{"GOWORK": "off"}, missing: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			parent := t.TempDir()
+			dir := filepath.Join(parent, "m")
+			if err := os.MkdirAll(filepath.Join(dir, "vendor"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if !tc.vendor {
+				os.Remove(filepath.Join(dir, "vendor"))
+			}
+			if tc.goWork {
+				if err := os.WriteFile(filepath.Join(parent, "go.work"), []byte("go 1.22\n\nuse ./m\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			env := analyzerstest.Env(t, tc.env)
+			snap := snapshot.Build(dir, snapshot.Contents{snapshot.GoMod: []byte(gomod), snapshot.GoSum: []byte(gosum)}, env, nil, nil, nil)
+			got := analyzers.MissingSums(snap)
+			if tc.missing != (len(got) == 1) {
+				t.Errorf("missing sums: %+v, want missing=%v", got, tc.missing)
+			}
+		})
+	}
+}

@@ -528,3 +528,27 @@ func TestCachedBatch(t *testing.T) {
 		t.Errorf("batch trusted an unverifiable tree head: %v", got)
 	}
 }
+
+// TestGOSUMDBForms: the forms of GOSUMDB name the database and how it is
+// reached (nothing is sent here: GOPROXY=off keeps the client offline).
+func TestGOSUMDBForms(t *testing.T) {
+	srv := proxytest.New(t)
+	for _, tc := range []struct {
+		gosumdb, name, url string
+	}{
+		{"sum.golang.org", "sum.golang.org", ""},
+		{"sum.golang.google.cn", "sum.golang.org", "https://sum.golang.google.cn"},
+		{srv.SumDBKey(), srv.SumDBName(), ""},
+		{srv.SumDBKey() + " " + srv.SumDBURL, srv.SumDBName(), srv.SumDBURL},
+	} {
+		db := newDB(t, testOptions(t, srv, "", "GOSUMDB="+tc.gosumdb, "GOPROXY=off"))
+		if db.Name() != tc.name || db.cfg.URL != tc.url {
+			t.Errorf("GOSUMDB=%q: name %q url %q, want %q %q", tc.gosumdb, db.Name(), db.cfg.URL, tc.name, tc.url)
+		}
+		_, err := db.Lookup(ctxT(t), "example.com/basic", "v1.1.0")
+		wantKind(t, err, Offline)
+	}
+	if len(srv.Requests()) != 0 {
+		t.Errorf("requests sent: %v", srv.Requests())
+	}
+}

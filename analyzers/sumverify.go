@@ -212,9 +212,9 @@ func runSumVerify(pass *Pass) error {
 		}
 		var msg string
 		if e, ok := asSumError(ff.first); ok && e.Kind == sumcheck.Excluded {
-			msg = fmt.Sprintf("%s is not verified against a checksum database: GOSUMDB=off (%d module versions); the go command trusts these lines as they are", kind, ff.mods)
+			msg = fmt.Sprintf("%s is not verified against a checksum database: GOSUMDB=off (%s); the go command trusts these lines as they are", kind, moduleVersions(ff.mods))
 		} else {
-			msg = fmt.Sprintf("%s not verified (%d module versions): %s", kind, ff.mods, describeDBFailure(ff.first))
+			msg = fmt.Sprintf("%s not verified (%s): %s", kind, moduleVersions(ff.mods), describeDBFailure(ff.first))
 		}
 		pass.Report(Diagnostic{File: kind, Span: firstLineSpan(f), Code: CodeSumUnverified, Severity: Information, Message: msg})
 	}
@@ -414,4 +414,11 @@ func describeDBFailure(err error) string {
 		return c.Error()
 	}
 	return fmt.Sprintf("checksum database %s failed: %s", e.DB, c.Error())
+}
+
+func moduleVersions(n int) string {
+	if n == 1 {
+		return "1 module version"
+	}
+	return fmt.Sprintf("%d module versions", n)
 }

@@ -119,8 +119,9 @@ func relPath(base, p string) string {
 }
 
 // writeFileAtomic replaces file with data (a temporary file renamed into
-// place, keeping the file's permissions), so the go command never reads a
-// half-written go.sum.
+// place), so the go command never reads a half-written go.sum. Unlike
+// internal/atomicfile, which suits caches, it keeps the file's permissions
+// (os.CreateTemp makes 0600 files).
 func writeFileAtomic(file string, data []byte) error {
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(file); err == nil {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/gomodls/gomodls/internal/auth"
 	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/redact"
 )
 
 // maxBody caps a lookup or tile answer. sum.golang.org's are a few KiB (a
@@ -167,7 +168,7 @@ func (r *remote) resolveBase(ctx context.Context) (*url.URL, *Error) {
 		}
 		return nil, e
 	}
-	r.base, r.via, r.baseErr = base, base.Redacted(), nil
+	r.base, r.via, r.baseErr = base, redact.URL(base), nil
 	return base, nil
 }
 
@@ -228,7 +229,7 @@ func (r *remote) probe(ctx context.Context) (*url.URL, *Error) {
 // get reads u: a file:// URL from disk, otherwise one HTTP GET with the
 // request timeout and a size cap.
 func (r *remote) get(ctx context.Context, u *url.URL) ([]byte, *Error) {
-	redacted := u.Redacted()
+	redacted := redact.URL(u)
 	if u.Scheme == "file" {
 		return readFileURL(u, redacted)
 	}
@@ -332,7 +333,7 @@ func (e *redirectError) Error() string { return e.msg }
 // never from https to http.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > 0 && via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
-		return &redirectError{fmt.Sprintf("redirected from secure URL %s to insecure URL %s", via[len(via)-1].URL.Redacted(), req.URL.Redacted())}
+		return &redirectError{fmt.Sprintf("redirected from secure URL %s to insecure URL %s", redact.URL(via[len(via)-1].URL), redact.URL(req.URL))}
 	}
 	if len(via) >= 10 {
 		return &redirectError{"stopped after 10 redirects"}

@@ -13,6 +13,8 @@ import (
 	"sync"
 
 	"golang.org/x/mod/sumdb"
+
+	"github.com/gomodls/gomodls/internal/atomicfile"
 )
 
 // store keeps what the checksum database client remembers: the latest
@@ -106,7 +108,7 @@ func (s *store) writeConfig(name string, old, new []byte) error {
 	if len(cur) > 0 && !bytes.Equal(cur, old) {
 		return sumdb.ErrWriteConflict
 	}
-	return writeFileAtomic(file, new)
+	return atomicfile.Write(file, new)
 }
 
 // readCache returns a cached lookup or tile; any error means "not cached".
@@ -144,28 +146,5 @@ func (s *store) writeCache(name string, data []byte) {
 	if err != nil {
 		return
 	}
-	if err := os.MkdirAll(filepath.Dir(file), 0o777); err != nil {
-		return
-	}
-	writeFileAtomic(file, data)
-}
-
-// writeFileAtomic writes data to a temporary file in file's directory and
-// renames it into place.
-func writeFileAtomic(file string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(file), filepath.Base(file)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), file)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	atomicfile.Write(file, data)
 }

@@ -40,8 +40,8 @@ type GoRun struct {
 	// Hung reports that the command was killed at the timeout.
 	Hung bool
 	Wall time.Duration
-	// MaxRSS is the peak resident set size of the go process in bytes (0
-	// where the platform does not report it).
+	// MaxRSS is the peak resident set size of the go process in bytes, as
+	// Measured.PeakRSS.
 	MaxRSS int64
 }
 
@@ -60,12 +60,7 @@ func RunGo(ctx context.Context, env []string, dir string, timeout time.Duration,
 	cmd.WaitDelay = time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err = cmd.Run()
-	r := GoRun{Stdout: stdout.String(), Stderr: stderr.String(), Err: err, Wall: time.Since(start)}
-	r.Hung = errors.Is(ctx.Err(), context.DeadlineExceeded)
-	if cmd.ProcessState != nil {
-		r.MaxRSS = MaxRSS(cmd.ProcessState)
-	}
-	return r
+	m, err := Run(cmd)
+	return GoRun{Stdout: stdout.String(), Stderr: stderr.String(), Err: err, Wall: m.Wall, MaxRSS: m.PeakRSS,
+		Hung: errors.Is(ctx.Err(), context.DeadlineExceeded)}
 }

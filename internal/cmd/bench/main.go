@@ -29,7 +29,8 @@
 //     ms: one edit of a require's version to one that does not exist, until
 //     the unknown-version diagnostic for it is published;
 //   - hover on require lines, p50 and p99, warm;
-//   - peak RSS of the cold check processes (getrusage).
+//   - peak RSS of the cold check processes (their own: VmHWM on Linux,
+//     so the `go env` that gomodls runs is not counted).
 //
 // gomodls is built from ./cmd/gomodls first (or -gomodls names a binary).
 package main
@@ -344,9 +345,7 @@ func runCheck(ctx context.Context, cfg *config, env []string, dir string) (*chec
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
+	m, err := benchfixture.Run(cmd)
 	var ee *exec.ExitError
 	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {
 		return nil, fmt.Errorf("gomodls check: %v\n%s", err, stderr.String())
@@ -363,7 +362,7 @@ func runCheck(ctx context.Context, cfg *config, env []string, dir string) (*chec
 	if len(rep.Failures) > 0 {
 		return nil, fmt.Errorf("gomodls check: analyzers failed: %s", strings.Join(rep.Failures, "; "))
 	}
-	res := &checkResult{wall: wall, rss: benchfixture.MaxRSS(cmd.ProcessState), upgrades: map[string]string{}}
+	res := &checkResult{wall: m.Wall, rss: m.PeakRSS, upgrades: map[string]string{}}
 	for _, d := range rep.Diagnostics {
 		if d.Severity == "error" || d.Severity == "warning" {
 			return nil, fmt.Errorf("gomodls check reports a problem in a correct file: %s [%s]", d.Message, d.Code)

@@ -5,19 +5,18 @@ import (
 	"strings"
 
 	"github.com/gomodls/gomodls/internal/goenv"
-	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
 // sharesPrivateHost returns a module of the snapshot that GOPRIVATE matches
 // and that lives under the same pattern as path, or "".
 func sharesPrivateHost(env *goenv.Env, uses []modUse, path string) string {
-	pat := modinfo.PrivatePattern(path)
+	pat := goenv.PrivatePattern(path)
 	for _, u := range uses {
 		if u.mod.Path == path {
 			continue
 		}
-		if _, ok := env.MatchPrivate(u.mod.Path); ok && modinfo.PrivatePattern(u.mod.Path) == pat {
+		if _, ok := env.MatchPrivate(u.mod.Path); ok && goenv.PrivatePattern(u.mod.Path) == pat {
 			return u.mod.Path
 		}
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/goenv"
-	"github.com/gomodls/gomodls/internal/modinfo"
 )
 
 // Private checks that modules that can only be fetched privately are
@@ -53,14 +52,14 @@ func runPrivate(pass *Pass) error {
 		}
 		_, noProxy := env.MatchNoProxy(u.mod.Path)
 		if !noProxy {
-			why := modinfo.EvidentlyPrivate(u.mod.Path)
+			why := goenv.EvidentlyPrivate(u.mod.Path)
 			if why == "" {
 				if other := sharesPrivateHost(env, uses, u.mod.Path); other != "" {
 					why = "GOPRIVATE matches " + other + " on the same host"
 				}
 			}
 			if why != "" {
-				pat := modinfo.PrivatePattern(u.mod.Path)
+				pat := goenv.PrivatePattern(u.mod.Path)
 				reported[u.mod.Path] = true
 				pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodePrivateModuleNotConfigured, Severity: Error,
 					Message: fmt.Sprintf("%s is private (%s), but GOPRIVATE/GONOPROXY do not match it: `go mod tidy` will ask %s for it, leaking the path, and fail; set GOPRIVATE to include %s",

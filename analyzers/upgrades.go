@@ -56,12 +56,16 @@ func runUpgrades(pass *Pass) error {
 			if err != nil {
 				return nil
 			}
+			if !vl.Has(u.mod.Version) && !module.IsPseudoVersion(u.mod.Version) {
+				return nil // an unknown version: the versions analyzer says so
+			}
 			// Like go list -m -u, never suggest a retracted version.
 			var isRetracted func(string) bool
 			if f, _, _, err := modinfo.LatestGoMod(ctx, src, u.mod.Path); err == nil {
 				isRetracted = func(v string) bool { _, r := modinfo.Retracted(f, v); return r }
 			}
-			up := modinfo.Upgrade(vl.Versions, u.mod.Version, level, pre, isRetracted)
+			up := modinfo.Upgrade(vl.Versions, u.mod.Version, modinfo.UpgradeOptions{
+				Level: level, Prereleases: pre, Retracted: isRetracted, HasGoMod: modinfo.HasGoModFunc(ctx, src, u.mod.Path), Time: modinfo.TimeFunc(ctx, src, u.mod.Path)})
 			if up == "" && module.IsPseudoVersion(u.mod.Version) {
 				up = newerCommit(ctx, src, u.mod.Path, u.mod.Version, level, vl.Versions, isRetracted)
 			}

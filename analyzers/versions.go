@@ -133,7 +133,7 @@ func reportLookup(pass *Pass, uses []modUse, u modUse, err error, list []string)
 			d.Message += "; the proxy lists " + nearest
 			d.Fixes = append(d.Fixes, fixes.SetVersion(u.file, u.versionToken(), nearest))
 		}
-		if pat := modinfo.PrivatePattern(u.mod.Path); env != nil {
+		if pat := goenv.PrivatePattern(u.mod.Path); env != nil {
 			d.Fixes = append(d.Fixes, privateFixes(env, "GONOPROXY", pat)...)
 		}
 		pass.Report(d)
@@ -194,14 +194,14 @@ func locallyPrivate(env *goenv.Env, uses []modUse, path string) bool {
 	if _, ok := env.MatchNoProxy(path); ok {
 		return false
 	}
-	return modinfo.EvidentlyPrivate(path) != "" || sharesPrivateHost(env, uses, path) != ""
+	return goenv.EvidentlyPrivate(path) != "" || sharesPrivateHost(env, uses, path) != ""
 }
 
 // reportPrivateRefused reports a module that a public proxy refused or
 // wants credentials for, while GOPRIVATE does not match it.
 func reportPrivateRefused(pass *Pass, u modUse, e *modproxy.Error) {
 	env := pass.Snapshot.Env
-	pat := modinfo.PrivatePattern(u.mod.Path)
+	pat := goenv.PrivatePattern(u.mod.Path)
 	pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodePrivateModuleNotConfigured, Severity: Error,
 		Message: fmt.Sprintf("%s looks private: the public proxy %s refused it (%s), and GOPRIVATE does not match it, so `go mod tidy` sends its path there and fails; set GOPRIVATE to include %s",
 			u.mod.Path, e.Proxy, refusalText(e), pat),

@@ -135,7 +135,8 @@ func cmdUpgradeAll(ctx context.Context, s *server, args []json.RawMessage) (any,
 			if gm, _, _, err := modinfo.LatestGoMod(gctx, snap.Source, r.Mod.Path); err == nil {
 				isRetracted = func(v string) bool { _, ok := modinfo.Retracted(gm, v); return ok }
 			}
-			up := modinfo.Upgrade(vl.Versions, r.Mod.Version, a.Level, snap.Settings.Prereleases, isRetracted)
+			up := modinfo.Upgrade(vl.Versions, r.Mod.Version, modinfo.UpgradeOptions{
+				Level: a.Level, Prereleases: snap.Settings.Prereleases, Retracted: isRetracted, HasGoMod: modinfo.HasGoModFunc(gctx, snap.Source, r.Mod.Path), Time: modinfo.TimeFunc(gctx, snap.Source, r.Mod.Path)})
 			if up == "" {
 				return nil
 			}

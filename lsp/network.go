@@ -176,6 +176,9 @@ func (v *view) runNetwork(snap *snapshot.Snapshot, gen uint64) {
 	superseded := v.netGen > gen
 	if !superseded {
 		v.network, v.netSnap, v.netGen = diags, snap, gen
+		// Rebuild on the next publish: local analyzers use what the
+		// network pass just cached (the sum-missing fix's hashes).
+		v.built = 0
 	}
 	v.mu.Unlock()
 	if superseded {
@@ -318,7 +321,7 @@ func (ss *session) announceFailures(diags []analyzers.Diagnostic) {
 	first := map[*analyzers.Code]string{}
 	for _, d := range diags {
 		switch d.Code {
-		case analyzers.CodeProxyUnreachable, analyzers.CodeProxyAuthRequired, analyzers.CodeProxyError:
+		case analyzers.CodeProxyUnreachable, analyzers.CodeProxyAuthRequired, analyzers.CodeProxyError, analyzers.CodeSumDBMisbehavior:
 			counts[d.Code]++
 			if _, ok := first[d.Code]; !ok {
 				first[d.Code] = d.Message
@@ -327,7 +330,7 @@ func (ss *session) announceFailures(diags []analyzers.Diagnostic) {
 	}
 	ss.mu.Lock()
 	var show []string
-	for _, c := range []*analyzers.Code{analyzers.CodeProxyUnreachable, analyzers.CodeProxyAuthRequired, analyzers.CodeProxyError} {
+	for _, c := range []*analyzers.Code{analyzers.CodeProxyUnreachable, analyzers.CodeProxyAuthRequired, analyzers.CodeProxyError, analyzers.CodeSumDBMisbehavior} {
 		if counts[c] == 0 {
 			delete(ss.announced, c.Name)
 			continue

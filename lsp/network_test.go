@@ -171,11 +171,11 @@ func TestHoverNetwork(t *testing.T) {
 		line uint32
 		want []string
 	}{
-		{5, []string{"**example.com/retract v1.1.0**", "**Retracted** by the module author: Contains a data race in Frobnicate.", "Newer in this major version: `v1.4.0`. Latest release: `v1.5.0`.", "answered by `" + srv.URL}},
+		{5, []string{"**example.com/retract v1.1.0**", "**Retracted** by the module author: Contains a data race in Frobnicate.", "Upgrade available: `v1.4.0`. Latest release: `v1.5.0`.", "answered by `" + srv.URL}},
 		{6, []string{"**Deprecated:** use example.com/new instead."}},
 		{7, []string{"**Lookup failed:** example.com/basic@v1.9.9: reading " + srv.URL + "/example.com/basic/@v/v1.9.9.info: 404 Not Found"}},
 		{8, []string{"Not looked up: the path looks private"}},
-		{9, []string{"Published on ", "Newer in this major version: `v2.1.0`"}},
+		{9, []string{"Published on ", "Upgrade available: `v2.1.0`"}},
 	} {
 		got := hoverText(t, ed, gomod, tc.line, 3)
 		for _, w := range tc.want {

@@ -146,7 +146,7 @@ func expectedCodes(chosen map[string]string) string {
 	case "v1.0.0":
 		codes = append(codes, "upgrade-available")
 	case "v0.1.0":
-		// latest v0: no newer v0 release in the fixture
+		// no newer v0 release; v1 is offered only with upgrades=major
 	}
 	switch chosen["example.com/zero"] {
 	case "v0.1.0":

@@ -20,7 +20,7 @@ func hermeticEnv(t *testing.T) {
 	for k, v := range map[string]string{
 		"HOME": home, "GOENV": "off", "GOPROXY": "off", "GOFLAGS": "", "GOTOOLCHAIN": "local",
 		"GOPRIVATE": "", "GONOPROXY": "", "GONOSUMDB": "", "GOPATH": filepath.Join(home, "go"),
-		"XDG_CACHE_HOME": filepath.Join(home, "cache"),
+		"XDG_CACHE_HOME": filepath.Join(home, "cache"), "GOCACHE": "off",
 	} {
 		t.Setenv(k, v)
 	}

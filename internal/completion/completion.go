@@ -24,6 +24,7 @@ import (
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 
+	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/gomod"
 	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/modproxy"
@@ -259,7 +260,7 @@ func modulePaths(snap *snapshot.Snapshot, c cursor, opts Options, res *Result) {
 // detail where known, retracted versions last and struck through,
 // prereleases per setting, pseudo-versions only when one is being typed.
 func versions(ctx context.Context, snap *snapshot.Snapshot, path string, c cursor, opts Options, res *Result) {
-	if module.CheckPath(path) != nil && modinfo.EvidentlyPrivate(path) == "" {
+	if module.CheckPath(path) != nil && goenv.EvidentlyPrivate(path) == "" {
 		return
 	}
 	typedPseudo := strings.Count(c.prefix, "-") > 0 && strings.HasPrefix(c.prefix, "v0.0.0-") || module.IsPseudoVersion(c.prefix)

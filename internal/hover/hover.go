@@ -283,7 +283,8 @@ func links(d *doc, env *goenv.Env, mod module.Version) {
 }
 
 // Public reports whether a module path may be shown to public sites: not
-// matched by GOPRIVATE or GONOPROXY, and with a dot in its first element.
+// matched by GOPRIVATE or GONOPROXY, and not evidently private (no dot in
+// its first element, an internal host name, an IP address).
 func Public(env *goenv.Env, path string) bool {
 	if env == nil {
 		return false
@@ -291,8 +292,7 @@ func Public(env *goenv.Env, path string) bool {
 	if err := module.CheckPath(path); err != nil {
 		return false
 	}
-	first, _, _ := strings.Cut(path, "/")
-	if !strings.Contains(first, ".") {
+	if goenv.EvidentlyPrivate(path) != "" {
 		return false
 	}
 	if _, ok := env.MatchPrivate(path); ok {

@@ -130,10 +130,10 @@ func networkFacts(ctx context.Context, d *doc, snap *snapshot.Snapshot, m module
 		if f.latestMod != nil {
 			isRetracted = func(v string) bool { _, r := modinfo.Retracted(f.latestMod, v); return r }
 		}
-		sameMajor := modinfo.Upgrade(f.list, m.Version, "minor", false, isRetracted)
+		sameMajor := modinfo.Upgrade(f.list, m.Version, modinfo.UpgradeOptions{Level: "minor", Retracted: isRetracted})
 		switch {
 		case sameMajor != "":
-			d.line("Newer in this major version: `%s`. Latest release: `%s`.", sameMajor, f.latest)
+			d.line("Upgrade available: `%s`. Latest release: `%s`.", sameMajor, f.latest)
 		case f.latest != "":
 			d.line("Latest release: `%s`.", f.latest)
 		}

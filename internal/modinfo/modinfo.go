@@ -9,10 +9,12 @@
 package modinfo
 
 import (
+	"bytes"
 	"context"
-	"net"
+	"fmt"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 
 	"golang.org/x/mod/modfile"
@@ -149,41 +151,135 @@ func Nearest(list []string, v string, prereleases bool) (nearest, latest string)
 	return nearest, latest
 }
 
-// Upgrade returns the version to upgrade v to from a version list, given
-// the level ("patch": the same minor; "minor" or "major": the same major,
-// since a new major is a new module path), or "". retracted, if not nil,
-// reports versions never to suggest.
-func Upgrade(list []string, v, level string, prereleases bool, retracted func(string) bool) string {
-	base := v
-	if module.IsPseudoVersion(v) {
-		if b, err := module.PseudoVersionBase(v); err == nil && b != "" {
+// UpgradeOptions refine Upgrade.
+type UpgradeOptions struct {
+	// Level: "patch" keeps the current major.minor; "minor" the current
+	// semantic major; "major" allows every version the module path can
+	// take, as the go command does (v0 to v1, and +incompatible majors
+	// when the module has no go.mod).
+	Level string
+	// Prereleases prefers the highest version even when it is a
+	// prerelease; by default a prerelease is chosen only when no release
+	// is at or above the current version, as the go command does.
+	Prereleases bool
+	// Retracted reports versions never to suggest (go list -m -u skips
+	// them).
+	Retracted func(string) bool
+	// HasGoMod reports whether a version has a go.mod file of its own (not
+	// the one proxies synthesise); needed only when the list holds
+	// +incompatible versions above compatible ones.
+	HasGoMod func(string) (bool, error)
+	// Time returns a version's commit time. When current is a
+	// pseudo-version, the go command never "upgrades" to a version whose
+	// commit is older (it may be from another branch); without Time such
+	// candidates are kept.
+	Time func(string) (time.Time, error)
+}
+
+// Upgrade returns the version `go list -m -u` would report as the upgrade
+// of current (cmd/go's Query(path, "upgrade", current)), from the module
+// path's version list: the highest allowed release at or above current
+// (allowed: not retracted, and within the level), else the highest such
+// prerelease; +incompatible versions only when current is one or when the
+// last compatible version has no go.mod. It returns "" when there is
+// nothing newer.
+func Upgrade(list []string, current string, opts UpgradeOptions) string {
+	base := current
+	if module.IsPseudoVersion(current) {
+		if b, err := module.PseudoVersionBase(current); err == nil && b != "" {
 			base = b
 		} else {
 			base = "v0.0.0"
 		}
 	}
+	sorted := append([]string(nil), list...)
+	sort.Slice(sorted, func(i, j int) bool { return semver.Compare(sorted[i], sorted[j]) < 0 })
+	needIncompatible := strings.HasSuffix(current, "+incompatible")
+	lastCompatible := ""
+	var releases, prereleases []string
+	for _, v := range sorted {
+		if !semver.IsValid(v) || semver.Compare(v, current) < 0 {
+			continue
+		}
+		if opts.Level == "patch" && semver.MajorMinor(v) != semver.MajorMinor(base) {
+			continue
+		}
+		if opts.Level != "major" && (semver.Major(v) != semver.Major(base) || strings.HasSuffix(v, "+incompatible") != strings.HasSuffix(current, "+incompatible")) {
+			continue
+		}
+		if opts.Retracted != nil && v != current && opts.Retracted(v) {
+			continue
+		}
+		if !needIncompatible {
+			if !strings.HasSuffix(v, "+incompatible") {
+				lastCompatible = v
+			} else if lastCompatible != "" {
+				has := true
+				if opts.HasGoMod != nil {
+					if h, err := opts.HasGoMod(lastCompatible); err == nil {
+						has = h
+					}
+				}
+				if has {
+					break // the author went module-aware: ignore +incompatible tags
+				}
+				needIncompatible = true
+			}
+		}
+		if semver.Prerelease(v) != "" {
+			prereleases = append(prereleases, v)
+		} else {
+			releases = append(releases, v)
+		}
+	}
 	best := ""
-	for _, x := range list {
-		if semver.Major(x) != semver.Major(v) || (semver.Build(x) == "+incompatible") != (semver.Build(v) == "+incompatible") {
-			continue
-		}
-		if semver.Prerelease(x) != "" && !prereleases && (semver.Prerelease(v) == "" || module.IsPseudoVersion(v)) {
-			continue
-		}
-		if level == "patch" && semver.MajorMinor(x) != semver.MajorMinor(base) {
-			continue
-		}
-		if semver.Compare(x, v) <= 0 || (module.IsPseudoVersion(v) && semver.Compare(x, base) <= 0) {
-			continue
-		}
-		if retracted != nil && retracted(x) {
-			continue
-		}
-		if best == "" || semver.Compare(x, best) > 0 {
-			best = x
+	switch {
+	case opts.Prereleases && len(prereleases) > 0 && (len(releases) == 0 || semver.Compare(prereleases[len(prereleases)-1], releases[len(releases)-1]) > 0):
+		best = prereleases[len(prereleases)-1]
+	case len(releases) > 0:
+		best = releases[len(releases)-1]
+	case len(prereleases) > 0:
+		best = prereleases[len(prereleases)-1]
+	}
+	if best == "" || semver.Compare(best, current) <= 0 || (module.IsPseudoVersion(current) && semver.Compare(best, base) <= 0) {
+		return ""
+	}
+	if module.IsPseudoVersion(current) && opts.Time != nil {
+		if t, err := opts.Time(best); err == nil && !t.IsZero() {
+			if ct, err := module.PseudoVersionTime(current); err == nil && t.Before(ct) {
+				return "" // older than the commit already required
+			}
 		}
 	}
 	return best
+}
+
+// TimeFunc returns an UpgradeOptions.Time that asks src.
+func TimeFunc(ctx context.Context, src snapshot.Source, path string) func(string) (time.Time, error) {
+	return func(v string) (time.Time, error) {
+		info, err := src.Info(ctx, path, v)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return info.Time, nil
+	}
+}
+
+// HasGoModFunc returns an UpgradeOptions.HasGoMod that asks src.
+func HasGoModFunc(ctx context.Context, src snapshot.Source, path string) func(string) (bool, error) {
+	return func(v string) (bool, error) {
+		gm, err := src.GoMod(ctx, path, v)
+		if err != nil {
+			return false, err
+		}
+		return !bytes.Equal(gm.Data, LegacyGoMod(path)), nil
+	}
+}
+
+// LegacyGoMod is the go.mod a proxy synthesises for a module version
+// without one (cmd/go's modfetch.LegacyGoMod).
+func LegacyGoMod(path string) []byte {
+	return fmt.Appendf(nil, "module %s\n", modfile.AutoQuote(path))
 }
 
 // LatestUnretracted returns the highest listed version in v's major that
@@ -204,54 +300,6 @@ func LatestUnretracted(f *modfile.File, list []string, v string) string {
 	return best
 }
 
-// internalLabels are host name labels that only resolve inside an
-// organisation's network.
-var internalLabels = map[string]bool{
-	"corp": true, "internal": true, "local": true, "lan": true, "intranet": true,
-	"private": true, "localdomain": true, "home": true, "priv": true,
-}
-
-// sharedHosts serve many unrelated owners: a GOPRIVATE pattern for them
-// must name the owner (github.com/acme), never the host alone.
-var sharedHosts = map[string]bool{
-	"github.com": true, "gitlab.com": true, "bitbucket.org": true, "dev.azure.com": true,
-	"codeberg.org": true, "gitee.com": true, "sr.ht": true, "git.sr.ht": true,
-}
-
-// EvidentlyPrivate says why path can only be resolved privately, or "".
-func EvidentlyPrivate(path string) string {
-	host, _, _ := strings.Cut(path, "/")
-	if !strings.Contains(host, ".") {
-		return "its first path element " + host + " has no dot, so no public proxy or repository can serve it"
-	}
-	h := host
-	if hh, _, err := net.SplitHostPort(host); err == nil {
-		h = hh
-	}
-	if net.ParseIP(h) != nil {
-		return "its host " + h + " is an IP address"
-	}
-	if strings.HasSuffix(h, ".home.arpa") {
-		return "its host " + h + " is in home.arpa, which only resolves locally"
-	}
-	for _, label := range strings.Split(h, ".") {
-		if internalLabels[label] {
-			return "its host " + h + " is an internal name (." + label + ")"
-		}
-	}
-	return ""
-}
-
-// PrivatePattern returns the GOPRIVATE pattern to suggest for path: the
-// owner on shared hosts (github.com/acme), the host otherwise.
-func PrivatePattern(path string) string {
-	elems := strings.Split(path, "/")
-	if sharedHosts[elems[0]] && len(elems) > 1 {
-		return elems[0] + "/" + elems[1]
-	}
-	return elems[0]
-}
-
 // Lookable reports whether path may be sent to the GOPROXY chain: a path
 // GONOPROXY matches goes direct, as the user configured; an evidently
 // private path that GONOPROXY does not match is never sent to a proxy by
@@ -264,5 +312,5 @@ func Lookable(env *goenv.Env, path string) bool {
 	if _, ok := env.MatchNoProxy(path); ok {
 		return true
 	}
-	return EvidentlyPrivate(path) == ""
+	return goenv.EvidentlyPrivate(path) == ""
 }

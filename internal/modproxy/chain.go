@@ -130,6 +130,15 @@ func (c *Client) proxyReq(base string, origin bool, path, rel, ep string, limit 
 	if !origin && !c.AllowedProxy(path) {
 		return fetchReq{}, &Error{Kind: Invalid, Proxy: redacted, Err: errPrivate}
 	}
+	if !origin && b.Scheme != "file" {
+		// The go command would send an evidently private path that
+		// GOPRIVATE does not match; gomodls never leaks it, from any
+		// feature (the private analyzer explains what to configure).
+		if why := goenv.EvidentlyPrivate(path); why != "" {
+			return fetchReq{}, &Error{Kind: Invalid, Path: path, Proxy: redacted,
+				Err: fmt.Errorf("not sent to %s: the path looks private (%s) and GOPRIVATE does not match it", redacted, why)}
+		}
+	}
 	enc, err := module.EscapePath(path)
 	if err != nil {
 		return fetchReq{}, &Error{Kind: Invalid, Proxy: redacted, Err: err}

@@ -165,9 +165,17 @@ func (db *DB) newClient(cacheOnly bool) *sumdb.Client {
 
 // Allowed reports whether the database may be asked about path, and if not,
 // why: "GOSUMDB=off" or "GONOSUMDB pattern P" (or GOPRIVATE's, when
-// GONOSUMDB defaults to it).
+// GONOSUMDB defaults to it), or that the path looks private.
 func Allowed(env *goenv.Env, path string) (ok bool, reason string) {
 	if env.UseSumDB(path) {
+		// A path that is evidently private but not configured as such would
+		// be sent by the go command; gomodls does not leak it (the private
+		// analyzer tells the user to configure GOPRIVATE).
+		if why := goenv.EvidentlyPrivate(path); why != "" {
+			if _, noProxy := env.MatchNoProxy(path); !noProxy {
+				return false, "it looks private (" + why + ") and GOPRIVATE does not match it, so gomodls does not send it to the checksum database"
+			}
+		}
 		return true, ""
 	}
 	if env.Get("GOSUMDB") == "off" {

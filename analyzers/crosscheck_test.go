@@ -124,14 +124,11 @@ func TestCrossCheckWithGoCommand(t *testing.T) {
 			want: "upgrade-available v0.0.0-20240102030405-abcdef012345"},
 		{name: "upgrade v0 to v1 (same path), level minor", mod: "example.com/basic@v0.1.0", want: "upgrade-available v1.1.0", wantUs: "ok",
 			note: "minor level offers the same major only (documented); go list -m -u crosses to v1"},
-		{name: "upgrade v0 to v1 (same path), level major", mod: "example.com/basic@v0.1.0", level: "major", want: "upgrade-available v1.1.0",
-			note: "FAILS: modinfo.Upgrade keeps the same major at every level"},
+		{name: "upgrade v0 to v1 (same path), level major", mod: "example.com/basic@v0.1.0", level: "major", want: "upgrade-available v1.1.0"},
 		{name: "upgrade +incompatible, level minor", mod: "example.com/incompat@v2.0.0+incompatible", want: "upgrade-available v3.1.0+incompatible", wantUs: "ok",
 			note: "minor level offers the same major only (documented)"},
-		{name: "upgrade +incompatible, level major", mod: "example.com/incompat@v2.0.0+incompatible", level: "major", want: "upgrade-available v3.1.0+incompatible",
-			note: "FAILS: modinfo.Upgrade keeps the same major at every level"},
-		{name: "upgrade to +incompatible (no go.mod in v1), level major", mod: "example.com/incompat@v1.0.0", level: "major", want: "upgrade-available v3.1.0+incompatible",
-			note: "FAILS: modinfo.Upgrade keeps the same major at every level"},
+		{name: "upgrade +incompatible, level major", mod: "example.com/incompat@v2.0.0+incompatible", level: "major", want: "upgrade-available v3.1.0+incompatible"},
+		{name: "upgrade to +incompatible (no go.mod in v1), level major", mod: "example.com/incompat@v1.0.0", level: "major", want: "upgrade-available v3.1.0+incompatible"},
 	}
 
 	var mu sync.Mutex

@@ -1,11 +1,10 @@
 package analyzers
 
 import (
+	"context"
 	"fmt"
-	"sync"
 
 	"golang.org/x/mod/modfile"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/modinfo"
@@ -25,32 +24,16 @@ Deprecated, so editors strike the path through.`,
 	Codes:   []*Code{CodeDeprecatedModule},
 	Network: true,
 	Run: func(pass *Pass) error {
-		src := pass.Snapshot.Source
-		if src == nil {
-			return nil
-		}
-		var mu sync.Mutex
-		g, ctx := errgroup.WithContext(pass.Context)
-		g.SetLimit(16)
-		for _, u := range lookups(pass.Snapshot) {
-			if u.role == roleExclude {
-				continue
+		return eachLookup(pass, notExcluded, func(ctx context.Context, src snapshot.Source, u modUse) {
+			f, _, _, err := modinfo.LatestGoMod(ctx, src, u.mod.Path)
+			if err != nil || f.Module == nil || f.Module.Deprecated == "" {
+				return
 			}
-			g.Go(func() error {
-				f, _, _, err := modinfo.LatestGoMod(ctx, src, u.mod.Path)
-				if err != nil || f.Module == nil || f.Module.Deprecated == "" {
-					return nil
-				}
-				d := Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeDeprecatedModule, Severity: CodeDeprecatedModule.Severity,
-					Tags:    []Tag{Deprecated},
-					Message: fmt.Sprintf("%s is deprecated: %s", u.mod.Path, modinfo.ShortMessage(f.Module.Deprecated, "(no explanation given)"))}
-				mu.Lock()
-				pass.Report(d)
-				mu.Unlock()
-				return nil
-			})
-		}
-		return g.Wait()
+			d := Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeDeprecatedModule, Severity: CodeDeprecatedModule.Severity,
+				Tags:    []Tag{Deprecated},
+				Message: fmt.Sprintf("%s is deprecated: %s", u.mod.Path, modinfo.ShortMessage(f.Module.Deprecated, "(no explanation given)"))}
+			pass.Report(d)
+		})
 	},
 }
 
@@ -68,55 +51,39 @@ adding a replace that points it at the fork.`,
 	Codes:   []*Code{CodeModulePathMismatch},
 	Network: true,
 	Run: func(pass *Pass) error {
-		src := pass.Snapshot.Source
-		if src == nil {
-			return nil
-		}
-		var mu sync.Mutex
-		g, ctx := errgroup.WithContext(pass.Context)
-		g.SetLimit(16)
-		for _, u := range lookups(pass.Snapshot) {
-			if u.role == roleExclude {
-				continue
+		return eachLookup(pass, notExcluded, func(ctx context.Context, src snapshot.Source, u modUse) {
+			gm, err := src.GoMod(ctx, u.mod.Path, u.mod.Version)
+			if err != nil {
+				return
 			}
-			g.Go(func() error {
-				gm, err := src.GoMod(ctx, u.mod.Path, u.mod.Version)
-				if err != nil {
-					return nil
+			declared := modfile.ModulePath(gm.Data)
+			if declared == "" || declared == u.mod.Path {
+				return
+			}
+			requiredAs := u.mod.Path
+			if u.role == roleReplaceTarget {
+				// The target of a replace may declare either its own path
+				// or the replaced one, as forks that keep their upstream's
+				// module line do (modload.rawGoModSummary); the go
+				// command's message names the replaced path.
+				requiredAs = replacedPath(pass.Snapshot, u)
+				if declared == requiredAs {
+					return
 				}
-				declared := modfile.ModulePath(gm.Data)
-				if declared == "" || declared == u.mod.Path {
-					return nil
-				}
-				requiredAs := u.mod.Path
-				if u.role == roleReplaceTarget {
-					// The target of a replace may declare either its own path
-					// or the replaced one, as forks that keep their upstream's
-					// module line do (modload.rawGoModSummary); the go
-					// command's message names the replaced path.
-					requiredAs = replacedPath(pass.Snapshot, u)
-					if declared == requiredAs {
-						return nil
-					}
-				}
-				d := Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeModulePathMismatch, Severity: Error,
-					Message: fmt.Sprintf("%s: module declares its path as: %s but was required as: %s", u.mod, declared, requiredAs)}
-				tok := u.pathToken()
-				fx := fixes.ReplaceToken(u.file, tok, declared, "Use the declared path "+declared)
-				d.Fixes = append(d.Fixes, fx)
-				if u.role == roleRequire && !equalFoldPath(declared, u.mod.Path) {
-					// A fork: require the upstream path and redirect it.
-					fork := fixes.ReplaceToken(u.file, tok, declared, "Keep the fork: require "+declared+" and replace it with "+u.mod.Path+" "+u.mod.Version)
-					fork.Edits = append(fork.Edits, fixes.Edit{File: u.file, Span: endOfFile(u), NewText: fmt.Sprintf("\nreplace %s => %s %s\n", declared, u.mod.Path, u.mod.Version)})
-					d.Fixes = append(d.Fixes, fork)
-				}
-				mu.Lock()
-				pass.Report(d)
-				mu.Unlock()
-				return nil
-			})
-		}
-		return g.Wait()
+			}
+			d := Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeModulePathMismatch, Severity: Error,
+				Message: fmt.Sprintf("%s: module declares its path as: %s but was required as: %s", u.mod, declared, requiredAs)}
+			tok := u.pathToken()
+			fx := fixes.ReplaceToken(u.file, tok, declared, "Use the declared path "+declared)
+			d.Fixes = append(d.Fixes, fx)
+			if u.role == roleRequire && !equalFoldPath(declared, u.mod.Path) {
+				// A fork: require the upstream path and redirect it.
+				fork := fixes.ReplaceToken(u.file, tok, declared, "Keep the fork: require "+declared+" and replace it with "+u.mod.Path+" "+u.mod.Version)
+				fork.Edits = append(fork.Edits, fixes.Edit{File: u.file, Span: endOfFile(u), NewText: fmt.Sprintf("\nreplace %s => %s %s\n", declared, u.mod.Path, u.mod.Version)})
+				d.Fixes = append(d.Fixes, fork)
+			}
+			pass.Report(d)
+		})
 	},
 }
 

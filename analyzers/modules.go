@@ -1,6 +1,10 @@
 package analyzers
 
 import (
+	"context"
+
+	"golang.org/x/sync/errgroup"
+
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
 
@@ -151,3 +155,28 @@ func lookups(s *snapshot.Snapshot) []modUse {
 	}
 	return out
 }
+
+// eachLookup runs fn concurrently (at most 16 at a time) for each module
+// use the network analyzers may look up and keep accepts (nil: all), and
+// waits. fn reports through pass.Report, which is safe for concurrent use.
+func eachLookup(pass *Pass, keep func(modUse) bool, fn func(ctx context.Context, src snapshot.Source, u modUse)) error {
+	src := pass.Snapshot.Source
+	if src == nil {
+		return nil
+	}
+	g, ctx := errgroup.WithContext(pass.Context)
+	g.SetLimit(16)
+	for _, u := range lookups(pass.Snapshot) {
+		if keep != nil && !keep(u) {
+			continue
+		}
+		g.Go(func() error {
+			fn(ctx, src, u)
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+func notExcluded(u modUse) bool  { return u.role != roleExclude }
+func onlyRequires(u modUse) bool { return u.role == roleRequire }

@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/snapshot"
@@ -32,70 +30,63 @@ go.mod) is reported with a hint to move to that path.`,
 	Codes:   []*Code{CodeInvalidVersion},
 	Network: true,
 	Run: func(pass *Pass) error {
-		src := pass.Snapshot.Source
-		if src == nil {
-			return nil
-		}
-		var mu sync.Mutex
-		report := func(d Diagnostic) { mu.Lock(); pass.Report(d); mu.Unlock() }
-		g, ctx := errgroup.WithContext(pass.Context)
-		g.SetLimit(16)
-		for _, u := range lookups(pass.Snapshot) {
-			if u.role == roleExclude {
-				continue
-			}
-			v := u.mod.Version
-			switch {
+		return eachLookup(pass, notExcluded, func(ctx context.Context, src snapshot.Source, u modUse) {
+			switch v := u.mod.Version; {
 			case module.IsPseudoVersion(v):
-				g.Go(func() error {
-					info, err := src.Info(ctx, u.mod.Path, v)
-					if err != nil {
-						return nil
-					}
-					want, _ := module.PseudoVersionTime(v)
-					rev, _ := module.PseudoVersionRev(v)
-					if !info.Time.IsZero() && !info.Time.UTC().Truncate(time.Second).Equal(want.UTC()) {
-						report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Error,
-							Message: fmt.Sprintf("%s: invalid pseudo-version: does not match version-control timestamp (expected %s, %s says %s)",
-								u.mod, want.UTC().Format("20060102150405"), info.Source, info.Time.UTC().Format("20060102150405"))})
-						return nil
-					}
-					if info.Origin != nil && info.Origin.Hash != "" && !strings.HasPrefix(info.Origin.Hash, rev) {
-						report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Error,
-							Message: fmt.Sprintf("%s: invalid pseudo-version: revision %s does not match the commit %s that %s reports", u.mod, rev, info.Origin.Hash, info.Source)})
-						return nil
-					}
-					if tag := taggedSince(ctx, src, u.mod.Path, v, rev); tag != "" {
-						fx := fixes.SetVersion(u.file, u.versionToken(), tag)
-						fx.Title = "Use the tag " + tag
-						fx.Preferred = true
-						report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Warning,
-							Message: fmt.Sprintf("%s names commit %s, which is now tagged %s; require the tag", u.mod, rev, tag),
-							Fixes:   []fixes.Fix{fx}})
-					}
-					return nil
-				})
+				checkPseudoVersion(ctx, pass, src, u)
 			case semver.Build(v) == "+incompatible":
-				g.Go(func() error {
-					major := semver.Major(v)
-					newPath := u.mod.Path + "/" + major
-					vl, err := src.Versions(ctx, newPath)
-					if err != nil || len(vl.Versions) == 0 {
-						return nil
-					}
-					// Information, not a warning: the go command accepts the
-					// version, and projects often need both (Vault requires
-					// github.com/ory/dockertest v3.3.5+incompatible and
-					// github.com/ory/dockertest/v3).
-					report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Information,
-						Message: fmt.Sprintf("%s: the %s series now has its own module path %s (latest %s); +incompatible versions do not get its fixes",
-							u.mod, major, newPath, vl.Versions[len(vl.Versions)-1])})
-					return nil
-				})
+				checkIncompatible(ctx, pass, src, u)
 			}
-		}
-		return g.Wait()
+		})
 	},
+}
+
+// checkPseudoVersion compares a pseudo-version with the proxy's .info for
+// it, and looks for a tag on the same commit.
+func checkPseudoVersion(ctx context.Context, pass *Pass, src snapshot.Source, u modUse) {
+	v := u.mod.Version
+	info, err := src.Info(ctx, u.mod.Path, v)
+	if err != nil {
+		return
+	}
+	want, _ := module.PseudoVersionTime(v)
+	rev, _ := module.PseudoVersionRev(v)
+	if !info.Time.IsZero() && !info.Time.UTC().Truncate(time.Second).Equal(want.UTC()) {
+		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Error,
+			Message: fmt.Sprintf("%s: invalid pseudo-version: does not match version-control timestamp (expected %s, %s says %s)",
+				u.mod, want.UTC().Format("20060102150405"), info.Source, info.Time.UTC().Format("20060102150405"))})
+		return
+	}
+	if info.Origin != nil && info.Origin.Hash != "" && !strings.HasPrefix(info.Origin.Hash, rev) {
+		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Error,
+			Message: fmt.Sprintf("%s: invalid pseudo-version: revision %s does not match the commit %s that %s reports", u.mod, rev, info.Origin.Hash, info.Source)})
+		return
+	}
+	if tag := taggedSince(ctx, src, u.mod.Path, v, rev); tag != "" {
+		fx := fixes.SetVersion(u.file, u.versionToken(), tag)
+		fx.Title = "Use the tag " + tag
+		fx.Preferred = true
+		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Warning,
+			Message: fmt.Sprintf("%s names commit %s, which is now tagged %s; require the tag", u.mod, rev, tag),
+			Fixes:   []fixes.Fix{fx}})
+	}
+}
+
+// checkIncompatible tells about a major version that now has its own
+// module path.
+func checkIncompatible(ctx context.Context, pass *Pass, src snapshot.Source, u modUse) {
+	major := semver.Major(u.mod.Version)
+	newPath := u.mod.Path + "/" + major
+	vl, err := src.Versions(ctx, newPath)
+	if err != nil || len(vl.Versions) == 0 {
+		return
+	}
+	// Information, not a warning: the go command accepts the version, and
+	// projects often need both (Vault requires github.com/ory/dockertest
+	// v3.3.5+incompatible and github.com/ory/dockertest/v3).
+	pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Information,
+		Message: fmt.Sprintf("%s: the %s series now has its own module path %s (latest %s); +incompatible versions do not get its fixes",
+			u.mod, major, newPath, vl.Versions[len(vl.Versions)-1])})
 }
 
 // taggedSince returns a tagged release above the pseudo-version's base

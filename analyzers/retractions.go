@@ -1,13 +1,12 @@
 package analyzers
 
 import (
+	"context"
 	"fmt"
 	"slices"
-	"sync"
 
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/modinfo"
@@ -33,67 +32,57 @@ retract-invalid.`,
 }
 
 func runRetractions(pass *Pass) error {
-	src := pass.Snapshot.Source
-	if src == nil {
+	err := eachLookup(pass, notExcluded, func(ctx context.Context, src snapshot.Source, u modUse) {
+		f, latest, list, err := modinfo.LatestGoMod(ctx, src, u.mod.Path)
+		if err != nil {
+			return // the versions analyzer reports lookup failures
+		}
+		r, ok := modinfo.Retracted(f, u.mod.Version)
+		if !ok {
+			return
+		}
+		msg := fmt.Sprintf("%s is retracted by the module author: %s", u.mod, modinfo.ShortMessage(r.Rationale, "(no rationale given)"))
+		d := Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeRetractedVersion, Severity: CodeRetractedVersion.Severity}
+		if up := modinfo.LatestUnretracted(f, list, u.mod.Version); up != "" {
+			msg += "; latest non-retracted version is " + up
+			fx := fixes.SetVersion(u.file, u.versionToken(), up)
+			fx.Title = "Upgrade to " + up + " (not retracted)"
+			fx.Preferred = true
+			d.Fixes = []fixes.Fix{fx}
+		} else {
+			msg += fmt.Sprintf("; every version up to %s is retracted", latest)
+		}
+		d.Message = msg
+		pass.Report(d)
+	})
+	if err != nil {
+		return err
+	}
+	return checkOwnRetractions(pass)
+}
+
+// checkOwnRetractions reports the module's own single-version retractions
+// of versions that were never published.
+func checkOwnRetractions(pass *Pass) error {
+	src, mf := pass.Snapshot.Source, pass.Snapshot.Mod
+	if src == nil || mf == nil || mf.Mod.Module == nil || len(mf.Mod.Retract) == 0 || !modinfo.Lookable(pass.Snapshot.Env, mf.Mod.Module.Mod.Path) {
 		return nil
 	}
-	var mu sync.Mutex
-	g, ctx := errgroup.WithContext(pass.Context)
-	g.SetLimit(16)
-	for _, u := range lookups(pass.Snapshot) {
-		if u.role == roleExclude {
+	vl, err := src.Versions(pass.Context, mf.Mod.Module.Mod.Path)
+	if err != nil {
+		return nil
+	}
+	for _, r := range mf.Mod.Retract {
+		if r.Low != r.High {
+			continue // a range need not name published versions
+		}
+		if module.IsPseudoVersion(r.Low) || slices.Contains(vl.Versions, r.Low) {
 			continue
 		}
-		g.Go(func() error {
-			f, latest, list, err := modinfo.LatestGoMod(ctx, src, u.mod.Path)
-			if err != nil {
-				return nil // the versions analyzer reports lookup failures
-			}
-			r, ok := modinfo.Retracted(f, u.mod.Version)
-			if !ok {
-				return nil
-			}
-			msg := fmt.Sprintf("%s is retracted by the module author: %s", u.mod, modinfo.ShortMessage(r.Rationale, "(no rationale given)"))
-			d := Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeRetractedVersion, Severity: CodeRetractedVersion.Severity}
-			if up := modinfo.LatestUnretracted(f, list, u.mod.Version); up != "" {
-				msg += "; latest non-retracted version is " + up
-				fx := fixes.SetVersion(u.file, u.versionToken(), up)
-				fx.Title = "Upgrade to " + up + " (not retracted)"
-				fx.Preferred = true
-				d.Fixes = []fixes.Fix{fx}
-			} else {
-				msg += fmt.Sprintf("; every version up to %s is retracted", latest)
-			}
-			d.Message = msg
-			mu.Lock()
-			pass.Report(d)
-			mu.Unlock()
-			return nil
-		})
+		pass.Report(Diagnostic{File: snapshot.GoMod, Span: mf.LineSpan(r.Syntax), Code: CodeRetractInvalid, Severity: Warning,
+			Message: fmt.Sprintf("retract %s: %s was never published (%s does not list it); retracting it has no effect", r.Low, r.Low, vl.Source)})
 	}
-	if mf := pass.Snapshot.Mod; mf != nil && mf.Mod.Module != nil && len(mf.Mod.Retract) > 0 && modinfo.Lookable(pass.Snapshot.Env, mf.Mod.Module.Mod.Path) {
-		own := mf.Mod.Module.Mod.Path
-		g.Go(func() error {
-			vl, err := src.Versions(ctx, own)
-			if err != nil {
-				return nil
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			for _, r := range mf.Mod.Retract {
-				if r.Low != r.High {
-					continue // a range need not name published versions
-				}
-				if module.IsPseudoVersion(r.Low) || slices.Contains(vl.Versions, r.Low) {
-					continue
-				}
-				pass.Report(Diagnostic{File: snapshot.GoMod, Span: mf.LineSpan(r.Syntax), Code: CodeRetractInvalid, Severity: Warning,
-					Message: fmt.Sprintf("retract %s: %s was never published (%s does not list it); retracting it has no effect", r.Low, r.Low, vl.Source)})
-			}
-			return nil
-		})
-	}
-	return g.Wait()
+	return nil
 }
 
 // Retract checks the module's own retract directives.

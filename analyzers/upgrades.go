@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/modinfo"
@@ -38,58 +36,43 @@ above them, to the module's latest commit (@latest) if it is newer, as
 }
 
 func runUpgrades(pass *Pass) error {
-	src := pass.Snapshot.Source
 	level := pass.Snapshot.Settings.Upgrades
-	if src == nil || level == "off" {
+	if level == "off" {
 		return nil
 	}
 	pre := pass.Snapshot.Settings.Prereleases
-	var mu sync.Mutex
-	g, ctx := errgroup.WithContext(pass.Context)
-	g.SetLimit(16)
-	for _, u := range lookups(pass.Snapshot) {
-		if u.role != roleRequire {
-			continue
+	return eachLookup(pass, onlyRequires, func(ctx context.Context, src snapshot.Source, u modUse) {
+		vl, err := src.Versions(ctx, u.mod.Path)
+		if err != nil {
+			return
 		}
-		g.Go(func() error {
-			vl, err := src.Versions(ctx, u.mod.Path)
-			if err != nil {
-				return nil
+		if !vl.Has(u.mod.Version) && !module.IsPseudoVersion(u.mod.Version) {
+			return // an unknown version: the versions analyzer says so
+		}
+		// Like go list -m -u, never suggest a retracted version.
+		var isRetracted func(string) bool
+		if f, _, _, err := modinfo.LatestGoMod(ctx, src, u.mod.Path); err == nil {
+			isRetracted = func(v string) bool { _, r := modinfo.Retracted(f, v); return r }
+		}
+		up := modinfo.Upgrade(vl.Versions, u.mod.Version, modinfo.UpgradeOptions{
+			Level: level, Prereleases: pre, Retracted: isRetracted, HasGoMod: modinfo.HasGoModFunc(ctx, src, u.mod.Path), Time: modinfo.TimeFunc(ctx, src, u.mod.Path)})
+		if up == "" && module.IsPseudoVersion(u.mod.Version) {
+			up = newerCommit(ctx, src, u.mod.Path, u.mod.Version, level, vl.Versions, isRetracted)
+		}
+		if up != "" {
+			fx := fixes.SetVersion(u.file, u.versionToken(), up)
+			fx.Title = "Upgrade to " + up
+			pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeUpgradeAvailable, Severity: Hint,
+				Message: fmt.Sprintf("%s %s is available (required: %s)", u.mod.Path, up, u.mod.Version),
+				Fixes:   []fixes.Fix{fx}})
+		}
+		if level == "major" {
+			if next, nv := nextMajor(ctx, src, u.mod.Path, u.mod.Version); next != "" {
+				pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeUpgradeAvailable, Severity: Information,
+					Message: fmt.Sprintf("a new major version is available: %s %s (a different module path; imports must change)", next, nv)})
 			}
-			if !vl.Has(u.mod.Version) && !module.IsPseudoVersion(u.mod.Version) {
-				return nil // an unknown version: the versions analyzer says so
-			}
-			// Like go list -m -u, never suggest a retracted version.
-			var isRetracted func(string) bool
-			if f, _, _, err := modinfo.LatestGoMod(ctx, src, u.mod.Path); err == nil {
-				isRetracted = func(v string) bool { _, r := modinfo.Retracted(f, v); return r }
-			}
-			up := modinfo.Upgrade(vl.Versions, u.mod.Version, modinfo.UpgradeOptions{
-				Level: level, Prereleases: pre, Retracted: isRetracted, HasGoMod: modinfo.HasGoModFunc(ctx, src, u.mod.Path), Time: modinfo.TimeFunc(ctx, src, u.mod.Path)})
-			if up == "" && module.IsPseudoVersion(u.mod.Version) {
-				up = newerCommit(ctx, src, u.mod.Path, u.mod.Version, level, vl.Versions, isRetracted)
-			}
-			if up != "" {
-				fx := fixes.SetVersion(u.file, u.versionToken(), up)
-				fx.Title = "Upgrade to " + up
-				mu.Lock()
-				pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeUpgradeAvailable, Severity: Hint,
-					Message: fmt.Sprintf("%s %s is available (required: %s)", u.mod.Path, up, u.mod.Version),
-					Fixes:   []fixes.Fix{fx}})
-				mu.Unlock()
-			}
-			if level == "major" {
-				if next, nv := nextMajor(ctx, src, u.mod.Path, u.mod.Version); next != "" {
-					mu.Lock()
-					pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeUpgradeAvailable, Severity: Information,
-						Message: fmt.Sprintf("a new major version is available: %s %s (a different module path; imports must change)", next, nv)})
-					mu.Unlock()
-				}
-			}
-			return nil
-		})
-	}
-	return g.Wait()
+		}
+	})
 }
 
 // newerCommit is go list -m -u's answer for a pseudo-version that no

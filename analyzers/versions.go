@@ -1,17 +1,16 @@
 package analyzers
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/modproxy"
+	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
 // Versions checks that every module version the go command will fetch can
@@ -48,38 +47,21 @@ reported for versions not in the caches.`,
 }
 
 func runVersions(pass *Pass) error {
-	src := pass.Snapshot.Source
-	if src == nil {
-		return nil
-	}
-	uses := moduleUses(pass.Snapshot)
-	g, ctx := errgroup.WithContext(pass.Context)
-	env := pass.Snapshot.Env
-	g.SetLimit(32)
-	var mu sync.Mutex
-	for _, u := range uses {
-		if !modinfo.Lookable(env, u.mod.Path) {
-			continue // never leak it; the private analyzer explains it
+	uses := moduleUses(pass.Snapshot) // all of them: some explain others
+	return eachLookup(pass, nil, func(ctx context.Context, src snapshot.Source, u modUse) {
+		_, err := src.Info(ctx, u.mod.Path, u.mod.Version)
+		if err == nil {
+			return
 		}
-		g.Go(func() error {
-			_, err := src.Info(ctx, u.mod.Path, u.mod.Version)
-			if err == nil {
-				return nil
+		var list []string
+		var e *modproxy.Error
+		if errors.As(err, &e) && (e.Kind == modproxy.NotFound || e.Kind == modproxy.NotServed) {
+			if vl, lerr := src.Versions(ctx, u.mod.Path); lerr == nil {
+				list = vl.Versions
 			}
-			var list []string
-			var e *modproxy.Error
-			if errors.As(err, &e) && (e.Kind == modproxy.NotFound || e.Kind == modproxy.NotServed) {
-				if vl, lerr := src.Versions(ctx, u.mod.Path); lerr == nil {
-					list = vl.Versions
-				}
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			reportLookup(pass, uses, u, err, list)
-			return nil
-		})
-	}
-	return g.Wait()
+		}
+		reportLookup(pass, uses, u, err, list)
+	})
 }
 
 // reportLookup turns a failed lookup of u into a diagnostic.

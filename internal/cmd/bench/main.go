@@ -500,7 +500,8 @@ func printTable(w io.Writer, cfg *config, results []*fileResult, took time.Durat
 	fmt.Fprintf(w, "\nEach side runs in a new process with an empty module cache (gomodls: and an empty persistent cache) for \"cold\"; "+
 		"\"warm\" reruns over the caches the cold run filled. gomodls runs every analyzer (existence, path, retractions, deprecations, "+
 		"pseudo-versions, upgrades) in its check. The fixture serves each file's exact versions plus a newer patch release of every other module; "+
-		"its go.mod files require nothing, so `all` is the file's requires. Keystroke and hover are measured in-process through lsp/lsptest, warm.\n")
+		"its go.mod files require nothing, so `all` is the file's requires. GOSUMDB=off on both sides (checksum verification has its own benchmark, "+
+		"BenchmarkSumVerify). Keystroke and hover are measured in-process through lsp/lsptest, warm. Peak RSS is each process's own (VmHWM on Linux).\n")
 }
 
 func flagsUsed(cfg *config) string {

@@ -98,11 +98,11 @@ var (
 	})
 	CodeReplaceModuleMismatch = newCode(Code{
 		Name:     "replace-module-mismatch",
-		Severity: Error,
-		Summary:  "The go.mod in a replacement directory declares a different module path than the one it replaces.",
+		Severity: Warning,
+		Summary:  "The go.mod in a replacement directory declares a different module path than the one it replaces (or none), or cannot be parsed.",
 		Example: "replace golang.org/x/text => ../mytext\n\n" +
-			"go.mod:1:32: error: ../mytext/go.mod declares module example.com/mytext, but it replaces golang.org/x/text [replace-module-mismatch]",
-		Fix: "Point the replace at the right directory, or change the module line of the replacement. The go command fails with \"module declares its path as ... but was required as ...\".",
+			"go.mod:1:32: warning: ../mytext/go.mod declares module example.com/mytext, but it replaces golang.org/x/text; the go command accepts this for a directory, and then looks for golang.org/x/text's packages in that module [replace-module-mismatch]",
+		Fix: "Usually the replace points at the wrong directory: correct it, or change the replacement's module line. The go command accepts a directory replacement whatever module it declares (unlike a module@version replacement), so this is a warning; a go.mod that cannot be parsed is an error, since the go command then fails.",
 	})
 	CodeSumMalformed = newCode(Code{
 		Name:     "sum-malformed",

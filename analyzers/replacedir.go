@@ -104,8 +104,8 @@ func checkReplaceDir(pass *Pass, kind snapshot.FileKind, f *gomod.File, r *modfi
 	// The go command reads dependency go.mod files leniently.
 	mf, err := modfile.ParseLax(gomodPath, data, nil)
 	if err != nil {
-		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceModuleMismatch, Severity: CodeReplaceModuleMismatch.Severity,
-			Message: "the go.mod in replacement directory " + r.New.Path + " cannot be parsed: " + err.Error(),
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceModuleMismatch, Severity: Error,
+			Message: "the go.mod in replacement directory " + r.New.Path + " cannot be parsed, so the go command fails: " + err.Error(),
 			Related: []Related{{Path: gomodPath, Message: "replacement go.mod"}}})
 		return
 	}
@@ -115,14 +115,14 @@ func checkReplaceDir(pass *Pass, kind snapshot.FileKind, f *gomod.File, r *modfi
 	}
 	if declared == "" {
 		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceModuleMismatch, Severity: CodeReplaceModuleMismatch.Severity,
-			Message: r.New.Path + "/go.mod has no module line, but it replaces " + r.Old.Path,
+			Message: r.New.Path + "/go.mod has no module line, but it replaces " + r.Old.Path + "; the go command accepts this for a directory, but the replacement is probably not the module you meant",
 			Related: []Related{{Path: gomodPath, Message: "replacement go.mod"}}})
 		return
 	}
 	if declared != r.Old.Path {
 		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceModuleMismatch, Severity: CodeReplaceModuleMismatch.Severity,
 			Message: r.New.Path + "/go.mod declares module " + declared + ", but it replaces " + r.Old.Path +
-				" (the go command fails with: module declares its path as: " + declared + " but was required as: " + r.Old.Path + ")",
+				"; the go command accepts this for a directory, and then looks for " + r.Old.Path + "'s packages in that module",
 			Related: []Related{{Path: gomodPath, Message: "declares module " + declared}}})
 	}
 }

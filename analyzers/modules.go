@@ -156,7 +156,8 @@ func lookups(s *snapshot.Snapshot) []modUse {
 	return out
 }
 
-// eachLookup runs fn concurrently (at most 16 at a time) for each module
+// eachLookup runs fn concurrently (at most 64 at a time; the module
+// source bounds requests per host) for each module
 // use the network analyzers may look up and keep accepts (nil: all), and
 // waits. fn reports through pass.Report, which is safe for concurrent use.
 func eachLookup(pass *Pass, keep func(modUse) bool, fn func(ctx context.Context, src snapshot.Source, u modUse)) error {
@@ -165,7 +166,7 @@ func eachLookup(pass *Pass, keep func(modUse) bool, fn func(ctx context.Context,
 		return nil
 	}
 	g, ctx := errgroup.WithContext(pass.Context)
-	g.SetLimit(16)
+	g.SetLimit(64)
 	for _, u := range lookups(pass.Snapshot) {
 		if keep != nil && !keep(u) {
 			continue

@@ -41,12 +41,13 @@ func (ss *session) sourceFor(f *folder, env *goenv.Env, set *settings.Settings) 
 		cacheDir, _ = modproxy.DefaultCacheDir()
 	}
 	c, err := sumcheck.New(modproxy.Options{
-		Env:            env,
-		RequestTimeout: set.RequestTimeout.D(),
-		ListTTL:        set.ListTTL.D(),
-		Offline:        set.Offline,
-		CacheDir:       cacheDir,
-		Logger:         ss.log.Named("modproxy"),
+		Env:                env,
+		RequestTimeout:     set.RequestTimeout.D(),
+		PerHostConcurrency: set.Concurrency,
+		ListTTL:            set.ListTTL.D(),
+		Offline:            set.Offline,
+		CacheDir:           cacheDir,
+		Logger:             ss.log.Named("modproxy"),
 	})
 	if err != nil {
 		ss.srv.showMessage(protocol.MessageTypeError, "gomodls: cannot check modules over the network: "+err.Error())

@@ -45,6 +45,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	network := fs.Bool("network", true, "run the checks that consult proxies and the checksum database")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
 	requestTimeout := fs.Duration("request-timeout", 10*time.Second, "timeout of one request to a proxy")
+	concurrency := fs.Int("concurrency", settings.Default().Concurrency, "most requests in flight to one proxy host")
 	fix := fs.Bool("fix", false, "add the go.sum lines go.mod needs, verified by the checksum database (or hashed from the proxy under GOSUMDB=off/GONOSUMDB); never changes existing lines")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -82,7 +83,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if set.Network {
 		cacheDir, _ := modproxy.DefaultCacheDir()
 		c, err := sumcheck.New(modproxy.Options{
-			Env: env, RequestTimeout: *requestTimeout, Offline: set.Offline, CacheDir: cacheDir,
+			Env: env, RequestTimeout: *requestTimeout, Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: *concurrency,
 		})
 		if err != nil {
 			fmt.Fprintf(stderr, "gomodls check: %v\n", err)

@@ -343,6 +343,8 @@ func settingsSchema() ([]byte, error) {
 		switch d.Type {
 		case "boolean", "string", "object":
 			p = append(p, kv{"type", d.Type})
+		case "integer":
+			p = append(p, kv{"type", "integer"}, kv{"minimum", 1})
 		case "duration":
 			p = append(p, kv{"type", "string"}, kv{"pattern", durationPattern})
 		case "array of strings":

@@ -69,6 +69,14 @@ func vscodeConfiguration() ([]byte, error) {
 			}
 			p.set("type", "boolean")
 			p.set("default", v)
+		case "integer":
+			var v int
+			if err := json.Unmarshal(def, &v); err != nil {
+				return nil, fmt.Errorf("setting %s: default %s is not an integer", d.Name, def)
+			}
+			p.set("type", "integer")
+			p.set("default", v)
+			p.set("minimum", 1)
 		case "string", "duration":
 			var v string
 			if err := json.Unmarshal(def, &v); err != nil {

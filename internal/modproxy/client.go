@@ -60,7 +60,7 @@ const (
 	DefaultDirectTimeout      = 30 * time.Second
 	DefaultMaxBody            = 16 << 20  // .info, .mod, list, @latest, go-get pages (go's MaxGoMod)
 	DefaultMaxZip             = 500 << 20 // go's codehost.MaxZipFile
-	DefaultPerHostConcurrency = 8
+	DefaultPerHostConcurrency = 64
 	DefaultListTTL            = time.Hour
 	DefaultNegativeTTL        = time.Minute
 	DefaultMaxRetries         = 3
@@ -96,7 +96,7 @@ type Options struct {
 	// MaxBody caps .info, .mod, list, @latest and go-get bodies (16 MiB);
 	// MaxZip caps zips (500 MiB, like the go command).
 	MaxBody, MaxZip int64
-	// PerHostConcurrency limits requests in flight per host (default 8).
+	// PerHostConcurrency limits requests in flight per host (default 64).
 	PerHostConcurrency int
 	// MaxRetries is how many times a 429 or 503 answer is retried
 	// (default 3; negative disables), waiting Retry-After or an exponential
@@ -156,11 +156,12 @@ type Client struct {
 	modCache      string // GOMODCACHE, "" if not used
 	disk          *diskCache
 
-	flight flightGroup
-	hosts  hostLimiter
-	mem    memCache
-	stats  statsRecorder
-	direct directResolver
+	flight  flightGroup // HTTP fetches, by URL
+	lookups flightGroup // whole lookups, by question
+	hosts   hostLimiter
+	mem     memCache
+	stats   statsRecorder
+	direct  directResolver
 
 	basesMu sync.Mutex
 	bases   map[string]*url.URL // parsed proxy base URLs

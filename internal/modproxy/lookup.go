@@ -32,6 +32,15 @@ import (
 // A NotFound error says in Module whether the module path itself is known,
 // when the version list can tell.
 func (c *Client) Info(ctx context.Context, path, version string) (*Info, error) {
+	v, err := c.shared(ctx, "info\x00"+path+"\x00"+version, func(ctx context.Context) (any, error) { return c.infoLookup(ctx, path, version) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Info).clone(), nil
+}
+
+// infoLookup is Info without the sharing of concurrent identical calls.
+func (c *Client) infoLookup(ctx context.Context, path, version string) (*Info, error) {
 	if e := checkVersion(path, version); e != nil {
 		return nil, e
 	}
@@ -144,6 +153,15 @@ func proxyName(p string) string {
 // proxy serves it. It does not verify it against go.sum or the checksum
 // database.
 func (c *Client) GoMod(ctx context.Context, path, version string) (*GoModFile, error) {
+	v, err := c.shared(ctx, "mod\x00"+path+"\x00"+version, func(ctx context.Context) (any, error) { return c.goModLookup(ctx, path, version) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*GoModFile).clone(), nil
+}
+
+// goModLookup is GoMod without the sharing of concurrent identical calls.
+func (c *Client) goModLookup(ctx context.Context, path, version string) (*GoModFile, error) {
 	if e := checkVersion(path, version); e != nil {
 		return nil, e
 	}
@@ -214,6 +232,15 @@ func (c *Client) proxyGoMod(ctx context.Context, base string, origin bool, path,
 // (the module cache's list and .info files, our cached lists) and marked
 // Unverified.
 func (c *Client) Versions(ctx context.Context, path string) (*VersionList, error) {
+	v, err := c.shared(ctx, "list\x00"+path, func(ctx context.Context) (any, error) { return c.versionsLookup(ctx, path) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*VersionList).clone(), nil
+}
+
+// versionsLookup is Versions without the sharing of concurrent identical calls.
+func (c *Client) versionsLookup(ctx context.Context, path string) (*VersionList, error) {
 	if e := checkPath(path); e != nil {
 		return nil, e
 	}
@@ -344,6 +371,15 @@ func (c *Client) offlineVersions(path, ck string) (*VersionList, *Error) {
 // exclusions are not applied: the caller decides (see the retraction
 // analyzer).
 func (c *Client) Latest(ctx context.Context, path string) (*Info, error) {
+	v, err := c.shared(ctx, "latest\x00"+path, func(ctx context.Context) (any, error) { return c.latestLookup(ctx, path) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Info).clone(), nil
+}
+
+// latestLookup is Latest without the sharing of concurrent identical calls.
+func (c *Client) latestLookup(ctx context.Context, path string) (*Info, error) {
 	if e := checkPath(path); e != nil {
 		return nil, e
 	}
@@ -543,6 +579,15 @@ func (c *Client) offlineLatest(ctx context.Context, path, ck string) (*Info, *Er
 // hashed with dirhash.HashZip. Nothing is written to the module cache and
 // nothing is verified against go.sum or the checksum database.
 func (c *Client) ZipHash(ctx context.Context, path, version string) (*ZipHash, error) {
+	v, err := c.shared(ctx, "zip\x00"+path+"\x00"+version, func(ctx context.Context) (any, error) { return c.zipHashLookup(ctx, path, version) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*ZipHash).clone(), nil
+}
+
+// zipHashLookup is ZipHash without the sharing of concurrent identical calls.
+func (c *Client) zipHashLookup(ctx context.Context, path, version string) (*ZipHash, error) {
 	if e := checkVersion(path, version); e != nil {
 		return nil, e
 	}
@@ -725,4 +770,29 @@ func (c *Client) annotateExistence(ctx context.Context, e *Error) {
 	case le == nil && (len(l.Versions) > 0 || len(l.Pseudo) > 0):
 		e.Module = ModuleKnown
 	}
+}
+
+// shared runs a whole lookup (cache checks, the chain, storing the answer)
+// once for concurrent identical calls. Sharing only the HTTP fetches is not
+// enough: a caller arriving between the end of a fetch and the storing of
+// its answer would miss both and fetch again.
+func (c *Client) shared(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
+	v, e, joined := c.lookups.do(ctx, key, func(ctx context.Context) (any, *Error) {
+		v, err := fn(ctx)
+		if err == nil {
+			return v, nil
+		}
+		var me *Error
+		if errors.As(err, &me) {
+			return nil, me
+		}
+		return nil, &Error{Kind: ProxyError, Err: err}
+	})
+	if joined {
+		c.stats.add(func(s *Stats) { s.Shared++ })
+	}
+	if e != nil {
+		return nil, e
+	}
+	return v, nil
 }

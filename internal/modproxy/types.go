@@ -131,3 +131,9 @@ type ZipHash struct {
 	Hash    string `json:"hash"`
 	Provenance
 }
+
+func (z *ZipHash) clone() *ZipHash {
+	c := *z
+	c.Provenance = z.Provenance.clone()
+	return &c
+}

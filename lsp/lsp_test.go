@@ -23,7 +23,7 @@ const wait = 20 * time.Second
 // hermetic returns server options that see no go binary and a fixed Go
 // environment, so results do not depend on the machine.
 func hermetic(t testing.TB) lsp.Options {
-	home := t.TempDir()
+	home := lsptest.LooseDir(t)
 	return lsp.Options{
 		Logger:    zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)),
 		Version:   "test",

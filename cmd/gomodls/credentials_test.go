@@ -26,7 +26,7 @@ func TestCredentialsNeverLogged(t *testing.T) {
 	bin := buildBinary(t)
 	srv := proxytest.NewTLS(t)
 	srv.Fault("example.com/basic", proxytest.Unauthorized(user, secret))
-	home := t.TempDir()
+	home := lsptest.LooseDir(t)
 	certFile := filepath.Join(home, "proxy.pem")
 	if err := os.WriteFile(certFile, srv.CertPEM(), 0o644); err != nil {
 		t.Fatal(err)

@@ -8,36 +8,20 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gomodls/gomodls/internal/proxytest"
+	"github.com/gomodls/gomodls/lsp/lsptest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// cacheDir is a cache directory outside t.TempDir: the module source may
-// still be writing an answer into it (atomically) when a command returns,
-// which would make t.TempDir's cleanup fail.
-func cacheDir(t *testing.T) string {
-	dir, err := os.MkdirTemp("", "gomodls-cache-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		for i := 0; i < 50 && os.RemoveAll(dir) != nil; i++ {
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	return dir
-}
-
 // hermeticEnv makes the CLI see a fixed Go environment and no network.
 func hermeticEnv(t *testing.T) {
-	home := t.TempDir()
+	home := lsptest.LooseDir(t)
 	for k, v := range map[string]string{
 		"HOME": home, "GOENV": "off", "GOPROXY": "off", "GOFLAGS": "", "GOTOOLCHAIN": "local",
 		"GOPRIVATE": "", "GONOPROXY": "", "GONOSUMDB": "", "GOPATH": filepath.Join(home, "go"),
-		"XDG_CACHE_HOME": cacheDir(t), "GOCACHE": "off",
+		"XDG_CACHE_HOME": lsptest.LooseDir(t), "XDG_CONFIG_HOME": filepath.Join(home, ".config"), "GOCACHE": "off",
 	} {
 		t.Setenv(k, v)
 	}

@@ -36,7 +36,7 @@ import (
 // the CLI (check, check -fix, env).
 func TestPrivacyAudit(t *testing.T) {
 	srv := proxytest.New(t)
-	home := t.TempDir()
+	home := lsptest.LooseDir(t)
 	env := map[string]string{
 		"HOME": home, "GOENV": "off", "PATH": os.Getenv("PATH"), "GOPROXY": srv.URL,
 		"GOSUMDB": srv.SumDBKey(), "GOPRIVATE": "git.corp.example.com", "GONOSUMDB": "example.com/deep,git.corp.example.com",

@@ -38,13 +38,13 @@ func (p pipeRWC) Close() error {
 
 func startBinary(t *testing.T, bin string, args ...string) (*lsptest.Editor, *exec.Cmd, string) {
 	t.Helper()
-	home := t.TempDir()
+	home := lsptest.LooseDir(t)
 	return startBinaryEnv(t, bin, []string{"HOME=" + home, "GOENV=off", "PATH=" + os.Getenv("PATH"), "GOPROXY=off", "GOTOOLCHAIN=local", "GOFLAGS=-modcacherw", "GOPATH=" + filepath.Join(home, "go"), "XDG_CACHE_HOME=" + filepath.Join(home, "cache")}, args...)
 }
 
 func startBinaryEnv(t *testing.T, bin string, env []string, args ...string) (*lsptest.Editor, *exec.Cmd, string) {
 	t.Helper()
-	home := t.TempDir()
+	home := lsptest.LooseDir(t)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = env
 	stdin, err := cmd.StdinPipe()

@@ -312,16 +312,24 @@ func (d *directResolver) lookGit() string {
 
 var urlUserinfo = regexp.MustCompile(`://[^/@\s]+@`)
 
+// gitHTTPStatus finds the HTTP status in git's "The requested URL returned
+// error: 404" (a bare " 404" would also match port numbers such as 40401).
+var gitHTTPStatus = regexp.MustCompile(`returned error: (\d{3})\b`)
+
 // classifyGitError maps git's complaints to kinds, keeping its words
 // (credentials in URLs redacted).
 func classifyGitError(op string, err error, stderr string) *Error {
 	text := urlUserinfo.ReplaceAllString(strings.TrimSpace(stderr), "://xxxxx@")
 	low := strings.ToLower(text)
+	status := ""
+	if m := gitHTTPStatus.FindStringSubmatch(low); m != nil {
+		status = m[1]
+	}
 	kind := Direct
 	switch {
 	case strings.Contains(low, "could not read username"), strings.Contains(low, "authentication failed"),
 		strings.Contains(low, "terminal prompts disabled"), strings.Contains(low, "permission denied (publickey"),
-		strings.Contains(low, "http basic: access denied"), strings.Contains(low, " 401"), strings.Contains(low, " 403"):
+		strings.Contains(low, "http basic: access denied"), status == "401", status == "403":
 		kind = AuthRequired
 	case strings.Contains(low, "could not resolve host"), strings.Contains(low, "failed to connect"),
 		strings.Contains(low, "connection refused"), strings.Contains(low, "timed out"),
@@ -332,10 +340,10 @@ func classifyGitError(op string, err error, stderr string) *Error {
 		strings.Contains(low, "does not appear to be a git repository"):
 		kind = NotFound
 	}
-	if kind == Unreachable && (strings.Contains(low, "not found") || strings.Contains(low, " 404")) {
+	if kind == Unreachable && (strings.Contains(low, "not found") || status == "404" || status == "410") {
 		kind = NotFound // "unable to access ...: The requested URL returned error: 404"
 	}
-	if kind == Unreachable && (strings.Contains(low, " 401") || strings.Contains(low, " 403")) {
+	if kind == Unreachable && (status == "401" || status == "403") {
 		kind = AuthRequired
 	}
 	return &Error{Kind: kind, Proxy: SourceDirect, Op: op, Err: err, ServerText: formatDetail(text)}

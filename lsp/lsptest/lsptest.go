@@ -536,3 +536,21 @@ func offset(text string, p protocol.Position) int {
 	}
 	return i
 }
+
+// LooseDir returns a new directory outside t.TempDir, removed (with
+// retries) when the test ends. Use it for HOME and caches: background work
+// may still write there when the code under test returns (the module
+// source storing an answer, the go command's telemetry child process),
+// which would make t.TempDir's cleanup fail.
+func LooseDir(t testing.TB) string {
+	dir, err := os.MkdirTemp("", "gomodls-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for i := 0; i < 50 && os.RemoveAll(dir) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return dir
+}

@@ -318,3 +318,23 @@ func TestHoverLocal(t *testing.T) {
 	}
 	ed.Shutdown()
 }
+
+func TestHoverModuleLineShowsEnvironmentProblems(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n"})
+	opts := hermetic(t)
+	opts.Environ = append(opts.Environ, "GOPRIVATE=git.corp.example, github.com/acme")
+	ed := start(t, opts)
+	ed.Initialize(dir, lsptest.Caps{})
+	gomod := filepath.Join(dir, "go.mod")
+	ed.Open(gomod, "")
+	h, err := ed.Server.Hover(ed.Context(), &protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: docID(gomod), Position: protocol.Position{Line: 0, Character: 8}}})
+	if err != nil || h == nil {
+		t.Fatalf("hover: %v %v", h, err)
+	}
+	got := h.Contents.(*protocol.MarkupContent).Value
+	if !strings.Contains(got, "**Go environment problems**") || !strings.Contains(got, "GOPRIVATE pattern ` github.com/acme`") || !strings.Contains(got, "GOPRIVATE=git.corp.example,github.com/acme") {
+		t.Errorf("hover:\n%s", got)
+	}
+	ed.Shutdown()
+}

@@ -157,7 +157,34 @@ func moduleHover(snap *snapshot.Snapshot, f *gomod.File, m *modfile.Module) *Res
 		d.line("Deprecated: %s", m.Deprecated)
 	}
 	privacy(d, snap.Env, m.Mod.Path)
+	envFindings(d, snap.Env)
 	return d.result(f.LineSpan(m.Syntax))
+}
+
+// envFindings lists the problems of the Go environment (patterns that
+// cannot match, empty GOPROXY, ...), as `gomodls env` does.
+func envFindings(d *doc, env *goenv.Env) {
+	if env == nil {
+		return
+	}
+	var lines []string
+	for _, f := range env.Findings() {
+		if f.Severity == goenv.SeverityInfo {
+			continue
+		}
+		line := "- " + f.Var
+		if f.Pattern != "" {
+			line += fmt.Sprintf(" pattern `%s`", f.Pattern)
+		}
+		line += ": " + f.Problem
+		if f.Suggestion != "" || f.Pattern != "" {
+			line += fmt.Sprintf(" (suggested: `%s=%s`)", f.Var, f.Suggestion)
+		}
+		lines = append(lines, line)
+	}
+	if len(lines) > 0 {
+		d.line("**Go environment problems** (see `gomodls env`):\n%s", strings.Join(lines, "\n"))
+	}
 }
 
 // privacy explains which private-module patterns match path.

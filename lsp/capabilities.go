@@ -25,6 +25,7 @@ func (s *server) capabilities(caps clientCaps) protocol.ServerCapabilities {
 		CodeLensProvider:       &protocol.CodeLensOptions{},
 		DocumentLinkProvider:   &protocol.DocumentLinkOptions{},
 		CodeActionProvider: &protocol.CodeActionOptions{
+			ResolveProvider: ptr(caps.codeActionResolve),
 			CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix, protocol.CodeActionKindSource, protocol.CodeActionKindSourceFixAll, protocol.CodeActionKindSourceOrganizeImports},
 		},
 		ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: s.commandNames()},

@@ -10,6 +10,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/gomodls/gomodls/analyzers"
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
@@ -79,6 +80,9 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		if ca, ok := s.toCodeAction(snap, versions, all, protocol.CodeActionKindSourceFixAll); ok {
 			actions = append(actions, ca)
 		}
+	}
+	if want(protocol.CodeActionKindQuickFix) {
+		actions = append(actions, s.lazySumFixes(snap, v.diagnostics(kind), func(d analyzers.Diagnostic) bool { return overlaps(d.Span, rng) })...)
 	}
 	actions = append(actions, s.sourceActions(snap, versions, kind, want)...)
 	return actions, nil

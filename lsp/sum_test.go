@@ -2,6 +2,7 @@ package lsp_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -171,4 +172,47 @@ func sumHoverText(t *testing.T, ed *lsptest.Editor, path string, line uint32) st
 		t.Fatalf("hover: %v %v", h, err)
 	}
 	return h.Contents.(*protocol.MarkupContent).Value
+}
+
+// TestSumMissingResolvedFix: before any background check has cached the
+// hashes, the sum-missing quick fix is offered anyway, and its edit is
+// looked up (checksum database through the proxy) when it is chosen
+// (codeAction/resolve).
+func TestSumMissingResolvedFix(t *testing.T) {
+	srv := proxytest.New(t)
+	dir := writeFiles(t, map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/basic v1.1.0\n\texample.com/zero v0.2.0\n)\n",
+		"go.sum": sumZero,
+	})
+	ed := start(t, withSumDB(t, srv))
+	// A long debounce: the background check does not run during the test.
+	ed.Initialize(dir, lsptest.Caps{Resolve: true, Config: json.RawMessage(`{"debounce": "1h", "workspaceScan": false}`)})
+	gomod := filepath.Join(dir, "go.mod")
+	ed.Open(gomod, "")
+	got := ed.Diagnostics(gomod, wait, hasCodes("sum-missing"))
+	actions, err := ed.Server.CodeAction(ed.Context(), &protocol.CodeActionParams{TextDocument: docID(gomod), Range: got.Diagnostics[0].Range,
+		Context: protocol.CodeActionContext{Diagnostics: got.Diagnostics, Only: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}}})
+	if err != nil || len(actions) != 1 {
+		t.Fatalf("actions: %v %v", actions, err)
+	}
+	ca := actions[0].(*protocol.CodeAction)
+	if ca.Edit != nil || len(ca.Data) == 0 {
+		t.Fatalf("the fix should be resolved later: %+v", ca)
+	}
+	resolved, err := ed.Server.CodeActionResolve(ed.Context(), ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(resolved.Title, "Add go.sum lines for example.com/basic v1.1.0") {
+		t.Errorf("title %q", resolved.Title)
+	}
+	tde := resolved.Edit.DocumentChanges[0].(*protocol.TextDocumentEdit)
+	var edits []protocol.TextEdit
+	for _, e := range tde.Edits {
+		edits = append(edits, *e.(*protocol.TextEdit))
+	}
+	if out := lsptest.ApplyEdits(sumZero, edits); out != sumBasic+sumZero {
+		t.Errorf("go.sum after the fix:\n%s\nwant:\n%s", out, sumBasic+sumZero)
+	}
+	ed.Shutdown()
 }

@@ -248,6 +248,7 @@ type Caps struct {
 	Pull     bool // textDocument/diagnostic with refresh support
 	Progress bool
 	Config   json.RawMessage // answer to workspace/configuration; nil: no configuration support
+	Resolve  bool            // codeAction/resolve of the edit property
 }
 
 // DefaultCapabilities mirrors a modern editor's.
@@ -272,6 +273,9 @@ func (caps Caps) protocol() protocol.ClientCapabilities {
 	}
 	if caps.Progress {
 		cc.Window.WorkDoneProgress = &t
+	}
+	if caps.Resolve {
+		cc.TextDocument.CodeAction = &protocol.CodeActionClientCapabilities{ResolveSupport: protocol.ClientCodeActionResolveOptions{Properties: []string{"edit"}}}
 	}
 	if caps.Config != nil {
 		cc.Workspace.Configuration = &t

@@ -8,16 +8,36 @@ import (
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
-// sharesPrivateHost returns a module of the snapshot that GOPRIVATE matches
-// and that lives under the same pattern as path, or "".
-func sharesPrivateHost(env *goenv.Env, uses []modUse, path string) string {
-	pat := goenv.PrivatePattern(path)
+// privateHosts indexes the modules of a snapshot that GOPRIVATE matches
+// by their private pattern (goenv.PrivatePattern: the host, or the owner on
+// shared hosts), so that "another module on this host is private" is one
+// lookup, not a scan of every require (go.mod files can have thousands).
+type privateHosts map[string][]string
+
+func newPrivateHosts(env *goenv.Env, uses []modUse) privateHosts {
+	h := privateHosts{}
+	if env == nil {
+		return h
+	}
 	for _, u := range uses {
-		if u.mod.Path == path {
+		if _, ok := env.MatchPrivate(u.mod.Path); !ok {
 			continue
 		}
-		if _, ok := env.MatchPrivate(u.mod.Path); ok && goenv.PrivatePattern(u.mod.Path) == pat {
-			return u.mod.Path
+		pat := goenv.PrivatePattern(u.mod.Path)
+		// Two distinct paths suffice to name one other than any path.
+		if list := h[pat]; len(list) < 2 && (len(list) == 0 || list[0] != u.mod.Path) {
+			h[pat] = append(list, u.mod.Path)
+		}
+	}
+	return h
+}
+
+// sharedWith returns a GOPRIVATE-matched module, other than path, under the
+// same private pattern as path, or "".
+func (h privateHosts) sharedWith(path string) string {
+	for _, other := range h[goenv.PrivatePattern(path)] {
+		if other != path {
+			return other
 		}
 	}
 	return ""

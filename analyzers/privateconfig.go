@@ -44,6 +44,7 @@ func runPrivate(pass *Pass) error {
 		return nil
 	}
 	uses := moduleUses(pass.Snapshot)
+	hosts := newPrivateHosts(env, uses)
 	sumdbOff := env.Get("GOSUMDB") == "off"
 	reported := map[string]bool{}
 	for _, u := range uses {
@@ -54,7 +55,7 @@ func runPrivate(pass *Pass) error {
 		if !noProxy {
 			why := goenv.EvidentlyPrivate(u.mod.Path)
 			if why == "" {
-				if other := sharesPrivateHost(env, uses, u.mod.Path); other != "" {
+				if other := hosts.sharedWith(u.mod.Path); other != "" {
 					why = "GOPRIVATE matches " + other + " on the same host"
 				}
 			}

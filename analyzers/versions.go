@@ -47,7 +47,7 @@ reported for versions not in the caches.`,
 }
 
 func runVersions(pass *Pass) error {
-	uses := moduleUses(pass.Snapshot) // all of them: some explain others
+	hosts := newPrivateHosts(pass.Snapshot.Env, moduleUses(pass.Snapshot))
 	return eachLookup(pass, nil, func(ctx context.Context, src snapshot.Source, u modUse) {
 		_, err := src.Info(ctx, u.mod.Path, u.mod.Version)
 		if err == nil {
@@ -60,12 +60,12 @@ func runVersions(pass *Pass) error {
 				list = vl.Versions
 			}
 		}
-		reportLookup(pass, uses, u, err, list)
+		reportLookup(pass, hosts, u, err, list)
 	})
 }
 
 // reportLookup turns a failed lookup of u into a diagnostic.
-func reportLookup(pass *Pass, uses []modUse, u modUse, err error, list []string) {
+func reportLookup(pass *Pass, hosts privateHosts, u modUse, err error, list []string) {
 	var e *modproxy.Error
 	if !errors.As(err, &e) {
 		pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeProxyError, Severity: Error,
@@ -83,7 +83,7 @@ func reportLookup(pass *Pass, uses []modUse, u modUse, err error, list []string)
 		return
 	case modproxy.AuthRequired:
 		if isPublicProxy(pass.Snapshot, who) && env != nil {
-			if !locallyPrivate(env, uses, u.mod.Path) {
+			if !locallyPrivate(env, hosts, u.mod.Path) {
 				reportPrivateRefused(pass, u, e)
 			}
 			return
@@ -100,7 +100,7 @@ func reportLookup(pass *Pass, uses []modUse, u modUse, err error, list []string)
 	// NotFound or NotServed: is this a private module the public proxy was
 	// never going to serve?
 	if env != nil && isPublicProxy(pass.Snapshot, who) {
-		if locallyPrivate(env, uses, u.mod.Path) {
+		if locallyPrivate(env, hosts, u.mod.Path) {
 			return // the private analyzer reports it, without the network
 		}
 		if _, direct := env.MatchNoProxy(u.mod.Path); !direct && (e.Kind == modproxy.NotServed || privateRefusal(e.ServerText)) {
@@ -172,11 +172,11 @@ func severityFor(u modUse, c *Code) Severity {
 
 // locallyPrivate reports whether the private analyzer already reports
 // path as an unconfigured private module.
-func locallyPrivate(env *goenv.Env, uses []modUse, path string) bool {
+func locallyPrivate(env *goenv.Env, hosts privateHosts, path string) bool {
 	if _, ok := env.MatchNoProxy(path); ok {
 		return false
 	}
-	return goenv.EvidentlyPrivate(path) != "" || sharesPrivateHost(env, uses, path) != ""
+	return goenv.EvidentlyPrivate(path) != "" || hosts.sharedWith(path) != ""
 }
 
 // reportPrivateRefused reports a module that a public proxy refused or

@@ -42,7 +42,11 @@ type memCache struct {
 	invalidated time.Time
 }
 
-func (m *memCache) init() { m.m = make(map[memKey]memEntry) }
+func (m *memCache) init() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.m = make(map[memKey]memEntry)
+}
 
 func (m *memCache) get(k memKey, now time.Time) (memEntry, bool) {
 	m.mu.Lock()

@@ -132,7 +132,7 @@ const proxyInfo = await new Promise((res, rej) => {
 say(`fixture proxy at ${proxyInfo.proxyURL} (${since(phase)})`);
 
 // 2. The workspace, user settings and the environment of code-server.
-cpSync(join(here, 'fixture'), dirs.ws, { recursive: true });
+cpSync(join(here, 'testdata', 'fixture'), dirs.ws, { recursive: true });
 const settings = {
 	'workbench.startupEditor': 'none',
 	'workbench.tips.enabled': false,
@@ -328,7 +328,7 @@ check(
 	rdFix && rdFix.kind === 'quickfix' && rdFix.edits.length === 1 && rdFix.edits[0].newText === '' && eqRange(rdFix.edits[0].range, [9, 0], [10, 0]),
 	result.codeActions?.['replace-dir-missing'],
 );
-const fixed = readFileSync(join(here, 'fixture', 'go.mod'), 'utf8').replace('golang.org/x/mod v0.20\n', 'golang.org/x/mod v0.20.0\n');
+const fixed = readFileSync(join(here, 'testdata', 'fixture', 'go.mod'), 'utf8').replace('golang.org/x/mod v0.20\n', 'golang.org/x/mod v0.20.0\n');
 check('workspace.applyEdit applied the fix; the saved go.mod has v0.20.0', result.applyEditOk && result.savedAfterFix && result.textAfterFix === fixed && readFileSync(join(dirs.ws, 'go.mod'), 'utf8') === fixed, result.textAfterFix);
 check('after the fix: invalid-version gone, replace-dir-missing still there', !diag(result.diagnosticsAfterFix, 'invalid-version') && diag(result.diagnosticsAfterFix, 'replace-dir-missing'), result.diagnosticsAfterFix);
 let wsSettings = {};

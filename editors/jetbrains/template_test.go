@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/gomodls/gomodls/internal/docgen"
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
@@ -234,159 +235,12 @@ func TestInstaller(t *testing.T) {
 	}
 }
 
-// durationPattern matches what time.ParseDuration accepts for
-// non-negative durations.
-const durationPattern = `^([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h)(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))*$`
-
-// schemaFacets holds what settings.Docs does not say but the schema
-// should: allowed values. Keys must be documented settings.
-var schemaFacets = map[string][]kv{
-	"upgrades": {{"enum", []string{"off", "patch", "minor", "major"}}},
-	"severity": {{"additionalProperties", obj{{"type", "string"}, {"enum", []string{"error", "warning", "info", "hint"}}}}},
-	"env":      {{"additionalProperties", obj{{"type", "string"}}}},
-}
-
-type kv struct {
-	k string
-	v any
-}
-
-// obj is a JSON object that keeps its keys in order.
-type obj []kv
-
-func (o obj) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, e := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, err := json.Marshal(e.k)
-		if err != nil {
-			return nil, err
-		}
-		v, err := marshal(e.v)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
-func indent(v any) ([]byte, error) {
-	data, err := marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	if err := json.Indent(&b, data, "", "  "); err != nil {
-		return nil, err
-	}
-	b.WriteByte('\n')
-	return b.Bytes(), nil
-}
-
-// defaults returns the default value of each setting as the server
-// encodes it, with empty collections as {} and [] rather than null.
-func defaults() (map[string]json.RawMessage, error) {
-	data, err := json.Marshal(settings.Default())
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, err
-	}
-	for _, d := range settings.Docs() {
-		if string(m[d.Name]) != "null" {
-			continue
-		}
-		switch d.Type {
-		case "object":
-			m[d.Name] = json.RawMessage("{}")
-		case "array of strings":
-			m[d.Name] = json.RawMessage("[]")
-		}
-	}
-	return m, nil
-}
-
-// settingsSchema renders settings.schema.json, which LSP4IJ uses to
-// validate and complete settings.json in the IDE.
-func settingsSchema() ([]byte, error) {
-	def, err := defaults()
-	if err != nil {
-		return nil, err
-	}
-	documented := map[string]bool{}
-	var props obj
-	for _, d := range settings.Docs() {
-		documented[d.Name] = true
-		if _, ok := def[d.Name]; !ok {
-			return nil, fmt.Errorf("setting %s is documented but not a field of settings.Settings", d.Name)
-		}
-		p := obj{}
-		switch d.Type {
-		case "boolean", "string", "object":
-			p = append(p, kv{"type", d.Type})
-		case "integer":
-			p = append(p, kv{"type", "integer"}, kv{"minimum", 1})
-		case "duration":
-			p = append(p, kv{"type", "string"}, kv{"pattern", durationPattern})
-		case "array of strings":
-			p = append(p, kv{"type", "array"}, kv{"items", obj{{"type", "string"}}})
-		default:
-			return nil, fmt.Errorf("setting %s: no JSON schema for type %q", d.Name, d.Type)
-		}
-		p = append(p, schemaFacets[d.Name]...)
-		p = append(p, kv{"default", def[d.Name]}, kv{"description", d.Doc})
-		props = append(props, kv{d.Name, p})
-	}
-	for name := range def {
-		if !documented[name] {
-			return nil, fmt.Errorf("settings.Settings field %s is not documented in settings.Docs", name)
-		}
-	}
-	for name := range schemaFacets {
-		if !documented[name] {
-			return nil, fmt.Errorf("schemaFacets names %s, which is not a setting", name)
-		}
-	}
-	return indent(obj{
-		{"$schema", "http://json-schema.org/draft-07/schema#"},
-		{"$id", "https://github.com/gomodls/gomodls/editors/jetbrains/settings.schema.json"},
-		{"title", "gomodls settings"},
-		{"description", "Generated from package internal/settings by go test ./editors/jetbrains -update. See docs/settings.md."},
-		{"type", "object"},
-		{"additionalProperties", false},
-		{"properties", obj{{"gomodls", obj{
-			{"type", "object"},
-			{"additionalProperties", false},
-			{"properties", props},
-		}}}},
-	})
-}
-
 func TestGeneratedSettings(t *testing.T) {
 	for _, f := range []struct {
 		name string
 		gen  func() ([]byte, error)
 	}{
-		{"settings.schema.json", settingsSchema},
+		{"settings.schema.json", docgen.JetBrainsSettingsSchema},
 	} {
 		want, err := f.gen()
 		if err != nil {

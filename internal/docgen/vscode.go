@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/gomodls/gomodls/internal/settings"
 )
@@ -29,37 +27,16 @@ func VSCodePackageJSON(pkg []byte) ([]byte, error) {
 	return replaceMember(pkg, "contributes", "configuration", b.Bytes())
 }
 
-// vscodeSchema holds what settings.Docs does not say but a JSON schema
-// should: allowed values. Keys must name documented settings (a test
-// checks), so a renamed setting cannot silently lose its schema.
-var vscodeSchema = map[string]map[string]any{
-	"upgrades": {"enum": []string{"off", "patch", "minor", "major"}},
-	"severity": {"additionalProperties": map[string]any{"type": "string", "enum": []string{"error", "warning", "info", "hint"}}},
-}
-
-// durationPattern matches what time.ParseDuration accepts for positive
-// durations (the server also accepts a number of milliseconds).
-const durationPattern = `^([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h)(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h))*$`
-
 // vscodeConfiguration renders the "configuration" contribution.
 func vscodeConfiguration() ([]byte, error) {
-	// Defaults come from settings.Default itself (Doc.Default is for
-	// people and may abbreviate), in the server's own JSON encoding.
-	raw, err := json.Marshal(settings.Default())
+	defaults, err := settingDefaults()
 	if err != nil {
-		return nil, err
-	}
-	var defaults map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &defaults); err != nil {
 		return nil, err
 	}
 	props := orderedObject{}
 	docs := settings.Docs()
 	for i, d := range docs {
-		def, ok := defaults[d.Name]
-		if !ok {
-			return nil, fmt.Errorf("setting %s is documented but not a JSON field of settings.Settings", d.Name)
-		}
+		def := defaults[d.Name]
 		p := orderedObject{}
 		switch d.Type {
 		case "boolean":
@@ -93,9 +70,6 @@ func vscodeConfiguration() ([]byte, error) {
 			if err := json.Unmarshal(def, &v); err != nil {
 				return nil, fmt.Errorf("setting %s: default %s is not an object of strings", d.Name, def)
 			}
-			if v == nil {
-				v = map[string]string{}
-			}
 			p.set("type", "object")
 			p.set("default", v)
 			p.set("additionalProperties", map[string]any{"type": "string"})
@@ -104,9 +78,6 @@ func vscodeConfiguration() ([]byte, error) {
 			if err := json.Unmarshal(def, &v); err != nil {
 				return nil, fmt.Errorf("setting %s: default %s is not an array of strings", d.Name, def)
 			}
-			if v == nil {
-				v = []string{}
-			}
 			p.set("type", "array")
 			p.set("items", map[string]any{"type": "string"})
 			p.set("uniqueItems", true)
@@ -114,9 +85,8 @@ func vscodeConfiguration() ([]byte, error) {
 		default:
 			return nil, fmt.Errorf("setting %s: no JSON schema for type %q", d.Name, d.Type)
 		}
-		extra := vscodeSchema[d.Name]
-		for _, k := range slices.Sorted(maps.Keys(extra)) {
-			p.set(k, extra[k])
+		for _, f := range schemaFacets[d.Name] {
+			p.set(f.k, f.v)
 		}
 		p.set("markdownDescription", d.Doc)
 		// Per folder: the server asks for the section per workspace folder.
@@ -146,57 +116,6 @@ func vscodeConfiguration() ([]byte, error) {
 	conf.set("title", "gomodls")
 	conf.set("properties", props)
 	return marshal(conf)
-}
-
-// orderedObject is a JSON object that keeps its keys in insertion order.
-type orderedObject struct {
-	keys []string
-	vals map[string]any
-}
-
-func (o *orderedObject) set(k string, v any) {
-	if o.vals == nil {
-		o.vals = map[string]any{}
-	}
-	if _, ok := o.vals[k]; !ok {
-		o.keys = append(o.keys, k)
-	}
-	o.vals[k] = v
-}
-
-func (o orderedObject) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, k := range o.keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		kb, err := marshal(k)
-		if err != nil {
-			return nil, err
-		}
-		vb, err := marshal(o.vals[k])
-		if err != nil {
-			return nil, err
-		}
-		b.Write(kb)
-		b.WriteByte(':')
-		b.Write(vb)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-// marshal is json.Marshal without HTML escaping, as JSON.stringify writes
-// strings (npm rewrites package.json with it).
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // replaceMember replaces the value of data.outer.inner (data being a JSON

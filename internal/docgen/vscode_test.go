@@ -104,9 +104,9 @@ func TestVSCodeSchemaNamesDocumented(t *testing.T) {
 	for _, d := range settings.Docs() {
 		known[d.Name] = true
 	}
-	for name := range vscodeSchema {
+	for name := range schemaFacets {
 		if !known[name] {
-			t.Errorf("vscodeSchema has %q, which is not a documented setting", name)
+			t.Errorf("schemaFacets has %q, which is not a documented setting", name)
 		}
 	}
 }

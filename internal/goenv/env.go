@@ -127,6 +127,11 @@ type Env struct {
 
 	private, noProxy, noSumDB, insecure []pattern
 
+	// chain is GOPROXY parsed once (modproxy asks for it on every fetch);
+	// proxies is chain without the "noproxy" marker.
+	chain, proxies []ProxyEntry
+	chainErr       error
+
 	findings []Finding
 }
 
@@ -203,6 +208,12 @@ func Load(ctx context.Context, opt Options) (*Env, error) {
 	e.noProxy = compilePatterns(e.Get("GONOPROXY"))
 	e.noSumDB = compilePatterns(e.Get("GONOSUMDB"))
 	e.insecure = compilePatterns(e.Get("GOINSECURE"))
+	e.chain, e.chainErr = ParseProxyList(e.Get("GOPROXY"), e.Get("GONOPROXY"))
+	for _, p := range e.chain {
+		if p.URL != ProxyNoProxy {
+			e.proxies = append(e.proxies, p)
+		}
+	}
 	e.findings = e.computeFindings()
 	return e, nil
 }

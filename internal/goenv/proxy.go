@@ -11,6 +11,7 @@ import (
 	"net/url"
 	pathpkg "path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -128,7 +129,10 @@ func checkProxyURL(raw string) error {
 // leading "noproxy" entry when GONOPROXY (or GOPRIVATE) is set. The error is
 // the one the go command would fail every download with.
 func (e *Env) ProxyChain() ([]ProxyEntry, error) {
-	return ParseProxyList(e.Get("GOPROXY"), e.Get("GONOPROXY"))
+	if e.chainErr != nil {
+		return nil, e.chainErr
+	}
+	return slices.Clone(e.chain), nil
 }
 
 // ProxiesFor returns the entries the go command would try, in order, for
@@ -136,18 +140,11 @@ func (e *Env) ProxyChain() ([]ProxyEntry, error) {
 // GONOPROXY is fetched directly only (even with GOPROXY=off); otherwise the
 // chain without the "noproxy" marker.
 func (e *Env) ProxiesFor(path string) ([]ProxyEntry, error) {
-	chain, err := e.ProxyChain()
-	if err != nil {
-		return nil, err
+	if e.chainErr != nil {
+		return nil, e.chainErr
 	}
 	if _, ok := e.MatchNoProxy(path); ok {
 		return []ProxyEntry{{URL: ProxyDirect}}, nil
 	}
-	out := make([]ProxyEntry, 0, len(chain))
-	for _, p := range chain {
-		if p.URL != ProxyNoProxy {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+	return slices.Clone(e.proxies), nil
 }

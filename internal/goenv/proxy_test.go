@@ -106,3 +106,19 @@ func TestOffline(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkProxiesFor is the per-lookup cost of choosing the GOPROXY
+// entries for a module path (modproxy calls it for every fetch).
+func BenchmarkProxiesFor(b *testing.B) {
+	e, err := Load(b.Context(), Options{GoCommand: "-", Environ: []string{"GOENV=off",
+		"GOPROXY=https://corp-proxy.example|https://proxy.golang.org,direct",
+		"GOPRIVATE=git.corp.example,*.internal.example"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := e.ProxiesFor("github.com/x/y"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

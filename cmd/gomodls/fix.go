@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/gomodls/gomodls/analyzers"
 	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/atomicfile"
 	"github.com/gomodls/gomodls/internal/checker"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/sumcheck"
@@ -102,7 +102,8 @@ func fixSums(ctx context.Context, results []checker.Result, src sumFixer, base s
 			continue
 		}
 		content := fixes.Apply(snap.Sum.Content, fx.Edits)
-		if err := writeFileAtomic(snap.Path(snapshot.GoSum), content); err != nil {
+		// Atomic, so the go command never reads a half-written go.sum.
+		if err := atomicfile.Write(snap.Path(snapshot.GoSum), content, 0o644); err != nil {
 			return written, fmt.Errorf("writing %s: %w", rel, err)
 		}
 		written++
@@ -116,33 +117,4 @@ func relPath(base, p string) string {
 		return r
 	}
 	return p
-}
-
-// writeFileAtomic replaces file with data (a temporary file renamed into
-// place), so the go command never reads a half-written go.sum. Unlike
-// internal/atomicfile, which suits caches, it keeps the file's permissions
-// (os.CreateTemp makes 0600 files).
-func writeFileAtomic(file string, data []byte) error {
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(file); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	f, err := os.CreateTemp(filepath.Dir(file), ".go.sum.*.tmp")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(mode)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), file)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }

@@ -324,7 +324,8 @@ func (d *diskCache) write(file string, e *diskEntry) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(file, data)
+	// 0600: the cache names the modules a user works on, private ones too.
+	return atomicfile.Write(file, data, 0o600)
 }
 
 func (d *diskCache) remove(file string) {

@@ -108,7 +108,7 @@ func (s *store) writeConfig(name string, old, new []byte) error {
 	if len(cur) > 0 && !bytes.Equal(cur, old) {
 		return sumdb.ErrWriteConflict
 	}
-	return atomicfile.Write(file, new)
+	return atomicfile.Write(file, new, 0o600)
 }
 
 // readCache returns a cached lookup or tile; any error means "not cached".
@@ -146,5 +146,5 @@ func (s *store) writeCache(name string, data []byte) {
 	if err != nil {
 		return
 	}
-	atomicfile.Write(file, data)
+	atomicfile.Write(file, data, 0o600)
 }

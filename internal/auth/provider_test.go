@@ -367,3 +367,32 @@ func TestTransport(t *testing.T) {
 		t.Errorf("helper ran %d times, want 2: %v", len(invocations(t, logFile)), invocations(t, logFile))
 	}
 }
+
+func TestCheckRedirect(t *testing.T) {
+	get := func(raw string) *http.Request {
+		req, err := http.NewRequest(http.MethodGet, raw, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return req
+	}
+	secure := get("https://proxy.example/m/@v/list")
+	if err := CheckRedirect(get("https://mirror.example/m/@v/list"), []*http.Request{secure}); err != nil {
+		t.Errorf("https to https refused: %v", err)
+	}
+	err := CheckRedirect(get("http://user:s3cret@mirror.example/m/@v/list"), []*http.Request{secure})
+	if _, ok := err.(*RedirectError); !ok || !strings.Contains(err.Error(), "to insecure URL http://user:xxxxx@mirror.example") {
+		t.Errorf("https to http: %v (%T), want a *RedirectError with the redacted URL", err, err)
+	}
+	plain := get("http://proxy.example/m/@v/list")
+	if err := CheckRedirect(get("http://mirror.example/m/@v/list"), []*http.Request{plain}); err != nil {
+		t.Errorf("http to http refused: %v", err)
+	}
+	via := make([]*http.Request, 10)
+	for i := range via {
+		via[i] = plain
+	}
+	if err := CheckRedirect(plain, via); err == nil || err.Error() != "stopped after 10 redirects" {
+		t.Errorf("11th redirect: %v", err)
+	}
+}

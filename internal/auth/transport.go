@@ -3,8 +3,11 @@
 package auth
 
 import (
+	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/gomodls/gomodls/internal/redact"
 )
 
 // Transport is an http.RoundTripper that authenticates like the go
@@ -47,3 +50,22 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.Provider.AddCredentials(ctx, retry)
 	return t.base().RoundTrip(retry)
 }
+
+// CheckRedirect is the go command's redirect policy (cmd/go/internal/web),
+// for http.Client.CheckRedirect: at most 10 redirects, and never from https
+// to http. Its errors are *RedirectError, so callers can tell a refused
+// redirect (a misbehaving server) from a network failure.
+func CheckRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) > 0 && via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
+		return &RedirectError{fmt.Sprintf("redirected from secure URL %s to insecure URL %s", redact.URL(via[len(via)-1].URL), redact.URL(req.URL))}
+	}
+	if len(via) >= 10 {
+		return &RedirectError{"stopped after 10 redirects"}
+	}
+	return nil
+}
+
+// RedirectError is a redirect CheckRedirect refused (URLs redacted).
+type RedirectError struct{ msg string }
+
+func (e *RedirectError) Error() string { return e.msg }

@@ -37,7 +37,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"github.com/gomodls/gomodls/internal/redact"
 	"net"
 	"net/http"
 	"net/url"
@@ -273,25 +272,8 @@ func (c *Client) newHTTPClient(base *http.Client, roots *x509.CertPool, insecure
 		hc.Transport = tr
 	}
 	hc.Timeout = 0
-	hc.CheckRedirect = checkRedirect
+	hc.CheckRedirect = auth.CheckRedirect
 	return &hc
-}
-
-// redirectError is returned by checkRedirect; it makes the request a
-// ProxyError rather than Unreachable.
-type redirectError struct{ msg string }
-
-func (e *redirectError) Error() string { return e.msg }
-
-// checkRedirect is cmd/go/internal/web's policy.
-func checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) > 0 && via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
-		return &redirectError{fmt.Sprintf("redirected from secure URL %s to insecure URL %s", redact.URL(via[len(via)-1].URL), redact.URL(req.URL))}
-	}
-	if len(via) >= 10 {
-		return &redirectError{"stopped after 10 redirects"}
-	}
-	return nil
 }
 
 // Offline reports whether the client answers from caches only, and why.

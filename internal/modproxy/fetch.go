@@ -25,6 +25,8 @@ import (
 	"unicode/utf8"
 
 	"go.uber.org/zap"
+
+	"github.com/gomodls/gomodls/internal/auth"
 )
 
 // userAgent is sent with every request; proxies' logs then say who asked.
@@ -315,7 +317,7 @@ func (c *Client) transportError(ctx, rctx context.Context, r fetchReq, err error
 	if errors.As(err, &uerr) {
 		err = uerr.Err
 	}
-	var rerr *redirectError
+	var rerr *auth.RedirectError
 	switch {
 	case errors.As(err, &rerr):
 		e.Kind, e.Err = ProxyError, rerr

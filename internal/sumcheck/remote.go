@@ -277,7 +277,7 @@ func (r *remote) transportError(ctx context.Context, redacted string, err error)
 	if errors.As(err, &uerr) {
 		err = uerr.Err // its text repeats the unredacted URL
 	}
-	var rerr *redirectError
+	var rerr *auth.RedirectError
 	if errors.As(err, &rerr) {
 		return &Error{Kind: ServerError, URL: redacted, DB: r.cfg.Name, Err: rerr}
 	}
@@ -324,23 +324,6 @@ func firstLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// redirectError is returned by checkRedirect.
-type redirectError struct{ msg string }
-
-func (e *redirectError) Error() string { return e.msg }
-
-// checkRedirect is cmd/go/internal/web's policy: at most 10 redirects,
-// never from https to http.
-func checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) > 0 && via[0].URL.Scheme == "https" && req.URL.Scheme != "https" {
-		return &redirectError{fmt.Sprintf("redirected from secure URL %s to insecure URL %s", redact.URL(via[len(via)-1].URL), redact.URL(req.URL))}
-	}
-	if len(via) >= 10 {
-		return &redirectError{"stopped after 10 redirects"}
-	}
-	return nil
-}
-
 // newHTTPClient builds the client for the database: base's transport (or
 // ours, with dial and TLS timeouts and the given roots), credentials from
 // GOAUTH for https, the go command's redirect policy, and no overall
@@ -366,6 +349,6 @@ func newHTTPClient(base *http.Client, tlsConf *tls.Config, timeout time.Duration
 		hc.Transport = &auth.Transport{Provider: creds, Base: hc.Transport}
 	}
 	hc.Timeout = 0
-	hc.CheckRedirect = checkRedirect
+	hc.CheckRedirect = auth.CheckRedirect
 	return &hc
 }

@@ -49,11 +49,11 @@ func (c *Client) infoLookup(ctx context.Context, path, version string) (*Info, e
 		if e != nil {
 			return nil, e
 		}
-		return v.(*Info).clone(), nil
+		return v.(*Info), nil
 	}
 	if info := c.cachedInfo(path, version); info != nil {
 		c.mem.put(key, memEntry{val: info, at: c.now()})
-		return info.clone(), nil
+		return info, nil
 	}
 	if c.offline {
 		return nil, c.offlineError(path, version)
@@ -76,7 +76,7 @@ func (c *Client) infoLookup(ctx context.Context, path, version string) (*Info, e
 	}
 	info.Attempts = attempts
 	c.storeInfo(info)
-	return info.clone(), nil
+	return info, nil
 }
 
 // storeInfo keeps an answer: proxies' answers forever (memory and disk),
@@ -170,19 +170,19 @@ func (c *Client) goModLookup(ctx context.Context, path, version string) (*GoModF
 		if e != nil {
 			return nil, e
 		}
-		return v.(*GoModFile).clone(), nil
+		return v.(*GoModFile), nil
 	}
 	if data := c.modCacheGoMod(path, version); data != nil {
 		c.stats.add(func(s *Stats) { s.ModCacheHits++ })
 		gm := &GoModFile{Path: path, Version: version, Data: data, Provenance: Provenance{Source: SourceModCache, Unverified: c.offline}}
 		c.mem.put(key, memEntry{val: gm, at: c.now()})
-		return gm.clone(), nil
+		return gm, nil
 	}
 	if e, ok := c.disk.read(c.disk.immutablePath(path, version, "mod")); ok {
 		c.stats.add(func(s *Stats) { s.DiskHits++ })
 		gm := &GoModFile{Path: path, Version: version, Data: []byte(e.Data), Provenance: Provenance{Source: SourceDisk, CachedFrom: e.Source, Fetched: e.Fetched, Unverified: c.offline}}
 		c.mem.put(key, memEntry{val: gm, at: c.now()})
-		return gm.clone(), nil
+		return gm, nil
 	}
 	if c.offline {
 		return nil, c.offlineError(path, version)
@@ -208,7 +208,7 @@ func (c *Client) goModLookup(ctx context.Context, path, version string) (*GoModF
 	if c.disk != nil {
 		c.disk.write(c.disk.immutablePath(path, version, "mod"), &diskEntry{Source: gm.Source, Fetched: gm.Fetched, Data: string(gm.Data)})
 	}
-	return gm.clone(), nil
+	return gm, nil
 }
 
 func (c *Client) proxyGoMod(ctx context.Context, base string, origin bool, path, version string) (*GoModFile, *Error) {
@@ -248,7 +248,7 @@ func (c *Client) versionsLookup(ctx context.Context, path string) (*VersionList,
 	if e != nil {
 		return nil, e
 	}
-	return l.clone(), nil
+	return l, nil
 }
 
 func (c *Client) versions(ctx context.Context, path string) (*VersionList, *Error) {
@@ -388,7 +388,7 @@ func (c *Client) latestLookup(ctx context.Context, path string) (*Info, error) {
 		if e != nil {
 			return nil, e
 		}
-		return v.(*Info).clone(), nil
+		return v.(*Info), nil
 	}
 	ck := c.chainKey(path)
 	if c.offline {
@@ -396,7 +396,7 @@ func (c *Client) latestLookup(ctx context.Context, path string) (*Info, error) {
 		if e != nil {
 			return nil, e
 		}
-		return info.clone(), nil
+		return info, nil
 	}
 	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "latest")); ok && c.fresh(de.Fetched, c.listTTL) {
 		if info, err := parseInfo([]byte(de.Data)); err == nil {
@@ -404,7 +404,7 @@ func (c *Client) latestLookup(ctx context.Context, path string) (*Info, error) {
 			info.Path = path
 			info.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched}
 			c.mem.put(key, memEntry{val: info, at: de.Fetched, ttl: c.listTTL})
-			return info.clone(), nil
+			return info, nil
 		}
 	}
 	if e := c.diskNegative(path, "latest"); e != nil {
@@ -426,7 +426,7 @@ func (c *Client) latestLookup(ctx context.Context, path string) (*Info, error) {
 	if c.disk != nil && info.Unchecked == "" {
 		c.disk.write(c.disk.chainPath(ck, path, "latest"), &diskEntry{Source: info.Source, Fetched: c.now(), Data: string(marshalInfo(info))})
 	}
-	return info.clone(), nil
+	return info, nil
 }
 
 // proxyLatest is modload.queryProxy for the query "latest" on one proxy.
@@ -596,9 +596,7 @@ func (c *Client) zipHashLookup(ctx context.Context, path, version string) (*ZipH
 		if e != nil {
 			return nil, e
 		}
-		z := *v.(*ZipHash)
-		z.Provenance = z.Provenance.clone()
-		return &z, nil
+		return v.(*ZipHash), nil
 	}
 	if h := c.modCacheZipHash(path, version); h != "" {
 		c.stats.add(func(s *Stats) { s.ModCacheHits++ })
@@ -633,8 +631,7 @@ func (c *Client) zipHashLookup(ctx context.Context, path, version string) (*ZipH
 	if c.disk != nil {
 		c.disk.write(c.disk.immutablePath(path, version, "ziphash"), &diskEntry{Source: z.Source, Fetched: z.Fetched, Data: z.Hash})
 	}
-	cp := *z
-	return &cp, nil
+	return z, nil
 }
 
 func (c *Client) proxyZipHash(ctx context.Context, base string, origin bool, path, version string) (*ZipHash, *Error) {
@@ -775,7 +772,9 @@ func (c *Client) annotateExistence(ctx context.Context, e *Error) {
 // shared runs a whole lookup (cache checks, the chain, storing the answer)
 // once for concurrent identical calls. Sharing only the HTTP fetches is not
 // enough: a caller arriving between the end of a fetch and the storing of
-// its answer would miss both and fetch again.
+// its answer would miss both and fetch again. Every caller gets the same
+// answer, which may be the one kept in memory: the exported methods hand
+// out clones, so fn need not copy it.
 func (c *Client) shared(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
 	v, e, joined := c.lookups.do(ctx, key, func(ctx context.Context) (any, *Error) {
 		v, err := fn(ctx)

@@ -3,16 +3,7 @@
 # drives editors/emacs/gomodls.el against a freshly built gomodls and the
 # fixture proxy (editors/emacs/test/e2e.el). Installs what it needs.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-export PATH="$PATH:/usr/local/go/bin"
-t0=$(date +%s)
-mark() { printf '[emacs.sh %3ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
-
-apt_install() {
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo flock /tmp/apt.lock sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null' sh "$@"
-}
+. "$(dirname "$0")/../lib.sh" # cd to the root; PATH, mark, apt_install
 
 if ! emacs --batch --eval "(require 'eglot)" >/dev/null 2>&1; then
   mark "installing emacs-nox elpa-eglot"

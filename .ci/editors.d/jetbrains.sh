@@ -5,16 +5,7 @@
 # starts gomodls with the template's exact command line, expanded and split
 # as LSP4IJ does, under the Neovim end-to-end harness.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-export PATH="$PATH:/usr/local/go/bin"
-t0=$(date +%s)
-mark() { printf '[jetbrains.sh %3ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
-
-apt_install() {
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo flock /tmp/apt.lock sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null' sh "$@"
-}
+. "$(dirname "$0")/../lib.sh" # cd to the root; PATH, mark, apt_install
 
 command -v nvim >/dev/null || { mark "installing neovim"; apt_install neovim; }
 command -v npm >/dev/null || { mark "installing npm"; apt_install npm; }

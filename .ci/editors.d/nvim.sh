@@ -3,18 +3,7 @@
 # configuration in editors/nvim against a freshly built gomodls and the
 # fixture proxy (editors/nvim/test/e2e.lua). Installs what it needs.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-export PATH="$PATH:/usr/local/go/bin"
-t0=$(date +%s)
-mark() { printf '[nvim.sh %3ss] %s\n' "$(( $(date +%s) - t0 ))" "$*"; }
-
-# apt_install installs Debian packages, serialised with other editor
-# scripts and sessions that install at the same time.
-apt_install() {
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo flock /tmp/apt.lock sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null' sh "$@"
-}
+. "$(dirname "$0")/../lib.sh" # cd to the root; PATH, mark, apt_install
 
 command -v nvim >/dev/null || { mark "installing neovim"; apt_install neovim; }
 mark "$(nvim --version | head -1)"

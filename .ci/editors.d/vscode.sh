@@ -13,7 +13,7 @@
 #   GOMODLS_VSCODE_SCREENSHOT=editors/vscode/test/screenshot.png .ci/editors.d/vscode.sh
 # also refreshes the committed screenshot.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+. "$(dirname "$0")/../lib.sh" # cd to the root; PATH, mark, apt_install
 root=$PWD
 ext=$root/editors/vscode
 e2e=$ext/.e2e
@@ -21,7 +21,6 @@ code_server_version=4.100.3
 screenshot=${GOMODLS_VSCODE_SCREENSHOT:-$e2e/screenshot.png}
 case $screenshot in /*) ;; *) screenshot=$root/$screenshot ;; esac
 
-command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
 # node-gyp builds code-server's native modules against the installed
 # Node's headers; without nodedir it would download them.
 if [ -f /usr/include/node/node.h ]; then
@@ -63,8 +62,7 @@ for tool in python3 make g++; do # node-gyp
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
-  flock /tmp/apt.lock apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive flock /tmp/apt.lock apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_install "${missing[@]}"
 fi
 chromium --version 2>/dev/null
 rg --version | sed -n 1p

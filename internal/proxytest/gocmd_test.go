@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -19,16 +20,21 @@ import (
 // goTool returns the go command of the toolchain running the tests.
 func goTool(t *testing.T) string {
 	t.Helper()
-	p := filepath.Join(runtimeGOROOT(), "bin", "go")
-	if _, err := os.Stat(p); err != nil {
-		lp, err := exec.LookPath("go")
-		if err != nil {
-			t.Fatalf("no go command: %v", err)
-		}
-		return lp
+	p, err := goToolPath()
+	if err != nil {
+		t.Fatalf("no go command: %v", err)
 	}
 	return p
 }
+
+// goToolPath finds the go command once: runtimeGOROOT runs `go env`.
+var goToolPath = sync.OnceValues(func() (string, error) {
+	p := filepath.Join(runtimeGOROOT(), "bin", "go")
+	if _, err := os.Stat(p); err != nil {
+		return exec.LookPath("go")
+	}
+	return p, nil
+})
 
 // runGo runs go with env in dir (a temp dir if ""), returning combined
 // output and the error.

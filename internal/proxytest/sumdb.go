@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -249,16 +250,17 @@ func (h tlogHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 func (t *sumTree) signed() ([]byte, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return t.signedLocked()
+}
+
+// signedLocked returns the signed tree head; t.mu must be held.
+func (t *sumTree) signedLocked() ([]byte, error) {
 	size := int64(len(t.records))
 	h, err := tlog.TreeHash(size, t.hashes)
 	if err != nil {
 		return nil, err
 	}
-	return signTree(t.db, tlog.Tree{N: size, Hash: h})
-}
-
-func signTree(db *checksumDB, tree tlog.Tree) ([]byte, error) {
-	return note.Sign(&note.Note{Text: string(tlog.FormatTree(tree))}, db.signer)
+	return note.Sign(&note.Note{Text: string(tlog.FormatTree(tlog.Tree{N: size, Hash: h}))}, t.db.signer)
 }
 
 func (t *sumTree) readRecords(id, n int64) ([][]byte, error) {
@@ -267,7 +269,7 @@ func (t *sumTree) readRecords(id, n int64) ([][]byte, error) {
 	if id < 0 || n < 0 || id+n > int64(len(t.records)) {
 		return nil, fmt.Errorf("records %d..%d: %w", id, id+n-1, fs.ErrNotExist)
 	}
-	return slicesClone(t.records[id : id+n]), nil
+	return slices.Clone(t.records[id : id+n]), nil
 }
 
 func (t *sumTree) lookupID(m module.Version) (int64, error) {
@@ -311,10 +313,4 @@ func (t *sumTree) readTileData(tile tlog.Tile) ([]byte, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return tlog.ReadTileData(tile, t.hashes)
-}
-
-func slicesClone(in [][]byte) [][]byte {
-	out := make([][]byte, len(in))
-	copy(out, in)
-	return out
 }

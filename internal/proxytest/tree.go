@@ -75,11 +75,7 @@ func (s *Server) writeSumDBSnapshot(dir string, mods []module.Version) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	n := int64(len(t.records))
-	h, err := tlog.TreeHash(n, t.hashes)
-	if err != nil {
-		return err
-	}
-	signed, err := signTree(s.db, tlog.Tree{N: n, Hash: h})
+	signed, err := t.signedLocked()
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package proxytest
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -82,28 +83,47 @@ func ParseModuleFile(name string, data []byte) (*ModuleFile, error) {
 
 	seen := make(map[string]bool)
 	for _, f := range a.Files {
-		switch {
-		case f.Name == ".mod":
-			mf.Mod = f.Data
-		case f.Name == ".info":
-			mf.Info = f.Data
-		case strings.HasPrefix(f.Name, "."):
-			return nil, wrapName(name, fmt.Errorf("unknown metadata section %q (want .mod or .info)", f.Name))
-		default:
-			if err := checkFileName(f.Name); err != nil {
-				return nil, wrapName(name, err)
-			}
+		if !strings.HasPrefix(f.Name, ".") {
 			if seen[f.Name] {
 				return nil, wrapName(name, fmt.Errorf("file %q appears twice", f.Name))
 			}
 			seen[f.Name] = true
-			mf.Files = append(mf.Files, File{Name: f.Name, Data: f.Data})
+		}
+		if err := mf.addSection(f.Name, f.Data); err != nil {
+			return nil, wrapName(name, err)
 		}
 	}
-	if mf.Version == "" && (len(mf.Files) > 0 || mf.Mod != nil || mf.Info != nil) {
-		return nil, wrapName(name, fmt.Errorf("%s has no version but has content", mf.Path))
+	if err := mf.checkContent(); err != nil {
+		return nil, wrapName(name, err)
 	}
 	return mf, nil
+}
+
+// addSection adds one txtar section (or AddModule map entry) to mf:
+// metadata for .mod and .info, a zip file otherwise.
+func (mf *ModuleFile) addSection(name string, data []byte) error {
+	switch {
+	case name == ".mod":
+		mf.Mod = data
+	case name == ".info":
+		mf.Info = data
+	case strings.HasPrefix(name, "."):
+		return fmt.Errorf("unknown metadata section %q (want .mod or .info)", name)
+	default:
+		if err := checkFileName(name); err != nil {
+			return err
+		}
+		mf.Files = append(mf.Files, File{Name: name, Data: data})
+	}
+	return nil
+}
+
+// checkContent rejects content for a known path without versions.
+func (mf *ModuleFile) checkContent() error {
+	if mf.Version == "" && (len(mf.Files) > 0 || mf.Mod != nil || mf.Info != nil) {
+		return fmt.Errorf("%s has no version but has content", mf.Path)
+	}
+	return nil
 }
 
 // FormatModuleFile returns the txtar form of mf, which ParseModuleFile reads back.
@@ -223,29 +243,13 @@ func filesFromMap(modPath, version string, files map[string]string) (*ModuleFile
 		return nil, err
 	}
 	mf := &ModuleFile{Path: modPath, Version: version}
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		data := []byte(files[name])
-		switch {
-		case name == ".mod":
-			mf.Mod = data
-		case name == ".info":
-			mf.Info = data
-		case strings.HasPrefix(name, "."):
-			return nil, fmt.Errorf("%s@%s: unknown metadata entry %q (want .mod or .info)", modPath, version, name)
-		default:
-			if err := checkFileName(name); err != nil {
-				return nil, fmt.Errorf("%s@%s: %w", modPath, version, err)
-			}
-			mf.Files = append(mf.Files, File{Name: name, Data: data})
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := mf.addSection(name, []byte(files[name])); err != nil {
+			return nil, fmt.Errorf("%s: %w", joinPV(modPath, version), err)
 		}
 	}
-	if version == "" && len(files) > 0 {
-		return nil, fmt.Errorf("%s has no version but has content", modPath)
+	if err := mf.checkContent(); err != nil {
+		return nil, err
 	}
 	return mf, nil
 }

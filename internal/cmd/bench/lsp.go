@@ -115,6 +115,7 @@ func requireLines(text string) []reqLine {
 // the line, the column of the version and its width, or -1.
 func editTarget(g *benchfixture.GoMod, text string) (line, col, width int) {
 	lines := strings.Split(text, "\n")
+	reqLines := requireLines(text)
 	candidates := map[int]module.Version{}
 	for _, r := range g.Requires() {
 		_, major, ok := module.SplitPathVersion(r.Path)
@@ -124,7 +125,7 @@ func editTarget(g *benchfixture.GoMod, text string) (line, col, width int) {
 		if m := semver.Major(r.Version); m != "v0" && m != "v1" {
 			continue
 		}
-		for _, rl := range requireLines(text) {
+		for _, rl := range reqLines {
 			f := strings.Fields(lines[rl.line])
 			if len(f) >= 2 && (f[0] == r.Path && f[1] == r.Version || len(f) >= 3 && f[0] == "require" && f[1] == r.Path && f[2] == r.Version) {
 				candidates[rl.line] = r

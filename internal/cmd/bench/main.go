@@ -37,12 +37,14 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -401,11 +403,12 @@ func goUpdates(out string) (map[string]string, error) {
 
 // ---- the table ----
 
-func median(ds []time.Duration) time.Duration {
-	if len(ds) == 0 {
-		return 0
+func median[T cmp.Ordered](xs []T) T {
+	var zero T
+	if len(xs) == 0 {
+		return zero
 	}
-	s := slices.Clone(ds)
+	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[len(s)/2]
 }
@@ -417,15 +420,6 @@ func percentile(ds []time.Duration, p int) time.Duration {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[min(len(s)-1, len(s)*p/100)]
-}
-
-func medianInt(xs []int) int {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[len(s)/2]
 }
 
 func maxInt64(xs []int64) int64 {
@@ -475,18 +469,18 @@ func printTable(w io.Writer, cfg *config, results []*fileResult, took time.Durat
 			label = ""
 		}
 		row("cold check vs `go list -e -m -json <requires>`",
-			fmt.Sprintf("%s (%d requests)", fmtDur(median(r.usCold)), medianInt(r.usRequests)),
-			fmt.Sprintf("%s (%d requests)", fmtDur(median(r.goCold)), medianInt(r.goRequests)),
+			fmt.Sprintf("%s (%d requests)", fmtDur(median(r.usCold)), median(r.usRequests)),
+			fmt.Sprintf("%s (%d requests)", fmtDur(median(r.goCold)), median(r.goRequests)),
 			ratio(median(r.goCold), median(r.usCold)))
 		row("warm check (new process; persistent cache / module cache)",
 			fmtDur(median(r.usWarm)), fmtDur(median(r.goWarm)), ratio(median(r.goWarm), median(r.usWarm)))
 		agree := "agree"
-		if !mapsEqual(r.usUpgrades, r.goUpgrades) {
+		if !maps.Equal(r.usUpgrades, r.goUpgrades) {
 			agree = "DISAGREE: " + diffUpgrades(r.usUpgrades, r.goUpgrades)
 		}
 		row("upgrade discovery (cold check) vs `go list -m -u -json all`",
 			fmt.Sprintf("%s (%d upgrades)", fmtDur(median(r.usCold)), len(r.usUpgrades)),
-			fmt.Sprintf("%s (%d upgrades, %d requests)", fmtDur(median(r.goUpgrade)), len(r.goUpgrades), medianInt(r.goUpgradeReqs)),
+			fmt.Sprintf("%s (%d upgrades, %d requests)", fmtDur(median(r.goUpgrade)), len(r.goUpgrades), median(r.goUpgradeReqs)),
 			ratio(median(r.goUpgrade), median(r.usCold))+" ("+agree+")")
 		row("peak RSS (cold check / go list -e -m / go list -m -u all)", mb(maxInt64(r.usRSS)), mb(maxInt64(r.goRSS))+" / "+mb(maxInt64(r.goUpgradeRSS)), "")
 		row("keystroke → network diagnostics, debounce 0 / 10 ms (median)",
@@ -509,18 +503,6 @@ func flagsUsed(cfg *config) string {
 		return " -quick"
 	}
 	return ""
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func diffUpgrades(us, goUps map[string]string) string {

@@ -316,7 +316,7 @@ func GoSum(srv *proxytest.Server, g *GoMod) ([]byte, error) {
 	}
 	var b strings.Builder
 	for _, nd := range g.Needed() {
-		if excluded[nd.Version] && !slices.ContainsFunc(g.Requires(), func(m module.Version) bool { return m == nd.Version }) {
+		if excluded[nd.Version] && !slices.Contains(g.Requires(), nd.Version) {
 			continue
 		}
 		lines := srv.GoSumLines(nd.Path, nd.Version.Version)

@@ -122,49 +122,39 @@ func vscodeConfiguration() ([]byte, error) {
 // object) with value, keeping every other byte.
 func replaceMember(data []byte, outer, inner string, value []byte) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := expectDelim(dec, '{'); err != nil {
+	where := "" // the object being searched, for errors
+	for _, name := range []string{outer, inner} {
+		if err := expectDelim(dec, '{'); err != nil {
+			return nil, fmt.Errorf("%s%w", where, err)
+		}
+		for {
+			if !dec.More() {
+				return nil, fmt.Errorf("%sno %q member", where, name)
+			}
+			key, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			if key == name {
+				break
+			}
+			if err := skipValue(dec); err != nil {
+				return nil, err
+			}
+		}
+		where += name + ": "
+	}
+	start, err := afterColon(data, int(dec.InputOffset()))
+	if err != nil {
 		return nil, err
 	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		if key != outer {
-			if err := skipValue(dec); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if err := expectDelim(dec, '{'); err != nil {
-			return nil, fmt.Errorf("%s: %w", outer, err)
-		}
-		for dec.More() {
-			k, err := dec.Token()
-			if err != nil {
-				return nil, err
-			}
-			if k != inner {
-				if err := skipValue(dec); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			start, err := afterColon(data, int(dec.InputOffset()))
-			if err != nil {
-				return nil, err
-			}
-			if err := skipValue(dec); err != nil {
-				return nil, err
-			}
-			end := int(dec.InputOffset())
-			out := append([]byte(nil), data[:start]...)
-			out = append(out, value...)
-			return append(out, data[end:]...), nil
-		}
-		return nil, fmt.Errorf("no %q in %q", inner, outer)
+	if err := skipValue(dec); err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("no %q member", outer)
+	end := int(dec.InputOffset())
+	out := append([]byte(nil), data[:start]...)
+	out = append(out, value...)
+	return append(out, data[end:]...), nil
 }
 
 func expectDelim(dec *json.Decoder, d json.Delim) error {

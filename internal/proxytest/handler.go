@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -248,12 +249,7 @@ func (s *Server) answerProxy(w http.ResponseWriter, r *http.Request, t target) {
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
-		var b strings.Builder
-		for _, v := range versions {
-			b.WriteString(v)
-			b.WriteByte('\n')
-		}
-		fmt.Fprint(w, b.String())
+		io.WriteString(w, joinLines(versions))
 
 	case EndpointLatest:
 		if s.cfg.noLatest {

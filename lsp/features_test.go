@@ -214,6 +214,27 @@ func TestSettingsFromConfiguration(t *testing.T) {
 	ed.Shutdown()
 }
 
+// TestEditBeforeConfiguration: an edit that arrives while the first build
+// waits for the client's settings must not hold up the read loop, which
+// has to read the settings; the first diagnostics use them. (Sent early,
+// the edit used to block the read loop until the 5 s configuration wait
+// gave up, and the first check used the defaults.) The race is timing
+// dependent, so the editor is started a few times.
+func TestEditBeforeConfiguration(t *testing.T) {
+	for i := 0; i < 5; i++ {
+		dir := writeFiles(t, map[string]string{"go.mod": "module example.com/m\n\nrequire golang.org/x/text v0.20\n"})
+		ed := start(t, hermetic(t))
+		ed.Initialize(dir, lsptest.Caps{Config: json.RawMessage(`{"disable": ["invalid-version"], "workspaceScan": false}`)})
+		gomod := filepath.Join(dir, "go.mod")
+		ed.Open(gomod, "")
+		v := ed.Edit(gomod, protocol.Range{Start: protocol.Position{Line: 3}, End: protocol.Position{Line: 3}}, "\n")
+		if got := ed.Diagnostics(gomod, wait, lsptest.AtVersion(v)); len(got.Diagnostics) != 0 {
+			t.Errorf("run %d: the first check ignored the settings:\n%s", i, lsptest.Describe(got.Diagnostics))
+		}
+		ed.Shutdown()
+	}
+}
+
 func TestWatchedGoSumChange(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"go.mod": "module example.com/m\n", "go.sum": "bad line\n"})
 	ed := start(t, hermetic(t))

@@ -177,9 +177,9 @@ func (v *view) runNetwork(snap *snapshot.Snapshot, gen uint64) {
 	superseded := v.netGen > gen
 	if !superseded {
 		v.network, v.netSnap, v.netGen = diags, snap, gen
-		// Rebuild on the next publish: local analyzers use what the
-		// network pass just cached (the sum-missing fix's hashes).
-		v.built = 0
+		// Re-run the local analyzers on the next publish: they use what
+		// the network pass just cached (the sum-missing fix's hashes).
+		v.cached++
 	}
 	v.mu.Unlock()
 	if superseded {

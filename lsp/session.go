@@ -14,7 +14,6 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
-	"github.com/gomodls/gomodls/analyzers"
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
@@ -472,6 +471,3 @@ func (ss *session) snapshotFor(ctx context.Context, path string) (*snapshot.Snap
 	}
 	return snap, versions, nil
 }
-
-// localAnalyzers is the list the views run on every change.
-func localAnalyzers() []*analyzers.Analyzer { return analyzers.Local() }

@@ -216,3 +216,39 @@ func TestSumMissingResolvedFix(t *testing.T) {
 	}
 	ed.Shutdown()
 }
+
+// TestSumMissingFixAfterBackgroundCheck: nothing is cached when go.mod is
+// opened, so sum-missing comes without a fix; the background check caches
+// the checksum database's answer and the local analyzers run again, so the
+// fix is offered without another edit.
+func TestSumMissingFixAfterBackgroundCheck(t *testing.T) {
+	srv := proxytest.New(t)
+	dir := writeFiles(t, map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/basic v1.1.0\n\texample.com/zero v0.2.0\n)\n",
+		"go.sum": sumZero,
+	})
+	ed := start(t, withSumDB(t, srv))
+	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	gomod := filepath.Join(dir, "go.mod")
+	ed.Open(gomod, "")
+	got := ed.Diagnostics(gomod, wait, hasCodes("sum-missing"))
+	params := &protocol.CodeActionParams{TextDocument: docID(gomod), Range: got.Diagnostics[0].Range,
+		Context: protocol.CodeActionContext{Diagnostics: got.Diagnostics, Only: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}}}
+	var actions []protocol.CommandOrCodeAction
+	for deadline := time.Now().Add(wait); ; time.Sleep(20 * time.Millisecond) {
+		var err error
+		if actions, err = ed.Server.CodeAction(ed.Context(), params); err != nil {
+			t.Fatal(err)
+		}
+		if len(actions) > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if len(actions) != 1 || actions[0].(*protocol.CodeAction).Edit == nil {
+		t.Fatalf("no sum-missing fix after the background check: %+v", actions)
+	}
+	if title := actions[0].(*protocol.CodeAction).Title; title != "Add go.sum lines for example.com/basic v1.1.0 (verified by sum.proxytest.invalid)" {
+		t.Errorf("fix %q", title)
+	}
+	ed.Shutdown()
+}

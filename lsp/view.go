@@ -31,6 +31,12 @@ type view struct {
 	quit chan struct{}
 	once sync.Once
 
+	// buildMu serialises updates of the snapshot and the local
+	// diagnostics, which read files, may load the Go environment and wait
+	// for the client's settings. mu is never held across such work, so
+	// invalidate, called on the read loop, never waits for a build.
+	buildMu sync.Mutex
+
 	mu       sync.Mutex
 	gen      uint64 // bumped by every change to the inputs
 	built    uint64 // gen the snapshot was built from
@@ -40,6 +46,10 @@ type view struct {
 	tracked  bool                       // publish even when no file is open
 	pushed   map[snapshot.FileKind]bool // the last push for the file was non-empty
 	deps     []string                   // other directories the results depend on
+	// cached counts the network results stored: each may have cached
+	// answers the local analyzers use (the sum-missing fix's hashes).
+	// analyzed is the count local was computed with.
+	cached, analyzed uint64
 
 	// Network results: the diagnostics of the last completed network check,
 	// the snapshot and generation they were computed for.
@@ -159,25 +169,45 @@ func (v *view) wanted(snap *snapshot.Snapshot) bool {
 // current returns an up-to-date snapshot and the versions of the open
 // documents it contains, rebuilding it if any input changed.
 func (v *view) current(ctx context.Context) (*snapshot.Snapshot, map[snapshot.FileKind]int32) {
+	snap, versions, _ := v.update(ctx)
+	return snap, versions
+}
+
+// update is current that also returns the generation of the snapshot. It
+// rebuilds the snapshot when an input changed, and re-runs the local
+// analyzers on it also when a network pass cached new answers.
+func (v *view) update(ctx context.Context) (*snapshot.Snapshot, map[snapshot.FileKind]int32, uint64) {
+	v.buildMu.Lock()
+	defer v.buildMu.Unlock()
 	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.snap != nil && v.built == v.gen {
-		return v.snap, v.versions
+	snap, versions, built := v.snap, v.versions, v.built
+	gen, cached := v.gen, v.cached
+	fresh := snap != nil && built == gen
+	analyzed := v.analyzed == cached
+	v.mu.Unlock()
+	if fresh && analyzed {
+		return snap, versions, built
 	}
-	gen := v.gen
-	snap, versions := v.build(ctx)
-	v.snap, v.versions, v.built = snap, versions, gen
-	diags, failures := checker.Run(ctx, snap, localAnalyzers())
+	if !fresh {
+		// Documents are updated before invalidate bumps gen, so what we
+		// read now is at least as new as gen.
+		snap, versions = v.build(ctx)
+		built = gen
+	}
+	diags, failures := checker.Run(ctx, snap, analyzers.Local())
 	for _, f := range failures {
 		v.ss.log.Error("analyzer failed", zap.String("dir", v.dir), zap.Error(f))
 	}
-	v.local = diags
-	v.deps = dependencies(snap)
-	return v.snap, v.versions
+	deps := dependencies(snap)
+	v.mu.Lock()
+	v.snap, v.versions, v.built = snap, versions, built
+	v.local, v.analyzed, v.deps = diags, cached, deps
+	v.mu.Unlock()
+	return snap, versions, built
 }
 
 // build reads the view's files (open documents first, then disk) and
-// parses them into a snapshot. Called with v.mu held.
+// parses them into a snapshot. Called with v.buildMu held.
 func (v *view) build(ctx context.Context) (*snapshot.Snapshot, map[snapshot.FileKind]int32) {
 	v.ss.awaitConfiguration(ctx)
 	contents := snapshot.Contents{}
@@ -262,10 +292,7 @@ func (v *view) diagnostics(kind snapshot.FileKind) []analyzers.Diagnostic {
 // the client should see them for. It returns the snapshot published and
 // its generation.
 func (v *view) publish(ctx context.Context) (*snapshot.Snapshot, uint64) {
-	snap, versions := v.current(ctx)
-	v.mu.Lock()
-	gen := v.built
-	v.mu.Unlock()
+	snap, versions, gen := v.update(ctx)
 	srv := v.ss.srv
 	for _, k := range allKinds {
 		path := snap.Path(k)

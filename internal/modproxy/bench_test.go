@@ -107,6 +107,26 @@ func BenchmarkInfoMemory(b *testing.B) {
 	}
 }
 
+// BenchmarkInfoDisk is one answer from the persistent cache, as after a
+// restart: memory forgotten, module cache missed, our cache hit.
+func BenchmarkInfoDisk(b *testing.B) {
+	srv := proxytest.New(b)
+	c := benchClient(b, srv, srv.GoEnv(), b.TempDir())
+	ctx := context.Background()
+	if _, err := c.Info(ctx, "example.com/basic", "v1.0.0"); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		c.mem.init()
+		if _, err := c.Info(ctx, "example.com/basic", "v1.0.0"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if s := c.Stats(); s.Requests != 1 {
+		b.Fatalf("%d requests, want 1", s.Requests)
+	}
+}
+
 // TestBenchmarkVsGoCommand measures the figures, the go command
 // included (about a minute: it fetches sequentially). Set GOMODLS_BENCH=1.
 func TestBenchmarkVsGoCommand(t *testing.T) {

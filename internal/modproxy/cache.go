@@ -92,28 +92,45 @@ func (c *Client) fresh(t time.Time, ttl time.Duration) bool {
 
 // ---- the go command's module cache ----
 
-// modCacheFile returns GOMODCACHE/cache/download/<path>/@v/<version>.<ext>.
-func (c *Client) modCacheFile(path, version, ext string) string {
-	if c.modCache == "" {
-		return ""
-	}
+// escapedDir returns <escaped path>/@v, the directory of a module's files
+// in the module cache and in ours; "" if path cannot be escaped.
+func escapedDir(path string) string {
 	enc, err := module.EscapePath(path)
 	if err != nil {
 		return ""
 	}
+	return filepath.FromSlash(enc) + string(filepath.Separator) + "@v"
+}
+
+// versionFile returns <escaped path>/@v/<escaped version>, the name of a
+// version's files (before their extension) in the module cache and in
+// ours; "" if path or version cannot be escaped. Lookups compute it once
+// for both caches.
+func versionFile(path, version string) string {
+	dir := escapedDir(path)
 	encV, err := module.EscapeVersion(version)
-	if err != nil {
+	if dir == "" || err != nil {
 		return ""
 	}
-	return filepath.Join(c.modCache, "cache", "download", filepath.FromSlash(enc), "@v", encV+"."+ext)
+	return dir + string(filepath.Separator) + encV
+}
+
+// modCacheFile returns GOMODCACHE/cache/download/<vf>.<ext>, "" without a
+// module cache or vf.
+func (c *Client) modCacheFile(vf, ext string) string {
+	if c.modCache == "" || vf == "" {
+		return ""
+	}
+	return filepath.Join(c.modCache, "cache", "download", vf+"."+ext)
 }
 
 // oldVgoPrefix marks go.mod files synthesised by old vgo, which the go
 // command ignores.
 var oldVgoPrefix = []byte("//vgo 0.0.")
 
-func (c *Client) modCacheInfo(path, version string) *Info {
-	file := c.modCacheFile(path, version, "info")
+// modCacheInfo reads path@version's .info; vf is versionFile(path, version).
+func (c *Client) modCacheInfo(path, version, vf string) *Info {
+	file := c.modCacheFile(vf, "info")
 	if file == "" {
 		return nil
 	}
@@ -130,8 +147,8 @@ func (c *Client) modCacheInfo(path, version string) *Info {
 	return info
 }
 
-func (c *Client) modCacheGoMod(path, version string) []byte {
-	file := c.modCacheFile(path, version, "mod")
+func (c *Client) modCacheGoMod(vf string) []byte {
+	file := c.modCacheFile(vf, "mod")
 	if file == "" {
 		return nil
 	}
@@ -142,8 +159,8 @@ func (c *Client) modCacheGoMod(path, version string) []byte {
 	return data
 }
 
-func (c *Client) modCacheZipHash(path, version string) string {
-	file := c.modCacheFile(path, version, "ziphash")
+func (c *Client) modCacheZipHash(vf string) string {
+	file := c.modCacheFile(vf, "ziphash")
 	if file == "" {
 		return ""
 	}
@@ -171,14 +188,11 @@ func isValidSum(data []byte) bool {
 // its list file (not authoritative: it only lists what was downloaded)
 // and its .info files. For offline answers only.
 func (c *Client) modCacheVersions(path string) []string {
-	if c.modCache == "" {
+	ed := escapedDir(path)
+	if c.modCache == "" || ed == "" {
 		return nil
 	}
-	enc, err := module.EscapePath(path)
-	if err != nil {
-		return nil
-	}
-	dir := filepath.Join(c.modCache, "cache", "download", filepath.FromSlash(enc), "@v")
+	dir := filepath.Join(c.modCache, "cache", "download", ed)
 	var out []string
 	if data, err := os.ReadFile(filepath.Join(dir, "list")); err == nil {
 		for _, l := range parseList(data) {
@@ -245,30 +259,24 @@ type diskError struct {
 	Module     int    `json:"module,omitempty"`
 }
 
-func (d *diskCache) immutablePath(path, version, ext string) string {
-	if d == nil {
+// immutablePath returns our file for an immutable answer; vf is
+// versionFile(path, version).
+func (d *diskCache) immutablePath(vf, ext string) string {
+	if d == nil || vf == "" {
 		return ""
 	}
-	enc, err := module.EscapePath(path)
-	if err != nil {
-		return ""
-	}
-	encV, err := module.EscapeVersion(version)
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(d.dir, "mod", filepath.FromSlash(enc), "@v", encV+"."+ext+".json")
+	return filepath.Join(d.dir, "mod", vf+"."+ext+".json")
 }
 
 func (d *diskCache) chainPath(chainKey, path, name string) string {
 	if d == nil {
 		return ""
 	}
-	enc, err := module.EscapePath(path)
-	if err != nil {
+	ed := escapedDir(path)
+	if ed == "" {
 		return ""
 	}
-	return filepath.Join(d.dir, "chain", chainKey, filepath.FromSlash(enc), "@v", escapeCase(name)+".json")
+	return filepath.Join(d.dir, "chain", chainKey, ed, escapeCase(name)+".json")
 }
 
 // escapeCase applies module case-escaping ('A' -> "!a") to a file name

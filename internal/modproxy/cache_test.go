@@ -236,7 +236,7 @@ func TestDiskCache(t *testing.T) {
 	}
 
 	// Corrupt entries are ignored and rewritten.
-	file := c1.disk.immutablePath("example.com/basic", "v1.0.0", "info")
+	file := c1.disk.immutablePath(versionFile("example.com/basic", "v1.0.0"), "info")
 	if err := os.WriteFile(file, []byte("{garbage"), 0o666); err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func TestSharedCacheConcurrentWriters(t *testing.T) {
 	}
 	c := newClient(t, srv, Options{CacheDir: cache})
 	for _, v := range []string{"v0.1.0", "v1.0.0", "v1.1.0"} {
-		if _, ok := c.disk.read(c.disk.immutablePath("example.com/basic", v, "info")); !ok {
+		if _, ok := c.disk.read(c.disk.immutablePath(versionFile("example.com/basic", v), "info")); !ok {
 			t.Errorf("%s: unreadable cache entry", v)
 		}
 	}

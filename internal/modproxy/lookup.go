@@ -89,18 +89,19 @@ func (c *Client) storeInfo(info *Info) {
 	}
 	c.mem.put(key, memEntry{val: info, at: c.now()})
 	if c.disk != nil {
-		c.disk.write(c.disk.immutablePath(info.Path, info.Version, "info"), &diskEntry{Source: info.Source, Fetched: info.Fetched, Data: string(marshalInfo(info))})
+		c.disk.write(c.disk.immutablePath(versionFile(info.Path, info.Version), "info"), &diskEntry{Source: info.Source, Fetched: info.Fetched, Data: string(marshalInfo(info))})
 	}
 }
 
 // cachedInfo returns the .info from the module cache or our cache.
 func (c *Client) cachedInfo(path, version string) *Info {
-	if info := c.modCacheInfo(path, version); info != nil {
+	vf := versionFile(path, version)
+	if info := c.modCacheInfo(path, version, vf); info != nil {
 		c.stats.add(func(s *Stats) { s.ModCacheHits++ })
 		info.Unverified = c.offline
 		return info
 	}
-	if e, ok := c.disk.read(c.disk.immutablePath(path, version, "info")); ok {
+	if e, ok := c.disk.read(c.disk.immutablePath(vf, "info")); ok {
 		info, err := parseInfo([]byte(e.Data))
 		if err == nil && info.Version == version {
 			c.stats.add(func(s *Stats) { s.DiskHits++ })
@@ -172,13 +173,14 @@ func (c *Client) goModLookup(ctx context.Context, path, version string) (*GoModF
 		}
 		return v.(*GoModFile), nil
 	}
-	if data := c.modCacheGoMod(path, version); data != nil {
+	vf := versionFile(path, version)
+	if data := c.modCacheGoMod(vf); data != nil {
 		c.stats.add(func(s *Stats) { s.ModCacheHits++ })
 		gm := &GoModFile{Path: path, Version: version, Data: data, Provenance: Provenance{Source: SourceModCache, Unverified: c.offline}}
 		c.mem.put(key, memEntry{val: gm, at: c.now()})
 		return gm, nil
 	}
-	if e, ok := c.disk.read(c.disk.immutablePath(path, version, "mod")); ok {
+	if e, ok := c.disk.read(c.disk.immutablePath(vf, "mod")); ok {
 		c.stats.add(func(s *Stats) { s.DiskHits++ })
 		gm := &GoModFile{Path: path, Version: version, Data: []byte(e.Data), Provenance: Provenance{Source: SourceDisk, CachedFrom: e.Source, Fetched: e.Fetched, Unverified: c.offline}}
 		c.mem.put(key, memEntry{val: gm, at: c.now()})
@@ -206,7 +208,7 @@ func (c *Client) goModLookup(ctx context.Context, path, version string) (*GoModF
 	gm.Attempts = attempts
 	c.mem.put(key, memEntry{val: gm, at: c.now()})
 	if c.disk != nil {
-		c.disk.write(c.disk.immutablePath(path, version, "mod"), &diskEntry{Source: gm.Source, Fetched: gm.Fetched, Data: string(gm.Data)})
+		c.disk.write(c.disk.immutablePath(vf, "mod"), &diskEntry{Source: gm.Source, Fetched: gm.Fetched, Data: string(gm.Data)})
 	}
 	return gm, nil
 }
@@ -341,11 +343,9 @@ func (c *Client) offlineVersions(path, ck string) (*VersionList, *Error) {
 		}
 		src = append(src, SourceModCache)
 	}
-	if c.disk != nil {
-		if p := c.disk.immutablePath(path, "v0.0.0", "info"); p != "" {
-			for _, v := range infoFileVersions(filepath.Dir(p), ".info.json") {
-				lines = append(lines, listLine{version: v})
-			}
+	if ed := escapedDir(path); c.disk != nil && ed != "" {
+		for _, v := range infoFileVersions(filepath.Join(c.disk.dir, "mod", ed), ".info.json") {
+			lines = append(lines, listLine{version: v})
 		}
 	}
 	if len(lines) == 0 {
@@ -598,13 +598,14 @@ func (c *Client) zipHashLookup(ctx context.Context, path, version string) (*ZipH
 		}
 		return v.(*ZipHash), nil
 	}
-	if h := c.modCacheZipHash(path, version); h != "" {
+	vf := versionFile(path, version)
+	if h := c.modCacheZipHash(vf); h != "" {
 		c.stats.add(func(s *Stats) { s.ModCacheHits++ })
 		z := &ZipHash{Path: path, Version: version, Hash: h, Provenance: Provenance{Source: SourceModCache, Unverified: c.offline}}
 		c.mem.put(key, memEntry{val: z, at: c.now()})
 		return z, nil
 	}
-	if de, ok := c.disk.read(c.disk.immutablePath(path, version, "ziphash")); ok && isValidSum([]byte(de.Data)) {
+	if de, ok := c.disk.read(c.disk.immutablePath(vf, "ziphash")); ok && isValidSum([]byte(de.Data)) {
 		c.stats.add(func(s *Stats) { s.DiskHits++ })
 		z := &ZipHash{Path: path, Version: version, Hash: de.Data, Provenance: Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched, Unverified: c.offline}}
 		c.mem.put(key, memEntry{val: z, at: c.now()})
@@ -629,7 +630,7 @@ func (c *Client) zipHashLookup(ctx context.Context, path, version string) (*ZipH
 	z.Attempts = attempts
 	c.mem.put(key, memEntry{val: z, at: c.now()})
 	if c.disk != nil {
-		c.disk.write(c.disk.immutablePath(path, version, "ziphash"), &diskEntry{Source: z.Source, Fetched: z.Fetched, Data: z.Hash})
+		c.disk.write(c.disk.immutablePath(vf, "ziphash"), &diskEntry{Source: z.Source, Fetched: z.Fetched, Data: z.Hash})
 	}
 	return z, nil
 }

@@ -2,6 +2,7 @@ package analyzers_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,4 +119,36 @@ func BenchmarkSumVerify(b *testing.B) {
 			b.Errorf("memory runs sent %d requests", n)
 		}
 	})
+}
+
+// BenchmarkSumMissingFix is the local summissing analyzer (it runs on
+// every keystroke) on a go.mod whose go.sum lacks the lines of every
+// k-th module, with every hash cached, so that each diagnostic gets its
+// fix and the fix adding all of them.
+func BenchmarkSumMissingFix(b *testing.B) {
+	for _, c := range []struct{ n, every int }{{300, 10}, {1300, 4}} {
+		var mod, sum strings.Builder
+		mod.WriteString("module example.com/m\n\ngo 1.22\n\nrequire (\n")
+		missing := 0
+		for i := range c.n {
+			p := fmt.Sprintf("example.com/dep%05d", i)
+			fmt.Fprintf(&mod, "\t%s v1.0.0\n", p)
+			if i%c.every == 0 {
+				missing++
+				continue
+			}
+			fmt.Fprintf(&sum, "%s v1.0.0 %s\n%s v1.0.0/go.mod %s\n", p, fakeHash(p+"v1.0.0"), p, fakeHash(p+"v1.0.0/go.mod"))
+		}
+		mod.WriteString(")\n")
+		contents := snapshot.Contents{snapshot.GoMod: []byte(mod.String()), snapshot.GoSum: []byte(sum.String())}
+		snap := snapshot.Build(b.TempDir(), contents, nil, nil, nil, fakeSums{})
+		b.Run(fmt.Sprintf("requires=%d/missing=%d", c.n, missing), func(b *testing.B) {
+			for b.Loop() {
+				diags, _ := checker.Run(context.Background(), snap, []*analyzers.Analyzer{analyzers.SumMissing})
+				if len(diags) != missing || len(diags[0].Fixes) != 2 {
+					b.Fatalf("%d diagnostics, want %d with two fixes each", len(diags), missing)
+				}
+			}
+		})
+	}
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"golang.org/x/mod/modfile"
-	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
 
 	"github.com/gomodls/gomodls/internal/gomod"
 	"github.com/gomodls/gomodls/internal/gosum"
@@ -99,12 +99,9 @@ func ReplaceLineNum(kind snapshot.FileKind, m *span.Mapper, num int, text, title
 // may be nil when go.sum does not exist yet). Lines already present are
 // skipped. It returns false when there is nothing to add.
 func AddSumLines(kind snapshot.FileKind, sum *gosum.File, lines []string, title string) (Fix, bool) {
-	want := map[string]bool{}
+	seen := map[string]bool{}
+	var add []sumKey
 	for _, l := range lines {
-		l = strings.TrimSpace(l)
-		if l == "" {
-			continue
-		}
 		f := strings.Fields(l)
 		if len(f) != 3 {
 			continue
@@ -115,63 +112,87 @@ func AddSumLines(kind snapshot.FileKind, sum *gosum.File, lines []string, title 
 				continue
 			}
 		}
-		want[strings.Join(f, " ")] = true
+		if text := strings.Join(f, " "); !seen[text] {
+			seen[text] = true
+			add = append(add, newSumKey(f[0], f[1], f[2], text))
+		}
 	}
-	if len(want) == 0 {
+	if len(add) == 0 {
 		return Fix{}, false
 	}
-	add := make([]string, 0, len(want))
-	for l := range want {
-		add = append(add, l)
-	}
-	sort.Slice(add, func(i, j int) bool { return sumLess(add[i], add[j]) })
+	sort.Slice(add, func(i, j int) bool { return add[i].less(add[j]) })
 	fix := Fix{Title: title}
 	if sum == nil {
-		fix.Edits = []Edit{{File: kind, Create: true, NewText: strings.Join(add, "\n") + "\n"}}
+		var b strings.Builder
+		for _, k := range add {
+			b.WriteString(k.text + "\n")
+		}
+		fix.Edits = []Edit{{File: kind, Create: true, NewText: b.String()}}
 		return fix, true
 	}
 	// Insert each new line before the first existing line that sorts after
-	// it; group lines that go to the same place into one edit.
-	byPos := map[int][]string{}
-	for _, l := range add {
-		pos := len(sum.Content)
-		for _, existing := range sum.Lines {
-			if sumLess(l, existing.String()) {
-				pos = sum.Mapper.LineStart(existing.Num - 1)
-				break
-			}
+	// it; group lines that go to the same place into one edit. That line
+	// is never earlier for a later new line, so one walk finds them all.
+	var edits []Edit
+	i := 0
+	for _, k := range add {
+		for i < len(sum.Lines) && !k.less(lineKey(sum.Lines[i])) {
+			i++
 		}
-		byPos[pos] = append(byPos[pos], l)
-	}
-	positions := make([]int, 0, len(byPos))
-	for p := range byPos {
-		positions = append(positions, p)
-	}
-	sort.Ints(positions)
-	for _, p := range positions {
-		text := strings.Join(byPos[p], "\n") + "\n"
-		if p == len(sum.Content) && p > 0 && sum.Content[p-1] != '\n' {
+		pos := len(sum.Content)
+		if i < len(sum.Lines) {
+			pos = sum.Mapper.LineStart(sum.Lines[i].Num - 1)
+		}
+		if n := len(edits); n > 0 && edits[n-1].Span.Start == pos {
+			edits[n-1].NewText += k.text + "\n"
+			continue
+		}
+		text := k.text + "\n"
+		if pos == len(sum.Content) && pos > 0 && sum.Content[pos-1] != '\n' {
 			text = "\n" + text
 		}
-		fix.Edits = append(fix.Edits, Edit{File: kind, Span: span.Span{Start: p, End: p}, NewText: text})
+		edits = append(edits, Edit{File: kind, Span: span.Span{Start: pos, End: pos}, NewText: text})
 	}
+	fix.Edits = edits
 	return fix, true
 }
 
-// sumLess orders go.sum lines as the go command writes them.
-func sumLess(a, b string) bool {
-	fa, fb := strings.Fields(a), strings.Fields(b)
-	if len(fa) < 2 || len(fb) < 2 {
-		return a < b
+// A sumKey is a go.sum line split as module.Sort compares it: the version
+// up to its first "/", and the rest ("/go.mod").
+type sumKey struct {
+	path, version, file, hash string
+	text                      string // the line
+}
+
+func newSumKey(path, version, hash, text string) sumKey {
+	k := sumKey{path: path, version: version, hash: hash, text: text}
+	if i := strings.Index(version, "/"); i >= 0 {
+		k.version, k.file = version[:i], version[i:]
 	}
-	ma := module.Version{Path: fa[0], Version: fa[1]}
-	mb := module.Version{Path: fb[0], Version: fb[1]}
-	if ma == mb {
-		return a < b
+	return k
+}
+
+// lineKey is the sumKey of an existing line, without its text.
+func lineKey(l *gosum.Line) sumKey {
+	k := sumKey{path: l.Path, version: l.Version, hash: l.Hash}
+	if l.GoMod {
+		k.file = "/go.mod"
 	}
-	list := []module.Version{mb, ma}
-	module.Sort(list)
-	return list[0] == ma
+	return k
+}
+
+// less orders go.sum lines as the go command writes them: module.Sort
+// order of "path version[/go.mod]", then by hash.
+func (a sumKey) less(b sumKey) bool {
+	switch {
+	case a.path != b.path:
+		return a.path < b.path
+	case a.version == b.version && a.file == b.file:
+		return a.hash < b.hash
+	case a.version != b.version:
+		return semver.Compare(a.version, b.version) < 0
+	}
+	return a.file < b.file
 }
 
 // Command names understood by the language server's executeCommand. They

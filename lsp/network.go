@@ -177,6 +177,7 @@ func (v *view) runNetwork(snap *snapshot.Snapshot, gen uint64) {
 	superseded := v.netGen > gen
 	if !superseded {
 		v.network, v.netSnap, v.netGen = diags, snap, gen
+		v.remappedOK = false
 		// Re-run the local analyzers on the next publish: they use what
 		// the network pass just cached (the sum-missing fix's hashes).
 		v.cached++
@@ -201,14 +202,23 @@ func remapNetwork(netSnap, snap *snapshot.Snapshot, diags []analyzers.Diagnostic
 	if netSnap == nil || netSnap == snap {
 		return diags
 	}
+	// Compare each file once, not per diagnostic.
+	unchanged := map[snapshot.FileKind]bool{}
+	same := func(k snapshot.FileKind) bool {
+		eq, ok := unchanged[k]
+		if !ok {
+			eq = bytes.Equal(netSnap.Content(k), snap.Content(k))
+			unchanged[k] = eq
+		}
+		return eq
+	}
 	out := make([]analyzers.Diagnostic, 0, len(diags))
 	maps := map[snapshot.FileKind]*lineMap{}
 	for _, d := range diags {
-		old, cur := netSnap.Content(d.File), snap.Content(d.File)
-		if cur == nil {
+		if snap.Content(d.File) == nil {
 			continue
 		}
-		if bytes.Equal(old, cur) {
+		if same(d.File) {
 			out = append(out, d)
 			continue
 		}
@@ -224,7 +234,7 @@ func remapNetwork(netSnap, snap *snapshot.Snapshot, diags []analyzers.Diagnostic
 		d.Span = span.Span{Start: d.Span.Start + delta, End: d.Span.End + delta}
 		var kept []fixes.Fix
 		for _, fx := range d.Fixes {
-			fx, ok := shiftFix(fx, d.File, lm, netSnap, snap)
+			fx, ok := shiftFix(fx, d.File, lm, same)
 			if ok {
 				kept = append(kept, fx)
 			}
@@ -247,11 +257,13 @@ func remapNetwork(netSnap, snap *snapshot.Snapshot, diags []analyzers.Diagnostic
 	return out
 }
 
-func shiftFix(fx fixes.Fix, file snapshot.FileKind, lm *lineMap, netSnap, snap *snapshot.Snapshot) (fixes.Fix, bool) {
+// shiftFix moves the edits of fx in file by lm. Edits of other files stay
+// only if those files are unchanged (same).
+func shiftFix(fx fixes.Fix, file snapshot.FileKind, lm *lineMap, same func(snapshot.FileKind) bool) (fixes.Fix, bool) {
 	edits := make([]fixes.Edit, 0, len(fx.Edits))
 	for _, e := range fx.Edits {
 		if e.File != file {
-			if !bytes.Equal(netSnap.Content(e.File), snap.Content(e.File)) {
+			if !same(e.File) {
 				return fx, false
 			}
 			edits = append(edits, e)

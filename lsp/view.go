@@ -56,6 +56,10 @@ type view struct {
 	network []analyzers.Diagnostic
 	netSnap *snapshot.Snapshot
 	netGen  uint64
+	// remapped is network positioned in snap (see remapNetwork), computed
+	// once per snapshot and network result; remappedOK says it is.
+	remapped   []analyzers.Diagnostic
+	remappedOK bool
 	// The next network check: the generation scheduled, its timer, and the
 	// cancel function of the run in progress.
 	netScheduled uint64
@@ -200,6 +204,9 @@ func (v *view) update(ctx context.Context) (*snapshot.Snapshot, map[snapshot.Fil
 	}
 	deps := dependencies(snap)
 	v.mu.Lock()
+	if snap != v.snap {
+		v.remappedOK = false
+	}
 	v.snap, v.versions, v.built = snap, versions, built
 	v.local, v.analyzed, v.deps = diags, cached, deps
 	v.mu.Unlock()
@@ -278,7 +285,10 @@ func (v *view) diagnostics(kind snapshot.FileKind) []analyzers.Diagnostic {
 		}
 	}
 	if v.snap != nil {
-		for _, d := range remapNetwork(v.netSnap, v.snap, v.network) {
+		if !v.remappedOK {
+			v.remapped, v.remappedOK = remapNetwork(v.netSnap, v.snap, v.network), true
+		}
+		for _, d := range v.remapped {
 			if d.File == kind {
 				out = append(out, d)
 			}

@@ -533,19 +533,8 @@ func (c *Client) directLatest(ctx context.Context, path string) (*Info, *Error) 
 	if e != nil {
 		return nil, e
 	}
-	var rel, pre []string
-	for _, v := range l.Versions {
-		if semver.Prerelease(v) != "" {
-			pre = append(pre, v)
-		} else {
-			rel = append(rel, v)
-		}
-	}
-	switch {
-	case len(rel) > 0:
-		return c.directInfo(ctx, path, rel[len(rel)-1])
-	case len(pre) > 0:
-		return c.directInfo(ctx, path, pre[len(pre)-1])
+	if v := latestTagged(l.Versions); v != "" {
+		return c.directInfo(ctx, path, v)
 	}
 	return nil, &Error{Kind: Direct, Proxy: cr.source, Err: errors.New("no version tags: the latest version would be a pseudo-version of the default branch, which needs a clone (gomodls does not clone)")}
 }

@@ -545,21 +545,8 @@ func (c *Client) offlineLatest(ctx context.Context, path, ck string) (*Info, *Er
 	if e != nil {
 		return nil, e.withModule(path, "latest")
 	}
-	var rel, pre []string
-	for _, v := range l.Versions {
-		if semver.Prerelease(v) != "" {
-			pre = append(pre, v)
-		} else {
-			rel = append(rel, v)
-		}
-	}
-	v := ""
-	switch {
-	case len(rel) > 0:
-		v = rel[len(rel)-1]
-	case len(pre) > 0:
-		v = pre[len(pre)-1]
-	default:
+	v := latestTagged(l.Versions)
+	if v == "" {
 		v = latestFromList(l.lines)
 	}
 	if v == "" {

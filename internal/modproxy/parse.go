@@ -61,6 +61,20 @@ func newVersionList(path string, lines []listLine) *VersionList {
 	return l
 }
 
+// latestTagged returns the highest release in versions (sorted by
+// semver), else the highest prerelease; "" if versions is empty.
+func latestTagged(versions []string) string {
+	for _, v := range slices.Backward(versions) {
+		if semver.Prerelease(v) == "" {
+			return v
+		}
+	}
+	if len(versions) > 0 {
+		return versions[len(versions)-1]
+	}
+	return ""
+}
+
 // latestFromList is proxyRepo.latestFromList: the newest pseudo-version by
 // its timestamp (from the list when it has one, else from the version);
 // tagged versions without a timestamp are ignored. "" if none.

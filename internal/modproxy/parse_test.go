@@ -73,6 +73,22 @@ func TestLatestFromList(t *testing.T) {
 	}
 }
 
+func TestLatestTagged(t *testing.T) {
+	for _, tc := range []struct {
+		versions []string
+		want     string
+	}{
+		{nil, ""},
+		{[]string{"v1.0.0", "v1.1.0-rc.1"}, "v1.0.0"},
+		{[]string{"v1.0.0-alpha", "v1.0.0-beta"}, "v1.0.0-beta"},
+		{[]string{"v1.0.0", "v1.2.0-rc.1", "v1.1.0"}, "v1.1.0"},
+	} {
+		if got := latestTagged(tc.versions); got != tc.want {
+			t.Errorf("latestTagged(%q) = %q, want %q", tc.versions, got, tc.want)
+		}
+	}
+}
+
 func TestParseInfo(t *testing.T) {
 	info, err := parseInfo([]byte(`{"Version":"v1.2.3","Time":"2023-01-01T00:00:00Z","Origin":{"VCS":"git","URL":"https://x","Hash":"abc","Ref":"refs/tags/v1.2.3"},"Name":"abc","Short":"abc","Extra":1}`))
 	if err != nil {

@@ -131,7 +131,12 @@ phase "package: .vsix (vsce)"
 (
   cd "$ext"
   rm -f dist/*.vsix
-  node_modules/.bin/vsce package --no-dependencies --skip-license --target linux-x64 -o dist/gomodls-linux-x64.vsix
+  node_modules/.bin/vsce package --no-dependencies --target linux-x64 -o dist/gomodls-linux-x64.vsix
+  # The extension ships LICENSE (a copy of the repository's, kept equal by
+  # internal/docgen's TestEditorLicenses; vsce stores it as LICENSE.txt);
+  # the probe is a test fixture only.
+  python3 -c 'import sys, zipfile; sys.exit("extension/LICENSE.txt" not in zipfile.ZipFile(sys.argv[1]).namelist())' dist/gomodls-linux-x64.vsix ||
+    { echo "LICENSE missing from the .vsix"; exit 1; }
   cd test/e2e/probe
   "$ext/node_modules/.bin/vsce" package --skip-license -o "$e2e/probe.vsix"
 )

@@ -1,5 +1,11 @@
 ;;; gomodls.el --- Eglot configuration for gomodls  -*- lexical-binding: t; -*-
 
+;; Copyright 2026 The gomodls Authors.
+;; SPDX-License-Identifier: BSD-3-Clause
+;; The license text is in the LICENSE file next to this one.
+
+;;; Commentary:
+
 ;; gomodls checks go.mod, go.sum and go.work against your Go environment
 ;; and proxies and explains why `go mod tidy' would fail.  This file
 ;; connects it to Eglot (Emacs 28 with the eglot package, or Emacs 29+).

@@ -1,3 +1,7 @@
+-- Copyright 2026 The gomodls Authors.
+-- SPDX-License-Identifier: BSD-3-Clause
+-- The license text is in editors/nvim/LICENSE of the gomodls repository.
+--
 -- gomodls for Neovim 0.11+: copy this file to ~/.config/nvim/lsp/gomodls.lua
 -- (or put editors/nvim on 'runtimepath') and call vim.lsp.enable('gomodls').
 -- Override any field with vim.lsp.config('gomodls', { ... }).

@@ -1,3 +1,7 @@
+-- Copyright 2026 The gomodls Authors.
+-- SPDX-License-Identifier: BSD-3-Clause
+-- The license text is in editors/nvim/LICENSE of the gomodls repository.
+--
 -- gomodls for Neovim 0.7 to 0.10, without plugins: starts one gomodls
 -- client per workspace root and attaches go.mod, go.sum and go.work buffers
 -- to it. On 0.11+ setup() hands the configuration to vim.lsp.config and

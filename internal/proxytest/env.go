@@ -15,7 +15,7 @@ var scrubbedEnv = map[string]bool{
 	"GOPROXY": true, "GONOPROXY": true, "GOPRIVATE": true, "GONOSUMDB": true,
 	"GOSUMDB": true, "GOINSECURE": true, "GOFLAGS": true, "GOENV": true,
 	"GOPATH": true, "GOMODCACHE": true, "GOTOOLCHAIN": true, "GOWORK": true,
-	"GO111MODULE": true, "GOAUTH": true, "GOVCS": true, "NETRC": true,
+	"GO111MODULE": true, "GOAUTH": true, "GOVCS": true, "NETRC": true, "GOVULNDB": true,
 	"SSL_CERT_FILE": true, "SSL_CERT_DIR": true,
 	"HTTP_PROXY": true, "HTTPS_PROXY": true, "NO_PROXY": true,
 	"http_proxy": true, "https_proxy": true, "no_proxy": true,
@@ -87,6 +87,9 @@ func (s *Server) GoEnvVars() ([]string, error) {
 		"GOAUTH=netrc",
 		"NETRC=" + filepath.Join(dir, "netrc"),
 		"GIT_TERMINAL_PROMPT=0",
+	}
+	if s.VulnDBURL != "" {
+		vars = append(vars, "GOVULNDB="+s.VulnDBURL)
 	}
 	if pemData := s.CertPEM(); pemData != nil {
 		certFile := filepath.Join(dir, "cert.pem")

@@ -477,7 +477,8 @@ func resetConn(conn net.Conn) {
 // garbage-info, oversized BYTES, wrong-version VERSION, redirect-loop,
 // redirect-to URL, latency DURATION, drip DURATION, tamper-zip, tamper-mod.
 // ENDPOINT is list, info, mod, zip, latest, sumdb-supported, sumdb-lookup,
-// sumdb-latest, sumdb-tile, other, proxy (all GOPROXY endpoints) or sumdb.
+// sumdb-latest, sumdb-tile, other, vulndb-index, vulndb-entry, proxy (all
+// GOPROXY endpoints), sumdb or vulndb.
 func ParseFault(spec string) (Fault, error) {
 	var words []string
 	var on Endpoint
@@ -607,6 +608,8 @@ func parseEndpoint(name string) (Endpoint, bool) {
 		return EndpointProxy, true
 	case "sumdb":
 		return EndpointSumDB, true
+	case "vulndb":
+		return EndpointVulnDB, true
 	}
 	for i, n := range endpointNames {
 		if n == name {

@@ -28,14 +28,18 @@ const (
 	EndpointSumDBLatest                         // [/sumdb/$name]/latest
 	EndpointSumDBTile                           // [/sumdb/$name]/tile/...
 	EndpointOther                               // anything else (answered 404 or 400)
+	EndpointVulnIndex                           // vulnerability database index/db.json, index/modules.json (WithVulnDB)
+	EndpointVulnEntry                           // vulnerability database ID/$id.json (WithVulnDB)
 
 	// EndpointProxy is every GOPROXY protocol endpoint.
 	EndpointProxy = EndpointList | EndpointInfo | EndpointMod | EndpointZip | EndpointLatest
 	// EndpointSumDB is every checksum database endpoint, through the proxy or standalone.
 	EndpointSumDB = EndpointSumDBSupported | EndpointSumDBLookup | EndpointSumDBLatest | EndpointSumDBTile
+	// EndpointVulnDB is every vulnerability database endpoint.
+	EndpointVulnDB = EndpointVulnIndex | EndpointVulnEntry
 )
 
-var endpointNames = []string{"list", "info", "mod", "zip", "latest", "sumdb-supported", "sumdb-lookup", "sumdb-latest", "sumdb-tile", "other"}
+var endpointNames = []string{"list", "info", "mod", "zip", "latest", "sumdb-supported", "sumdb-lookup", "sumdb-latest", "sumdb-tile", "other", "vulndb-index", "vulndb-entry"}
 
 func (e Endpoint) String() string {
 	if e == 0 {

@@ -31,6 +31,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/module"
+
+	"github.com/gomodls/gomodls/internal/vulndb"
 )
 
 // A Server is a running module proxy and checksum database.
@@ -42,6 +44,9 @@ type Server struct {
 	// for GOSUMDB="name+key url". The same database is also served through
 	// the proxy at URL/sumdb/<name>/ unless WithoutSumDBProxy is given.
 	SumDBURL string
+	// VulnDBURL is the base URL of the Go vulnerability database served
+	// with WithVulnDB, for GOVULNDB; "" without it.
+	VulnDBURL string
 
 	cfg    config
 	corpus *corpus
@@ -50,6 +55,8 @@ type Server struct {
 	sumHandler http.Handler
 	proxy      *httptest.Server
 	sumSrv     *httptest.Server
+	vulnSrv    *httptest.Server // nil without WithVulnDB
+	vuln       vulnStore
 	rec        recorder
 	faults     faultTable
 	filterMu   sync.Mutex // guards cfg.filters, which Filter extends
@@ -81,6 +88,8 @@ type config struct {
 	addr          string
 	sharedDB      *Server
 	tempDir       func() string
+	vulnTree      vulndb.Tree
+	vulnPlain     bool
 }
 
 // An Option configures a Server.
@@ -278,6 +287,12 @@ func NewServer(opts ...Option) (*Server, error) {
 	s.sumSrv = s.start(ln2, http.HandlerFunc(s.serveSumDB))
 	s.URL = s.proxy.URL + cfg.basePath
 	s.SumDBURL = s.sumSrv.URL
+	if cfg.vulnTree != nil {
+		if err := s.startVulnDB(); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -306,6 +321,10 @@ func (s *Server) Close() {
 		// cut every connection first.
 		s.proxy.CloseClientConnections()
 		s.sumSrv.CloseClientConnections()
+		if s.vulnSrv != nil {
+			s.vulnSrv.CloseClientConnections()
+			s.vulnSrv.Close()
+		}
 		s.proxy.Close()
 		s.sumSrv.Close()
 		s.tmpMu.Lock()

@@ -99,7 +99,7 @@ func NewDB(opts modproxy.Options) (*DB, error) {
 	case opts.Env.Offline():
 		offline = "module lookup disabled by -mod=vendor"
 	}
-	hc := newHTTPClient(opts.HTTPClient, &tls.Config{RootCAs: opts.RootCAs}, timeout, creds)
+	hc := auth.NewHTTPClient(opts.HTTPClient, &tls.Config{RootCAs: opts.RootCAs}, timeout, creds)
 	dir := ""
 	if opts.CacheDir != "" {
 		dir = filepath.Join(opts.CacheDir, "sumdb", "v1")

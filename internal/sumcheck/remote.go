@@ -7,7 +7,6 @@ package sumcheck
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -322,33 +321,4 @@ func join(u *url.URL, path string) *url.URL {
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	return strings.TrimSpace(s)
-}
-
-// newHTTPClient builds the client for the database: base's transport (or
-// ours, with dial and TLS timeouts and the given roots), credentials from
-// GOAUTH for https, the go command's redirect policy, and no overall
-// timeout (each request has its own).
-func newHTTPClient(base *http.Client, tlsConf *tls.Config, timeout time.Duration, creds *auth.Provider) *http.Client {
-	var hc http.Client
-	if base != nil {
-		hc = *base
-	}
-	if hc.Transport == nil {
-		hc.Transport = &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
-			TLSClientConfig:       tlsConf,
-			TLSHandshakeTimeout:   timeout,
-			ResponseHeaderTimeout: timeout,
-			IdleConnTimeout:       90 * time.Second,
-			MaxIdleConnsPerHost:   16,
-			ForceAttemptHTTP2:     true,
-		}
-	}
-	if creds != nil {
-		hc.Transport = &auth.Transport{Provider: creds, Base: hc.Transport}
-	}
-	hc.Timeout = 0
-	hc.CheckRedirect = auth.CheckRedirect
-	return &hc
 }

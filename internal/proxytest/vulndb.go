@@ -1,0 +1,123 @@
+// Copyright 2026 The gomodls Authors.
+
+package proxytest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/gomodls/gomodls/internal/vulndb"
+)
+
+// WithVulnDB also serves a Go vulnerability database in the v1 layout
+// (https://go.dev/security/vuln/database#api) at VulnDBURL, from a tree
+// built with vulndb.NewTree: every file as .json and, as vuln.go.dev
+// does, as .json.gz. Its requests are recorded (Server "vulndb",
+// EndpointVulnIndex or EndpointVulnEntry, never a module path) and faults
+// apply to them like to the proxy's: narrow them with On(EndpointVulnDB).
+func WithVulnDB(tree vulndb.Tree) Option { return func(c *config) { c.vulnTree = tree } }
+
+// WithVulnDBPlainJSON makes the vulnerability database answer 404 for
+// .json.gz files, like a static mirror that holds only the .json files.
+func WithVulnDBPlainJSON() Option { return func(c *config) { c.vulnPlain = true } }
+
+// vulnStore holds the served tree, which SetVulnDB may replace.
+type vulnStore struct {
+	mu   sync.Mutex
+	tree vulndb.Tree
+	gz   map[string][]byte // gzipped files, made on first request
+}
+
+func (v *vulnStore) set(t vulndb.Tree) {
+	v.mu.Lock()
+	v.tree, v.gz = t, map[string][]byte{}
+	v.mu.Unlock()
+}
+
+// file returns the content of name ("index/db.json" or with ".gz").
+func (v *vulnStore) file(name string) ([]byte, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if data, ok := v.tree[name]; ok {
+		return data, true
+	}
+	plain, ok := strings.CutSuffix(name, ".gz")
+	if !ok {
+		return nil, false
+	}
+	if data, ok := v.gz[name]; ok {
+		return data, true
+	}
+	data, ok := v.tree[plain]
+	if !ok {
+		return nil, false
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(data)
+	zw.Close()
+	v.gz[name] = b.Bytes()
+	return v.gz[name], true
+}
+
+// SetVulnDB replaces the served vulnerability database (a database
+// update). It panics without WithVulnDB.
+func (s *Server) SetVulnDB(tree vulndb.Tree) {
+	if s.vulnSrv == nil {
+		panic("proxytest: SetVulnDB without WithVulnDB")
+	}
+	s.vuln.set(tree)
+}
+
+func (s *Server) startVulnDB() error {
+	s.vuln.set(s.cfg.vulnTree)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	s.vulnSrv = s.start(ln, http.HandlerFunc(s.serveVulnDB))
+	s.VulnDBURL = s.vulnSrv.URL
+	return nil
+}
+
+// classifyVulnDB tells the vulnerability database's endpoints apart. It
+// never sets a module: the protocol has no module in its URLs, which is
+// what the privacy tests rely on.
+func classifyVulnDB(rel string) target {
+	t := target{rel: rel, endpoint: EndpointOther}
+	name := strings.TrimSuffix(strings.TrimPrefix(rel, "/"), ".gz")
+	switch {
+	case name == "index/db.json" || name == "index/modules.json":
+		t.endpoint = EndpointVulnIndex
+	case strings.HasPrefix(name, "ID/") && strings.HasSuffix(name, ".json") && !strings.Contains(name[len("ID/"):], "/"):
+		t.endpoint = EndpointVulnEntry
+	}
+	return t
+}
+
+func (s *Server) serveVulnDB(w http.ResponseWriter, r *http.Request) {
+	s.handle(w, r, "vulndb", classifyVulnDB(r.URL.Path), s.answerVulnDB)
+}
+
+func (s *Server) answerVulnDB(w http.ResponseWriter, r *http.Request, t target) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		s.writeError(w, http.StatusMethodNotAllowed, "method not allowed: "+r.Method)
+		return
+	}
+	name := strings.TrimPrefix(t.rel, "/")
+	gz := strings.HasSuffix(name, ".gz")
+	data, ok := s.vuln.file(name)
+	if t.endpoint == EndpointOther || !ok || (gz && s.cfg.vulnPlain) {
+		s.writeError(w, http.StatusNotFound, "not found: "+name)
+		return
+	}
+	ct := "application/json"
+	if gz {
+		ct = "application/gzip"
+	}
+	writeBody(w, ct, data)
+}

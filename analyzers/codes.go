@@ -257,3 +257,31 @@ var (
 		Fix: "Correct the range.",
 	})
 )
+
+// The codes of the vulnerability checks (analyzer vulns).
+var (
+	CodeVulnerableVersion = newCode(Code{
+		Name:     "vulnerable-version",
+		Severity: Warning,
+		Summary:  "A required module version (or a replacement's) has a known vulnerability in the Go vulnerability database. The finding is module-level: whether your code calls the vulnerable code is not checked.",
+		Example: "require golang.org/x/text v0.3.6\n\n" +
+			"go.mod:1:27: warning: golang.org/x/text@v0.3.6 has a known vulnerability: GO-2021-0113 (CVE-2021-38561, GHSA-ppp9-7jff-5vj2): Out-of-bounds read in golang.org/x/text/language; in package golang.org/x/text/language; fixed in v0.3.7; module-level finding: whether your code calls it is not checked (govulncheck does); https://pkg.go.dev/vuln/GO-2021-0113 [vulnerable-version]",
+		Fix: "Upgrade. The quick fix changes the version to the lowest one of the same major that fixes every known vulnerability of the module and is not retracted; a source action does so for every vulnerable require; run `go mod tidy` afterwards. Another quick fix runs govulncheck, which tells whether your code reaches the vulnerable symbols. gomodls.vulncheck turns the check off, gomodls.vulncheckDirectOnly limits it to direct requires, gomodls.severity changes its severity.",
+	})
+	CodeVulnerableToolchain = newCode(Code{
+		Name:     "vulnerable-toolchain",
+		Severity: Warning,
+		Summary:  "The Go release the go command runs for this module here (the local toolchain, or the one the go and toolchain lines make it switch to) has known vulnerabilities in its standard library or in the go command. One diagnostic lists them all.",
+		Example: "go 1.26\n\n" +
+			"go.mod:1:4: warning: go1.26.8, the local toolchain the go command runs for this module, has 2 known vulnerabilities (standard library and go command): GO-2026-6599 (html/template), GO-2026-6602 (cmd/go); go1.26.9 fixes them all; module-level finding: whether your code calls them is not checked (govulncheck does) [vulnerable-toolchain]",
+		Fix: "Install a newer Go release. With GOTOOLCHAIN=auto (the default) the quick fix adds or raises the toolchain line to a release that fixes them all, and the go command downloads it. Programs built with a vulnerable standard library carry its vulnerabilities.",
+	})
+	CodeVulnDBUnavailable = newCode(Code{
+		Name:     "vulndb-unavailable",
+		Severity: Warning,
+		Summary:  "The Go vulnerability database (GOVULNDB, default https://vuln.go.dev) could not be read: known vulnerabilities were not checked, or were checked against an older cached copy, whose age the message gives.",
+		Example: "module example.com/m\n\n" +
+			"go.mod:1:1: warning: known vulnerabilities not checked: vulnerability database: reading https://vuln.go.dev/index/db.json.gz: dial tcp: lookup vuln.go.dev: no such host [vulndb-unavailable]",
+		Fix: "Check the network, the proxy settings (HTTPS_PROXY) and GOVULNDB (an https://, http:// or file:// mirror in the layout of https://go.dev/security/vuln/database). gomodls keeps the last copy it read in its cache directory and uses it when the database cannot be reached.",
+	})
+)

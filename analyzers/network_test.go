@@ -14,6 +14,7 @@ import (
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/sumcheck"
+	"github.com/gomodls/gomodls/internal/vulndb"
 )
 
 // networkSetup prepares the fixture proxy for a case: options, faults and
@@ -54,7 +55,7 @@ func TestNetworkAnalyzers(t *testing.T) {
 					if setup := networkSetup[name]; setup != nil {
 						opts, faults, adjust = setup(t)
 					}
-					srv := proxytest.New(t, opts...)
+					srv := proxytest.New(t, append(opts, proxytest.WithVulnDB(proxytest.VulnTree()))...)
 					if faults != nil {
 						faults(srv)
 					}
@@ -67,11 +68,22 @@ func TestNetworkAnalyzers(t *testing.T) {
 						Env:       map[string]string{"GOPROXY": srv.URL, "GOSUMDB": "off", "GOFLAGS": ""},
 						Settings:  set,
 						NewSource: fixtureSource,
+						Vulns:     fixtureVulns(t, srv),
 					}, a)
 				})
 			}
 		})
 	}
+}
+
+// fixtureVulns reads the fixture's vulnerability database (its real
+// reports), with no cache on disk.
+func fixtureVulns(t testing.TB, srv *proxytest.Server) *vulndb.Client {
+	c, err := vulndb.New(vulndb.Options{URL: srv.VulnDBURL, RequestTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // fixtureSource is a module source over the case's environment, with no

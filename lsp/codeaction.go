@@ -85,6 +85,7 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		actions = append(actions, s.lazySumFixes(snap, v.diagnostics(kind), func(d analyzers.Diagnostic) bool { return overlaps(d.Span, rng) })...)
 	}
 	actions = append(actions, s.sourceActions(snap, versions, kind, want)...)
+	actions = append(actions, s.vulnUpgradeAction(snap, versions, v.diagnostics(kind), want)...)
 	return actions, nil
 }
 

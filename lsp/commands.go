@@ -68,6 +68,7 @@ func decodeArg(args []json.RawMessage, v any) error {
 // view.
 func cmdRecheck(ctx context.Context, s *server, args []json.RawMessage) (any, error) {
 	s.session.forgetFailures()
+	s.session.vulns.invalidate()
 	for _, v := range s.session.allViews() {
 		v.invalidate()
 	}

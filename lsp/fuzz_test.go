@@ -42,7 +42,7 @@ func FuzzMessageFraming(f *testing.F) {
 		done := make(chan int, 1)
 		stream := &rwc{Reader: bytes.NewReader([]byte(input))}
 		go func() {
-			done <- lsp.Serve(context.Background(), stream, lsp.Options{Logger: zap.NewNop(), GoCommand: "-", Environ: []string{"GOENV=off", "HOME=/nonexistent"}})
+			done <- lsp.Serve(context.Background(), stream, lsp.Options{Logger: zap.NewNop(), GoCommand: "-", Environ: []string{"GOENV=off", "HOME=/nonexistent", "GOVULNDB=file:///nonexistent/gomodls-vulndb"}})
 		}()
 		select {
 		case <-done:

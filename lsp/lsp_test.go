@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/gomodls/gomodls/internal/proxytest"
 	"github.com/gomodls/gomodls/lsp"
 	"github.com/gomodls/gomodls/lsp/lsptest"
 )
@@ -31,6 +32,8 @@ func hermetic(t testing.TB) lsp.Options {
 		Environ: []string{
 			"HOME=" + home, "GOENV=off", "PATH=", "GOPROXY=off", "GOTOOLCHAIN=local",
 			"GOVERSION=go1.26.8", "GOPATH=" + filepath.Join(home, "go"),
+			// An empty vulnerability database: no vuln.go.dev, no findings.
+			"GOVULNDB=" + proxytest.VulnDBFileURL(t, nil),
 		},
 		CacheDir: filepath.Join(home, "cache"),
 	}

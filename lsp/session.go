@@ -50,9 +50,11 @@ type session struct {
 	modcache modCache
 	// announced holds the codes of proxy failures already shown to the user.
 	announced map[string]bool
-	stopped   bool
-	stopOnce  sync.Once
-	stopCh    chan struct{}
+	// vulns holds the vulnerability database clients (see vulnsFor).
+	vulns    vulnClients
+	stopped  bool
+	stopOnce sync.Once
+	stopCh   chan struct{}
 	// configured is closed once the client's configuration has been read
 	// (or when there is none to read): snapshots wait for it, so that the
 	// first check already uses the user's settings.

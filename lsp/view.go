@@ -240,7 +240,9 @@ func (v *view) build(ctx context.Context) (*snapshot.Snapshot, map[snapshot.File
 	env := v.ss.environment(ctx, f)
 	set := v.ss.settingsFor(f)
 	fsys := overlayFS{docs: v.ss.srv.docs, disk: disk}
-	return snapshot.Build(v.dir, contents, env, set, fsys, v.ss.sourceFor(f, env, set)), versions
+	snap := snapshot.Build(v.dir, contents, env, set, fsys, v.ss.sourceFor(f, env, set))
+	snap.Vulns = v.ss.vulnsFor(env, set)
+	return snap, versions
 }
 
 // dependencies lists the directories whose files affect the snapshot's

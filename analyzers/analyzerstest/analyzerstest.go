@@ -14,12 +14,18 @@
 // "want" with lines of the form "go.sum:3 sum-malformed \"regexp\"".
 //
 // A section named "<file>.golden" holds the file's text after applying the
-// first fix of every diagnostic that has edits in that file.
+// first fix of every diagnostic that has edits in that file. A section
+// named "env" holds KEY=VALUE lines added to the case's Go environment, and
+// one named "settings.json" settings applied over Options.Settings. In the
+// env section, $WORK stands for the directory holding the case's files
+// (GOVERSION is read from $GOROOT/VERSION: give a case its own Go release
+// with a goroot/VERSION file and GOROOT=$WORK/goroot).
 package analyzerstest
 
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -36,6 +42,7 @@ import (
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
+	"github.com/gomodls/gomodls/internal/vulndb"
 )
 
 // Options configure a run.
@@ -51,6 +58,8 @@ type Options struct {
 	// NewSource, if set, builds the module source from the case's
 	// environment (so that both see the same GOPROXY).
 	NewSource func(t testing.TB, env *goenv.Env) snapshot.Source
+	// Vulns is the vulnerability database client for the vulns analyzer.
+	Vulns *vulndb.Client
 }
 
 // Run runs the analyzers on every case in dir (a directory of .txtar files)
@@ -102,7 +111,7 @@ func RunCase(t *testing.T, file string, opts Options, list ...*analyzers.Analyze
 	}
 	root := t.TempDir()
 	goldens := map[string][]byte{}
-	var wantFile []byte
+	var wantFile, envFile, settingsFile []byte
 	for _, f := range ar.Files {
 		switch {
 		case strings.HasSuffix(f.Name, ".golden"):
@@ -110,6 +119,12 @@ func RunCase(t *testing.T, file string, opts Options, list ...*analyzers.Analyze
 			continue
 		case f.Name == "want":
 			wantFile = f.Data
+			continue
+		case f.Name == "env":
+			envFile = f.Data
+			continue
+		case f.Name == "settings.json":
+			settingsFile = f.Data
 			continue
 		}
 		p := filepath.Join(root, filepath.FromSlash(f.Name))
@@ -128,12 +143,33 @@ func RunCase(t *testing.T, file string, opts Options, list ...*analyzers.Analyze
 	if set == nil {
 		set = settings.Default()
 	}
-	env := Env(t, opts.Env)
+	if settingsFile != nil {
+		var problems []string
+		if set, problems = settings.Decode(set, settingsFile); len(problems) > 0 {
+			t.Fatalf("settings.json: %v", problems)
+		}
+	}
+	extra := maps.Clone(opts.Env)
+	for _, line := range strings.Split(string(envFile), "\n") {
+		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			t.Fatalf("env: %q is not KEY=VALUE", line)
+		}
+		if extra == nil {
+			extra = map[string]string{}
+		}
+		extra[k] = strings.ReplaceAll(v, "$WORK", root)
+	}
+	env := Env(t, extra)
 	src := opts.Source
 	if opts.NewSource != nil {
 		src = opts.NewSource(t, env)
 	}
 	snap := snapshot.Build(root, contents, env, set, nil, src)
+	snap.Vulns = opts.Vulns
 	diags, failures := checker.Run(context.Background(), snap, list)
 	for _, f := range failures {
 		t.Errorf("analyzer failed: %v", f)

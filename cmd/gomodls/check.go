@@ -17,6 +17,7 @@ import (
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/sumcheck"
+	"github.com/gomodls/gomodls/internal/vulndb"
 )
 
 const checkUsage = `usage: gomodls check [flags] [PATH ...]
@@ -46,6 +47,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
 	requestTimeout := fs.Duration("request-timeout", 10*time.Second, "timeout of one request to a proxy")
 	concurrency := fs.Int("concurrency", settings.Default().Concurrency, "most requests in flight to one proxy host")
+	vulncheck := fs.Bool("vulncheck", true, "report known vulnerabilities from the Go vulnerability database (GOVULNDB, default https://vuln.go.dev)")
 	fix := fs.Bool("fix", false, "add the go.sum lines go.mod needs, verified by the checksum database (or hashed from the proxy under GOSUMDB=off/GONOSUMDB); never changes existing lines")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -69,6 +71,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	set := settings.Default()
 	set.Offline = *offline
 	set.Network = *network
+	set.Vulncheck = *vulncheck
 	env, err := goenv.Load(ctx, goenv.Options{Dir: cwd, LocalToolchain: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls check: computing the Go environment: %v\n", err)
@@ -80,8 +83,16 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	var src snapshot.Source
 	var sums *sumcheck.Source
+	var vulns *vulndb.Client
 	if set.Network {
 		cacheDir, _ := modproxy.DefaultCacheDir()
+		if set.Vulncheck {
+			vulns, err = vulndb.New(vulndb.Options{URL: env.Get("GOVULNDB"), CacheDir: cacheDir, Offline: set.Offline || env.Offline(), RequestTimeout: 2 * *requestTimeout})
+			if err != nil {
+				fmt.Fprintf(stderr, "gomodls check: %v\n", err)
+				return 2
+			}
+		}
 		c, err := sumcheck.New(modproxy.Options{
 			Env: env, RequestTimeout: *requestTimeout, Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: *concurrency,
 		})
@@ -91,7 +102,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		}
 		src, sums = c, c
 	}
-	results, err := checker.CheckPaths(ctx, fs.Args(), checker.TreeOptions{Env: env, Settings: set, Source: src})
+	results, err := checker.CheckPaths(ctx, fs.Args(), checker.TreeOptions{Env: env, Settings: set, Source: src, Vulns: vulns})
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls check: %v\n", err)
 		return 2
@@ -104,7 +115,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 		}
 		if n > 0 {
 			// Report what is left.
-			results, err = checker.CheckPaths(ctx, fs.Args(), checker.TreeOptions{Env: env, Settings: set, Source: src})
+			results, err = checker.CheckPaths(ctx, fs.Args(), checker.TreeOptions{Env: env, Settings: set, Source: src, Vulns: vulns})
 			if err != nil {
 				fmt.Fprintf(stderr, "gomodls check: %v\n", err)
 				return 2

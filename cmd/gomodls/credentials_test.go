@@ -47,7 +47,7 @@ func TestCredentialsNeverLogged(t *testing.T) {
 			if err := os.WriteFile(netrc, []byte(srv.NetrcLine(user, tc.password)+"\n"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			env := []string{"HOME=" + home, "GOENV=off", "PATH=" + os.Getenv("PATH"), "GOPROXY=" + srv.URL, "GOSUMDB=off",
+			env := []string{"HOME=" + home, "GOENV=off", "PATH=" + os.Getenv("PATH"), "GOPROXY=" + srv.URL, "GOSUMDB=off", "GOVULNDB=" + proxytest.VulnDBFileURL(t, nil),
 				"NETRC=" + netrc, "SSL_CERT_FILE=" + certFile, "GOTOOLCHAIN=local", "GOFLAGS=-modcacherw",
 				"GOPATH=" + filepath.Join(home, "go"), "XDG_CACHE_HOME=" + filepath.Join(t.TempDir(), "cache")}
 

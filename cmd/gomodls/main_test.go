@@ -22,6 +22,7 @@ func hermeticEnv(t *testing.T) {
 		"HOME": home, "GOENV": "off", "GOPROXY": "off", "GOFLAGS": "", "GOTOOLCHAIN": "local",
 		"GOPRIVATE": "", "GONOPROXY": "", "GONOSUMDB": "", "GOPATH": filepath.Join(home, "go"),
 		"XDG_CACHE_HOME": lsptest.LooseDir(t), "XDG_CONFIG_HOME": filepath.Join(home, ".config"), "GOCACHE": "off",
+		"GOVULNDB": proxytest.VulnDBFileURL(t, nil), // an empty one: no vuln.go.dev, no findings
 	} {
 		t.Setenv(k, v)
 	}

@@ -35,10 +35,10 @@ import (
 // hints, code lenses, definition, document links, explainEnv, recheck, and
 // the CLI (check, check -fix, env).
 func TestPrivacyAudit(t *testing.T) {
-	srv := proxytest.New(t)
+	srv := proxytest.New(t, proxytest.WithVulnDB(proxytest.VulnTree()))
 	home := lsptest.LooseDir(t)
 	env := map[string]string{
-		"HOME": home, "GOENV": "off", "PATH": os.Getenv("PATH"), "GOPROXY": srv.URL,
+		"HOME": home, "GOENV": "off", "PATH": os.Getenv("PATH"), "GOPROXY": srv.URL, "GOVULNDB": srv.VulnDBURL,
 		"GOSUMDB": srv.SumDBKey(), "GOPRIVATE": "git.corp.example.com", "GONOSUMDB": "example.com/deep,git.corp.example.com",
 		"GOTOOLCHAIN": "local", "GOFLAGS": "-modcacherw", "GOPATH": filepath.Join(home, "go"),
 		"XDG_CACHE_HOME": filepath.Join(home, "cache"), "GIT_TERMINAL_PROMPT": "0",
@@ -100,7 +100,8 @@ func TestPrivacyAudit(t *testing.T) {
 		for _, a := range actions {
 			ca := a.(*protocol.CodeAction)
 			// Run every command except those that write the user's files.
-			if ca.Command.Command != "" && ca.Command.Command != "gomodls.goenvWrite" && ca.Command.Command != "gomodls.setEnvSetting" {
+			// govulncheck is another program (and slow): not audited here.
+			if ca.Command.Command != "" && ca.Command.Command != "gomodls.goenvWrite" && ca.Command.Command != "gomodls.setEnvSetting" && ca.Command.Command != "gomodls.govulncheck" {
 				ed.Server.ExecuteCommand(ed.Context(), &protocol.ExecuteCommandParams{Command: ca.Command.Command, Arguments: ca.Command.Arguments})
 			}
 		}
@@ -142,5 +143,17 @@ func TestPrivacyAudit(t *testing.T) {
 	}
 	if len(srv.Requests()) == 0 {
 		t.Fatal("the fixture saw no request at all: the audit exercised nothing")
+	}
+	vulnReqs := 0
+	for _, r := range srv.Requests() {
+		if r.Server == "vulndb" {
+			vulnReqs++
+			if r.Endpoint != proxytest.EndpointVulnIndex && r.Endpoint != proxytest.EndpointVulnEntry {
+				t.Errorf("the vulnerability database was asked %s", r)
+			}
+		}
+	}
+	if vulnReqs == 0 {
+		t.Error("the vulnerability database saw no request: its privacy was not audited")
 	}
 }

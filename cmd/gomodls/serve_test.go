@@ -12,6 +12,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/gomodls/gomodls/internal/proxytest"
 	"github.com/gomodls/gomodls/lsp/lsptest"
 )
 
@@ -39,7 +40,7 @@ func (p pipeRWC) Close() error {
 func startBinary(t *testing.T, bin string, args ...string) (*lsptest.Editor, *exec.Cmd, string) {
 	t.Helper()
 	home := lsptest.LooseDir(t)
-	return startBinaryEnv(t, bin, []string{"HOME=" + home, "GOENV=off", "PATH=" + os.Getenv("PATH"), "GOPROXY=off", "GOTOOLCHAIN=local", "GOFLAGS=-modcacherw", "GOPATH=" + filepath.Join(home, "go"), "XDG_CACHE_HOME=" + filepath.Join(home, "cache")}, args...)
+	return startBinaryEnv(t, bin, []string{"HOME=" + home, "GOENV=off", "PATH=" + os.Getenv("PATH"), "GOPROXY=off", "GOVULNDB=" + proxytest.VulnDBFileURL(t, nil), "GOTOOLCHAIN=local", "GOFLAGS=-modcacherw", "GOPATH=" + filepath.Join(home, "go"), "XDG_CACHE_HOME=" + filepath.Join(home, "cache")}, args...)
 }
 
 func startBinaryEnv(t *testing.T, bin string, env []string, args ...string) (*lsptest.Editor, *exec.Cmd, string) {

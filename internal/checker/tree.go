@@ -9,6 +9,7 @@ import (
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
+	"github.com/gomodls/gomodls/internal/vulndb"
 	"github.com/gomodls/gomodls/internal/workspace"
 )
 
@@ -24,6 +25,7 @@ type TreeOptions struct {
 	Env       *goenv.Env
 	Settings  *settings.Settings
 	Source    snapshot.Source
+	Vulns     *vulndb.Client        // the vulnerability database; nil disables its checks
 	Analyzers []*analyzers.Analyzer // nil: analyzers.All()
 }
 
@@ -53,6 +55,7 @@ func CheckPaths(ctx context.Context, args []string, opts TreeOptions) ([]Result,
 			return results, err
 		}
 		snap := snapshot.Build(dir, contents, opts.Env, opts.Settings, nil, opts.Source)
+		snap.Vulns = opts.Vulns
 		diags, failures := Run(ctx, snap, list)
 		results = append(results, Result{Snapshot: snap, Diagnostics: diags, Failures: failures})
 	}

@@ -89,10 +89,10 @@ func modHover(ctx context.Context, snap *snapshot.Snapshot, kind snapshot.FileKi
 			return moduleHover(snap, f, mf.Module)
 		}
 		if mf.Go != nil && on(mf.Go.Syntax) {
-			return goHover(snap, f, mf.Go.Syntax, mf.Go.Version, toolchainOf(mf.Toolchain))
+			return goHover(ctx, snap, f, mf.Go.Syntax, mf.Go.Version, toolchainOf(mf.Toolchain), opts)
 		}
 		if mf.Toolchain != nil && on(mf.Toolchain.Syntax) {
-			return goHover(snap, f, mf.Toolchain.Syntax, goOf(mf.Go), mf.Toolchain.Name)
+			return goHover(ctx, snap, f, mf.Toolchain.Syntax, goOf(mf.Go), mf.Toolchain.Name, opts)
 		}
 		for _, r := range mf.Require {
 			if on(r.Syntax) {
@@ -120,7 +120,7 @@ func modHover(ctx context.Context, snap *snapshot.Snapshot, kind snapshot.FileKi
 	}
 	if wf := f.Work; wf != nil {
 		if wf.Go != nil && on(wf.Go.Syntax) {
-			return goHover(snap, f, wf.Go.Syntax, wf.Go.Version, toolchainOf(wf.Toolchain))
+			return goHover(ctx, snap, f, wf.Go.Syntax, wf.Go.Version, toolchainOf(wf.Toolchain), opts)
 		}
 		for _, u := range wf.Use {
 			if on(u.Syntax) {
@@ -220,7 +220,7 @@ func firstField(s string) string {
 	return f[0]
 }
 
-func goHover(snap *snapshot.Snapshot, f *gomod.File, l *modfile.Line, goVersion, toolchain string) *Result {
+func goHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, l *modfile.Line, goVersion, toolchain string, opts Options) *Result {
 	d := &doc{}
 	toks := f.LineTokens(l)
 	if len(toks) > 0 && toks[0].Text == "toolchain" {
@@ -263,6 +263,7 @@ func goHover(snap *snapshot.Snapshot, f *gomod.File, l *modfile.Line, goVersion,
 			}
 		}
 	}
+	toolchainVulnFacts(ctx, d, snap, goVersion, toolchain, opts)
 	return d.result(f.LineSpan(l))
 }
 
@@ -286,6 +287,9 @@ func requireHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, l
 	privacy(d, snap.Env, mod.Path)
 	if r == nil {
 		networkFacts(ctx, d, snap, mod, opts)
+		if verb == "" {
+			vulnFacts(ctx, d, snap, mod, opts)
+		}
 	}
 	sumStatus(d, snap, mod)
 	if verb == "" && module.IsPseudoVersion(mod.Version) {
@@ -400,6 +404,7 @@ func replaceHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, r
 	} else {
 		privacy(d, snap.Env, r.New.Path)
 		networkFacts(ctx, d, snap, r.New, opts)
+		vulnFacts(ctx, d, snap, r.New, opts)
 		sumStatus(d, snap, r.New)
 		links(d, snap.Env, r.New)
 	}

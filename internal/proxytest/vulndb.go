@@ -5,18 +5,55 @@ package proxytest
 import (
 	"bytes"
 	"compress/gzip"
+	"embed"
+	"io/fs"
 	"net"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/gomodls/gomodls/internal/vulndb"
 )
 
+//go:embed testdata/vulndb/osv/*.json
+var vulnReports embed.FS
+
+var (
+	vulnOnce sync.Once
+	vulnTree vulndb.Tree
+	vulnErr  error
+)
+
+// VulnReports returns the real reports of the Go vulnerability database
+// the fixture holds (testdata/vulndb/README.md says which and from where),
+// sorted by ID.
+func VulnReports() [][]byte {
+	names, _ := fs.Glob(vulnReports, "testdata/vulndb/osv/*.json")
+	sort.Strings(names)
+	out := make([][]byte, 0, len(names))
+	for _, n := range names {
+		data, _ := vulnReports.ReadFile(n)
+		out = append(out, data)
+	}
+	return out
+}
+
+// VulnTree returns the v1-layout database of VulnReports, for WithVulnDB
+// and VulnDBFileURL. The tree is shared: do not modify it.
+func VulnTree() vulndb.Tree {
+	vulnOnce.Do(func() { vulnTree, vulnErr = vulndb.NewTree(VulnReports()) })
+	if vulnErr != nil {
+		panic("proxytest: the embedded vulnerability reports: " + vulnErr.Error())
+	}
+	return vulnTree
+}
+
 // WithVulnDB also serves a Go vulnerability database in the v1 layout
 // (https://go.dev/security/vuln/database#api) at VulnDBURL, from a tree
-// built with vulndb.NewTree: every file as .json and, as vuln.go.dev
-// does, as .json.gz. Its requests are recorded (Server "vulndb",
+// built with vulndb.NewTree (VulnTree for the fixture's real reports):
+// every file as .json and, as vuln.go.dev does, as .json.gz. Its requests are recorded (Server "vulndb",
 // EndpointVulnIndex or EndpointVulnEntry, never a module path) and faults
 // apply to them like to the proxy's: narrow them with On(EndpointVulnDB).
 func WithVulnDB(tree vulndb.Tree) Option { return func(c *config) { c.vulnTree = tree } }
@@ -120,4 +157,23 @@ func (s *Server) answerVulnDB(w http.ResponseWriter, r *http.Request, t target) 
 		ct = "application/gzip"
 	}
 	writeBody(w, ct, data)
+}
+
+// VulnDBFileURL writes a vulnerability database (tree; nil means an empty
+// one) into a new temporary directory of tb and returns its file:// URL,
+// for GOVULNDB: tests that run gomodls without a vulnerability database of
+// their own set it so that nothing asks vuln.go.dev.
+func VulnDBFileURL(tb testing.TB, tree vulndb.Tree) string {
+	tb.Helper()
+	if tree == nil {
+		var err error
+		if tree, err = vulndb.NewTree(nil); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	dir := tb.TempDir()
+	if err := tree.Write(dir); err != nil {
+		tb.Fatal(err)
+	}
+	return vulndb.FileURL(dir)
 }

@@ -82,6 +82,14 @@ type Settings struct {
 	// paths: a module they refuse, or that needs credentials there, is
 	// reported as private-module-not-configured.
 	PublicProxies []string `json:"publicProxies"`
+
+	// Vulncheck reports known vulnerabilities of required module versions
+	// and of the Go toolchain, from the Go vulnerability database (GOVULNDB).
+	Vulncheck bool `json:"vulncheck"`
+
+	// VulncheckDirectOnly limits Vulncheck to direct requires (and the
+	// replacements of direct requires).
+	VulncheckDirectOnly bool `json:"vulncheckDirectOnly"`
 }
 
 // Duration is a time.Duration that decodes from "10s" strings or from a
@@ -123,6 +131,7 @@ func Default() *Settings {
 		WorkspaceScan:  true,
 		CodeLenses:     false,
 		Concurrency:    64,
+		Vulncheck:      true,
 		PublicProxies:  []string{"https://proxy.golang.org", "https://goproxy.io", "https://goproxy.cn", "https://mirrors.aliyun.com/goproxy", "https://goproxy.baidu.com"},
 	}
 }
@@ -249,5 +258,7 @@ func Docs() []Doc {
 		{"codeLenses", "boolean", fmt.Sprint(d.CodeLenses), "Show code lenses above requires (upgrade, check now)."},
 		{"concurrency", "integer", fmt.Sprint(d.Concurrency), "Most requests in flight to one proxy host at a time (the go command makes one at a time; gomodls checks a 250-require go.mod in about a second at 64 on a 50 ms proxy). Lower it for a fragile corporate proxy."},
 		{"publicProxies", "array of strings", `["https://proxy.golang.org", ...]`, "Public module mirrors that must never see private paths: a module they refuse, or that needs credentials there, is reported as private-module-not-configured."},
+		{"vulncheck", "boolean", fmt.Sprint(d.Vulncheck), "Report known vulnerabilities of required module versions and of the Go toolchain that builds the module, from the Go vulnerability database (GOVULNDB, default https://vuln.go.dev; set it in gomodls.env or the environment). Only the database's index and reports by ID are downloaded, never a module path. Module-level: whether your code calls the vulnerable code is not checked (run govulncheck for that)."},
+		{"vulncheckDirectOnly", "boolean", fmt.Sprint(d.VulncheckDirectOnly), "Check only direct requires (and their replacements) for known vulnerabilities, not `// indirect` ones."},
 	}
 }

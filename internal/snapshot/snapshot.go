@@ -20,6 +20,7 @@ import (
 	"github.com/gomodls/gomodls/internal/gosum"
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/span"
+	"github.com/gomodls/gomodls/internal/vulndb"
 )
 
 // FileKind names one of the files a snapshot may hold.
@@ -96,6 +97,10 @@ type Snapshot struct {
 	// served content, cached answers for local analyzers): the Source, when
 	// it implements SumSource. Nil disables those checks and fixes.
 	Sums SumSource
+	// Vulns reads the Go vulnerability database (GOVULNDB) for the
+	// vulnerability checks and hovers; nil disables them. Drivers set it
+	// right after Build, before anyone else sees the snapshot.
+	Vulns *vulndb.Client
 }
 
 // Path returns the absolute path of the snapshot's file of kind k.

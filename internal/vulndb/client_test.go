@@ -20,24 +20,17 @@ import (
 	"github.com/gomodls/gomodls/internal/vulndb"
 )
 
-// testRaws returns the committed real reports.
+// testRaws returns the fixture's real reports (a copy to modify).
 func testRaws(t testing.TB) [][]byte {
 	t.Helper()
-	raws, err := vulndb.ReadOSVDir(filepath.Join("testdata", "osv"))
-	if err != nil || len(raws) == 0 {
-		t.Fatalf("testdata/osv: %v", err)
+	raws := proxytest.VulnReports()
+	if len(raws) < 30 {
+		t.Fatalf("only %d reports in the fixture", len(raws))
 	}
 	return raws
 }
 
-func testTree(t testing.TB) vulndb.Tree {
-	t.Helper()
-	tree, err := vulndb.NewTree(testRaws(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
-}
+func testTree(t testing.TB) vulndb.Tree { return proxytest.VulnTree() }
 
 // clock is a settable time for TTL tests.
 type clock struct {
@@ -389,7 +382,7 @@ func TestFileURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := t.TempDir()
-	c := newClient(t, vulndb.Options{URL: "file://" + filepath.ToSlash(dir), CacheDir: cache})
+	c := newClient(t, vulndb.Options{URL: vulndb.FileURL(dir), CacheDir: cache, Offline: true})
 	if got := query(t, c, "stdlib", vulndb.GoToSemver("go1.26.8")); !slices.Equal(got, []string{"GO-2026-6599", "GO-2026-6603", "GO-2026-6611"}) {
 		t.Errorf("stdlib go1.26.8: %v", got)
 	}
@@ -399,9 +392,9 @@ func TestFileURL(t *testing.T) {
 	if entries, _ := os.ReadDir(cache); len(entries) != 0 {
 		t.Errorf("a file:// database was copied into the cache")
 	}
-	missing := newClient(t, vulndb.Options{URL: "file://" + filepath.ToSlash(filepath.Join(dir, "nope"))})
+	missing := newClient(t, vulndb.Options{URL: vulndb.FileURL(filepath.Join(dir, "nope"))})
 	_, err := missing.Load(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "file://"+filepath.ToSlash(filepath.Join(dir, "nope", "index", "db.json"))) {
+	if err == nil || !strings.Contains(err.Error(), vulndb.FileURL(filepath.Join(dir, "nope", "index", "db.json"))) {
 		t.Errorf("missing directory: %v", err)
 	}
 }

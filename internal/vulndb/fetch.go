@@ -89,6 +89,18 @@ func newSource(raw string, hc *http.Client) (source, error) {
 	return nil, fmt.Errorf("GOVULNDB=%s: unsupported scheme (want https://, http:// or file://)", redact.URL(u))
 }
 
+// FileURL returns the file:// URL of a local directory, for GOVULNDB.
+func FileURL(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	p := filepath.ToSlash(dir)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // file:///C:/dir
+	}
+	return "file://" + p
+}
+
 // fileURLPath converts a file:// URL to a local path, as the go command
 // does for file:// proxies: file:///abs/dir, or file://localhost/abs/dir.
 func fileURLPath(u *url.URL) (string, error) {
@@ -240,7 +252,7 @@ func (s *fileSource) path(endpoint string) string {
 }
 
 func (s *fileSource) url(endpoint string) string {
-	return "file://" + filepath.ToSlash(s.path(endpoint))
+	return FileURL(s.path(endpoint))
 }
 
 func (s *fileSource) get(ctx context.Context, endpoint string, max int64) ([]byte, error) {

@@ -83,8 +83,8 @@ func TestFullDatabase(t *testing.T) {
 		t.Errorf("only %d fixed versions checked", checked)
 	}
 	// The committed test data is these reports, but for the stamps
-	// (testdata/README.md).
-	ours, err := ReadOSVDir(filepath.Join("testdata", "osv"))
+	// (internal/proxytest/testdata/vulndb/README.md).
+	ours, err := ReadOSVDir(testdataOSV)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestFullDatabase(t *testing.T) {
 		id, _ := mine["id"].(string)
 		upstream, err := os.ReadFile(filepath.Join(dir, id+".json"))
 		if err != nil {
-			t.Errorf("testdata/osv/%s.json is not in %s", id, dir)
+			t.Errorf("%s/%s.json is not in %s", testdataOSV, id, dir)
 			continue
 		}
 		var theirs map[string]any
@@ -108,7 +108,7 @@ func TestFullDatabase(t *testing.T) {
 			delete(m, "published")
 		}
 		if !reflect.DeepEqual(mine, theirs) {
-			t.Errorf("testdata/osv/%s.json differs from the database's report beyond its stamps", id)
+			t.Errorf("%s/%s.json differs from the database's report beyond its stamps", testdataOSV, id)
 		}
 	}
 	for _, tc := range []struct {

@@ -3,7 +3,6 @@
 package vulndb
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,7 +10,7 @@ import (
 )
 
 func FuzzParseEntry(f *testing.F) {
-	raws, err := ReadOSVDir(filepath.Join("testdata", "osv"))
+	raws, err := ReadOSVDir(testdataOSV)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -51,7 +50,7 @@ func FuzzParseEntry(f *testing.F) {
 }
 
 func FuzzParseIndex(f *testing.F) {
-	raws, err := ReadOSVDir(filepath.Join("testdata", "osv"))
+	raws, err := ReadOSVDir(testdataOSV)
 	if err != nil {
 		f.Fatal(err)
 	}

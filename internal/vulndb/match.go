@@ -208,6 +208,21 @@ func (e *Entry) Affects(path, version string) bool {
 	return false
 }
 
+// AffectingAny returns the entries of list, each once, that affect any of
+// the module paths at version and were not withdrawn by now: for a Go
+// release, "stdlib" and "toolchain".
+func AffectingAny(list []*Entry, version string, now time.Time, paths ...string) []*Entry {
+	var out []*Entry
+	seen := map[string]bool{}
+	for _, e := range list {
+		if !seen[e.ID] && affectsAny([]*Entry{e}, paths, version, now) {
+			seen[e.ID] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // Fixed returns the version ("v" form) that ends the affected range
 // holding version for module path: the lowest fixed event above it. It
 // returns "" when version is not affected or no fix is known.

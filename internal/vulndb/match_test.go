@@ -10,12 +10,16 @@ import (
 	"time"
 )
 
-// testEntries parses the committed real reports (testdata/osv) by ID.
+// testdataOSV holds the real reports the tests use; they belong to the
+// test fixture (package proxytest embeds them).
+var testdataOSV = filepath.Join("..", "proxytest", "testdata", "vulndb", "osv")
+
+// testEntries parses the committed real reports by ID.
 func testEntries(t testing.TB) map[string]*Entry {
 	t.Helper()
-	raws, err := ReadOSVDir(filepath.Join("testdata", "osv"))
+	raws, err := ReadOSVDir(testdataOSV)
 	if err != nil || len(raws) == 0 {
-		t.Fatalf("reading testdata/osv: %v (%d files)", err, len(raws))
+		t.Fatalf("reading %s: %v (%d files)", testdataOSV, err, len(raws))
 	}
 	out := map[string]*Entry{}
 	for _, raw := range raws {
@@ -247,7 +251,7 @@ func TestLowestFixed(t *testing.T) {
 }
 
 func TestNewTreeIndex(t *testing.T) {
-	raws, err := ReadOSVDir(filepath.Join("testdata", "osv"))
+	raws, err := ReadOSVDir(testdataOSV)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,8 @@ type Options struct {
 	// failure to reach the database is remembered before the next attempt
 	// (default 1m).
 	TTL, Retry time.Duration
-	// Offline answers from the cache only.
+	// Offline answers from the cache only; a file:// database is read
+	// anyway, since that needs no network.
 	Offline bool
 	// Concurrency bounds the entry requests in flight (default 16).
 	Concurrency int
@@ -132,7 +133,11 @@ func New(opts Options) (*Client, error) {
 	if c.now == nil {
 		c.now = time.Now
 	}
-	if _, isFile := src.(*fileSource); opts.CacheDir != "" && !isFile {
+	if _, isFile := src.(*fileSource); isFile {
+		// A local directory is read as it is: neither copied nor
+		// "offline".
+		c.offline = false
+	} else if opts.CacheDir != "" {
 		c.disk = newDiskCache(opts.CacheDir, strings.TrimRight(raw, "/"))
 	}
 	return c, nil

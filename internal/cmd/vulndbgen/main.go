@@ -9,7 +9,7 @@
 //	go run ./internal/cmd/vulndbgen -tree /tmp/vulndb
 //	    writes the whole database in the v1 layout, for GOVULNDB=file:///tmp/vulndb
 //	    (gomodls and govulncheck alike)
-//	go run ./internal/cmd/vulndbgen -subset internal/vulndb/testdata/osv -ids GO-2022-0969,...
+//	go run ./internal/cmd/vulndbgen -subset internal/proxytest/testdata/vulndb/osv -ids GO-2022-0969,...
 //	    writes the chosen reports as flat OSV files: the committed test data
 //	go run ./internal/cmd/vulndbgen -list -gomod testdata/realworld/x.mod
 //	    prints the reports that affect the requires of a go.mod, to choose from
@@ -159,7 +159,7 @@ func main() {
 		if err := t.Write(*tree); err != nil {
 			log.Fatal(err)
 		}
-		log.Printf("wrote %d reports in the v1 layout to %s (GOVULNDB=file://%s)", len(chosen), *tree, absSlash(*tree))
+		log.Printf("wrote %d reports in the v1 layout to %s (GOVULNDB=%s)", len(chosen), *tree, vulndb.FileURL(*tree))
 	}
 	if *subset != "" {
 		old, _ := filepath.Glob(filepath.Join(*subset, "*.json"))
@@ -270,12 +270,4 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-func absSlash(dir string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return filepath.ToSlash(dir)
-	}
-	return filepath.ToSlash(abs)
 }

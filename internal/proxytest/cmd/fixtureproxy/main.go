@@ -6,6 +6,10 @@
 //
 //	go run ./internal/proxytest/cmd/fixtureproxy [flags]
 //
+// It also serves a Go vulnerability database (-vulndb: empty by default, so
+// that nothing run with "env" asks vuln.go.dev; "fixture" for the
+// fixture's real reports).
+//
 // It prints one JSON object on stdout (see info below): the URLs, the
 // checksum database name and key, and "env", the variables to set for the
 // go command or gomodls (GOPROXY, GOSUMDB, a fresh GOPATH/GOMODCACHE, ...);
@@ -42,6 +46,7 @@ import (
 	"syscall"
 
 	"github.com/gomodls/gomodls/internal/proxytest"
+	"github.com/gomodls/gomodls/internal/vulndb"
 )
 
 func main() {
@@ -60,6 +65,7 @@ type info struct {
 	SumDBName string            `json:"sumdbName"`
 	SumDBKey  string            `json:"sumdbKey"`
 	GOSUMDB   string            `json:"gosumdb"` // standalone form "key url"
+	VulnDBURL string            `json:"vulndbURL,omitempty"`
 	Tree      string            `json:"tree,omitempty"`
 	Env       map[string]string `json:"env"`
 	Unset     []string          `json:"unset"`
@@ -87,6 +93,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		latency   = fs.Duration("latency", 0, "delay every response")
 		tree      = fs.String("tree", "", "also write the corpus in proxy layout to this directory (for file:// GOPROXY)")
 		useStdin  = fs.Bool("stdin", true, "read commands from stdin and exit at EOF")
+		vulnDB    = fs.String("vulndb", "empty", "the vulnerability database to serve (GOVULNDB in env): empty, fixture (its real reports) or none")
 	)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -115,6 +122,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	}
 	if *latency > 0 {
 		opts = append(opts, proxytest.WithLatency(*latency))
+	}
+	switch *vulnDB {
+	case "empty":
+		empty, err := vulndb.NewTree(nil)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, proxytest.WithVulnDB(empty))
+	case "fixture":
+		opts = append(opts, proxytest.WithVulnDB(proxytest.VulnTree()))
+	case "none":
+	default:
+		return fmt.Errorf("-vulndb %q: want empty, fixture or none", *vulnDB)
 	}
 	srv, err := proxytest.NewServer(opts...)
 	if err != nil {
@@ -146,6 +166,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		SumDBName: srv.SumDBName(),
 		SumDBKey:  srv.SumDBKey(),
 		GOSUMDB:   srv.GOSUMDB(),
+		VulnDBURL: srv.VulnDBURL,
 		Tree:      *tree,
 		Env:       env,
 		Unset:     proxytest.ScrubbedEnv(),

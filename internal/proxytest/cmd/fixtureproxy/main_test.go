@@ -82,8 +82,13 @@ func TestFixtureProxy(t *testing.T) {
 	if !strings.HasPrefix(in.ProxyURL, "http://127.0.0.1:") || in.Env["GOPROXY"] != in.ProxyURL || in.Env["GOSUMDB"] != in.SumDBKey || in.Env["GOFLAGS"] != "-modcacherw" || in.Env["GOPATH"] == "" {
 		t.Errorf("info = %+v", in)
 	}
-	if !strings.Contains(strings.Join(in.Unset, " "), "GOPRIVATE") {
+	if !strings.Contains(strings.Join(in.Unset, " "), "GOPRIVATE") || !strings.Contains(strings.Join(in.Unset, " "), "GOVULNDB") {
 		t.Errorf("unset = %v", in.Unset)
+	}
+	// An empty vulnerability database by default: nothing run with env
+	// asks vuln.go.dev.
+	if in.Env["GOVULNDB"] == "" || in.Env["GOVULNDB"] != in.VulnDBURL || s.status(in.VulnDBURL+"/index/modules.json") != 200 || s.status(in.VulnDBURL+"/ID/GO-2021-0113.json") != 404 {
+		t.Errorf("vulnerability database: GOVULNDB=%q, vulndbURL %q", in.Env["GOVULNDB"], in.VulnDBURL)
 	}
 	for _, p := range []string{"/example.com/basic/@v/list", "/example.org/extra/@v/list", "/git.corp.example.com/team/lib/@v/list", "/synth.example.com/m002/@v/list"} {
 		if got := s.status(in.ProxyURL + p); got != 200 {

@@ -9,6 +9,9 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -176,4 +179,29 @@ func VulnDBFileURL(tb testing.TB, tree vulndb.Tree) string {
 		tb.Fatal(err)
 	}
 	return vulndb.FileURL(dir)
+}
+
+// FullVulnReports returns every report of the newest golang.org/x/vulndb
+// in the module cache (GOMODCACHE, else the go command's), and the
+// directory they came from; nil when the module is not there. Tests and
+// benchmarks over the whole database skip without it; CI downloads it
+// (.ci/run), `go run ./internal/cmd/vulndbgen -list -ids GO-2022-0969` does
+// too.
+func FullVulnReports() ([][]byte, string, error) {
+	modcache := os.Getenv("GOMODCACHE")
+	if modcache == "" {
+		out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+		if err != nil {
+			return nil, "", nil
+		}
+		modcache = strings.TrimSpace(string(out))
+	}
+	dirs, _ := filepath.Glob(filepath.Join(modcache, "golang.org", "x", "vulndb@*", "data", "osv"))
+	if len(dirs) == 0 {
+		return nil, "", nil
+	}
+	sort.Strings(dirs)
+	dir := dirs[len(dirs)-1]
+	raws, err := vulndb.ReadOSVDir(dir)
+	return raws, dir, err
 }

@@ -3,13 +3,18 @@
 package vulndb
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gomodls/gomodls/internal/atomicfile"
@@ -20,7 +25,8 @@ import (
 // offline one) starts from it:
 //
 //	source            the database URL (redacted), for people looking
-//	index/modules.json as served
+//	index/modules.idx index/modules.json, digested (see encodeIndex): a new
+//	                  process reads it in a fraction of the JSON's time
 //	state.json        {"modified": db.json's stamp, "checked": when it was read}
 //	ID/<id>.json      entries as served; re-fetched when the index gives
 //	                  the ID another modified stamp
@@ -28,6 +34,7 @@ import (
 // Files are replaced atomically, so processes sharing the directory see
 // whole files. modules.json is written before state.json: a crash in
 // between leaves an old stamp, and the next run fetches the index again.
+// (modules.idx is written before state.json for the same reason.)
 type diskCache struct{ dir string }
 
 func newDiskCache(root, dbURL string) *diskCache {
@@ -50,11 +57,11 @@ func (d *diskCache) loadIndex() (st state, modules map[string][]ModuleVuln, ok b
 	if err != nil || json.Unmarshal(raw, &st) != nil || st.Modified.IsZero() {
 		return state{}, nil, false
 	}
-	data, err := os.ReadFile(d.path(modulesEndpoint + ".json"))
+	data, err := os.ReadFile(d.path(modulesEndpoint + ".idx"))
 	if err != nil {
 		return state{}, nil, false
 	}
-	modules, err = ParseModules(data)
+	modules, err = decodeIndex(data)
 	if err != nil {
 		return state{}, nil, false
 	}
@@ -63,9 +70,9 @@ func (d *diskCache) loadIndex() (st state, modules map[string][]ModuleVuln, ok b
 
 // saveIndex stores a freshly read index; modules is nil when only the
 // check time changed.
-func (d *diskCache) saveIndex(st state, modules []byte, source string) error {
+func (d *diskCache) saveIndex(st state, modules map[string][]ModuleVuln, source string) error {
 	if modules != nil {
-		if err := atomicfile.Write(d.path(modulesEndpoint+".json"), modules, 0o644); err != nil {
+		if err := atomicfile.Write(d.path(modulesEndpoint+".idx"), encodeIndex(modules), 0o644); err != nil {
 			return err
 		}
 		if _, err := os.Stat(d.path("source")); errors.Is(err, fs.ErrNotExist) {
@@ -94,4 +101,69 @@ func (d *diskCache) loadEntry(id string) *Entry {
 
 func (d *diskCache) saveEntry(id string, data []byte) error {
 	return atomicfile.Write(d.path(entryEndpoint(id)+".json"), data, 0o644)
+}
+
+// indexHeader starts modules.idx; a file with another first line is
+// ignored (and rewritten by the next fetch).
+const indexHeader = "gomodls vulndb index v1\n"
+
+// encodeIndex writes the module index as lines of space-separated fields:
+// the module path, then for each vulnerability its ID, its modified stamp
+// in Unix nanoseconds and its fixed version ("-" for none). Paths, IDs and
+// versions never contain spaces; ParseModules has checked the IDs.
+func encodeIndex(modules map[string][]ModuleVuln) []byte {
+	paths := make([]string, 0, len(modules))
+	for p := range modules {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	b := []byte(indexHeader)
+	for _, p := range paths {
+		b = append(b, p...)
+		for _, v := range modules[p] {
+			fixed := v.Fixed
+			if fixed == "" {
+				fixed = "-"
+			}
+			b = append(b, ' ')
+			b = append(b, v.ID...)
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, v.Modified.UnixNano(), 10)
+			b = append(b, ' ')
+			b = append(b, fixed...)
+		}
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// decodeIndex reads what encodeIndex wrote.
+func decodeIndex(data []byte) (map[string][]ModuleVuln, error) {
+	rest, ok := bytes.CutPrefix(data, []byte(indexHeader))
+	if !ok {
+		return nil, errors.New("not a gomodls vulndb index")
+	}
+	modules := map[string][]ModuleVuln{}
+	for len(rest) > 0 {
+		line, next, _ := bytes.Cut(rest, []byte("\n"))
+		rest = next
+		fields := strings.Fields(string(line))
+		if len(fields) == 0 || (len(fields)-1)%3 != 0 {
+			return nil, fmt.Errorf("malformed index line %q", line)
+		}
+		vulns := make([]ModuleVuln, 0, (len(fields)-1)/3)
+		for i := 1; i < len(fields); i += 3 {
+			ns, err := strconv.ParseInt(fields[i+1], 10, 64)
+			if err != nil || checkID(fields[i]) != nil {
+				return nil, fmt.Errorf("malformed index line %q", line)
+			}
+			fixed := fields[i+2]
+			if fixed == "-" {
+				fixed = ""
+			}
+			vulns = append(vulns, ModuleVuln{ID: fields[i], Modified: time.Unix(0, ns).UTC(), Fixed: fixed})
+		}
+		modules[fields[0]] = vulns
+	}
+	return modules, nil
 }

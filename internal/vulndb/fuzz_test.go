@@ -67,6 +67,9 @@ func FuzzParseIndex(f *testing.F) {
 		if err != nil {
 			return
 		}
+		if again, err := decodeIndex(encodeIndex(mods)); err != nil || len(again) != len(mods) {
+			t.Fatalf("the disk form of an accepted index does not read back: %v", err)
+		}
 		for p, vulns := range mods {
 			if p == "" {
 				t.Fatal("accepted an empty module path")

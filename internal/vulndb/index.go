@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gomodls/gomodls/internal/atomicfile"
 )
@@ -67,12 +69,15 @@ func ParseModules(data []byte) (map[string][]ModuleVuln, error) {
 	}
 	out := make(map[string][]ModuleVuln, len(list))
 	for _, m := range list {
-		if m.Path == "" {
-			return nil, fmt.Errorf("malformed index/modules.json: a module without path")
+		if m.Path == "" || strings.ContainsFunc(m.Path, unicode.IsSpace) {
+			return nil, fmt.Errorf("malformed index/modules.json: module path %q", m.Path)
 		}
 		for _, v := range m.Vulns {
 			if err := checkID(v.ID); err != nil {
 				return nil, fmt.Errorf("malformed index/modules.json: module %s: %w", m.Path, err)
+			}
+			if v.Fixed == "-" || strings.ContainsFunc(v.Fixed, unicode.IsSpace) {
+				return nil, fmt.Errorf("malformed index/modules.json: module %s: fixed version %q", m.Path, v.Fixed)
 			}
 		}
 		out[m.Path] = append(out[m.Path], m.Vulns...)

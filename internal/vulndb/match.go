@@ -132,26 +132,42 @@ func (r Range) contains(version string) bool {
 	if len(r.Events) == 0 {
 		return true
 	}
-	events := sortedEvents(r.Events)
+	events := r.ordered()
+	v := canonical(version)
 	affected := false
 	for _, e := range events {
 		switch {
 		case !affected && e.Introduced != "":
-			affected = e.Introduced == "0" || !less(version, e.Introduced)
+			affected = e.Introduced == "0" || semver.Compare(v, e.Introduced) >= 0
 		case affected && e.Fixed != "":
-			affected = less(version, e.Fixed)
+			affected = semver.Compare(v, e.Fixed) < 0
 		}
 	}
 	return affected
 }
 
-// sortedEvents returns the events that set a version, ordered by it;
-// "introduced": "0" sorts first.
+// ordered returns the range's events as sortedEvents does, computed once
+// by ParseEntry.
+func (r Range) ordered() []Event {
+	if r.sorted != nil {
+		return r.sorted
+	}
+	return sortedEvents(r.Events)
+}
+
+// sortedEvents returns the events that set a version, with canonical
+// versions ("0" stays "0"), ordered by version with "introduced": "0"
+// first.
 func sortedEvents(events []Event) []Event {
 	out := make([]Event, 0, len(events))
 	for _, e := range events {
-		if e.Introduced != "" || e.Fixed != "" {
+		switch {
+		case e.Introduced == "0":
 			out = append(out, e)
+		case e.Introduced != "":
+			out = append(out, Event{Introduced: canonical(e.Introduced)})
+		case e.Fixed != "":
+			out = append(out, Event{Fixed: canonical(e.Fixed)})
 		}
 	}
 	key := func(e Event) string {
@@ -165,12 +181,12 @@ func sortedEvents(events []Event) []Event {
 		switch {
 		case ka == "0" && kb == "0":
 			return 0
-		case ka == "0" && a.Introduced != "":
+		case ka == "0":
 			return -1
-		case kb == "0" && b.Introduced != "":
+		case kb == "0":
 			return 1
 		}
-		return semver.Compare(canonical(ka), canonical(kb))
+		return semver.Compare(ka, kb)
 	})
 	return out
 }
@@ -236,10 +252,11 @@ func (e *Entry) Fixed(path, version string) string {
 			if !r.contains(version) {
 				continue
 			}
-			for _, ev := range sortedEvents(r.Events) {
-				if ev.Fixed != "" && less(version, ev.Fixed) {
-					if best == "" || less(ev.Fixed, best) {
-						best = canonical(ev.Fixed)
+			v := canonical(version)
+			for _, ev := range r.ordered() {
+				if ev.Fixed != "" && semver.Compare(v, ev.Fixed) < 0 {
+					if best == "" || semver.Compare(ev.Fixed, best) < 0 {
+						best = ev.Fixed
 					}
 					break
 				}

@@ -54,6 +54,10 @@ const RangeSemver = "SEMVER"
 type Range struct {
 	Type   string  `json:"type"`
 	Events []Event `json:"events"`
+
+	// sorted is Events in version order with canonical versions ("v"
+	// prefix), computed once by ParseEntry.
+	sorted []Event
 }
 
 // An Event sets one of its fields.
@@ -104,6 +108,7 @@ func ParseEntry(data []byte) (*Entry, error) {
 					return nil, fmt.Errorf("malformed OSV entry %s: affected[%d].ranges[%d].events[%d] sets both introduced and fixed", e.ID, i, j, k)
 				}
 			}
+			e.Affected[i].Ranges[j].sorted = sortedEvents(r.Events)
 		}
 	}
 	return &e, nil

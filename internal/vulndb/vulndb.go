@@ -308,7 +308,7 @@ func (c *Client) load() (*DB, error) {
 		return c.fallBack(cur, err)
 	}
 	if c.disk != nil {
-		c.disk.saveIndex(st, raw, c.base)
+		c.disk.saveIndex(st, mods, c.base)
 	}
 	return c.set(&DB{c: c, modules: mods, Status: Status{URL: c.base, Modified: st.Modified, Checked: now}}), nil
 }

@@ -21,8 +21,9 @@ import (
 // requires) against the whole vulnerability database when
 // golang.org/x/vulndb is in the module cache (else the fixture's reports),
 // served on loopback: "cold" is a new process's first check (index and
-// reports fetched, no disk cache), "warm" every later check of the editor
-// (index and reports in memory). The upgrade versions come from the
+// reports fetched, no disk cache), "disk" a new process's check over the
+// disk cache an earlier one filled (a warm `gomodls check`), "warm" every
+// later check of the editor (index and reports in memory). The upgrade versions come from the
 // reports (no proxy), as for private modules.
 func BenchmarkVulns(b *testing.B) {
 	tree := proxytest.VulnTree()
@@ -59,6 +60,21 @@ func BenchmarkVulns(b *testing.B) {
 			findings = len(diags)
 		}
 		b.ReportMetric(float64(findings), "diagnostics")
+	})
+	cache := b.TempDir()
+	filler, _ := vulndb.New(vulndb.Options{URL: srv.VulnDBURL, CacheDir: cache})
+	checker.Run(ctx, snapWith(filler), list)
+	fetched := len(srv.Requests())
+	b.Run("disk", func(b *testing.B) {
+		for b.Loop() {
+			c, _ := vulndb.New(vulndb.Options{URL: srv.VulnDBURL, CacheDir: cache})
+			diags, _ := checker.Run(ctx, snapWith(c), list)
+			findings = len(diags)
+		}
+		b.ReportMetric(float64(findings), "diagnostics")
+		if n := len(srv.Requests()) - fetched; n != 0 {
+			b.Fatalf("checks over the disk cache made %d requests", n)
+		}
 	})
 	c, _ := vulndb.New(vulndb.Options{URL: srv.VulnDBURL})
 	checker.Run(ctx, snapWith(c), list)

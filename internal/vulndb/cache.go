@@ -109,7 +109,8 @@ const indexHeader = "gomodls vulndb index v1\n"
 
 // encodeIndex writes the module index as lines of space-separated fields:
 // the module path, then for each vulnerability its ID, its modified stamp
-// in Unix nanoseconds and its fixed version ("-" for none). Paths, IDs and
+// as Unix seconds and nanoseconds ("1730851797.000000000"; any time, the
+// zero one included, round-trips) and its fixed version ("-" for none). Paths, IDs and
 // versions never contain spaces; ParseModules has checked the IDs.
 func encodeIndex(modules map[string][]ModuleVuln) []byte {
 	paths := make([]string, 0, len(modules))
@@ -128,7 +129,8 @@ func encodeIndex(modules map[string][]ModuleVuln) []byte {
 			b = append(b, ' ')
 			b = append(b, v.ID...)
 			b = append(b, ' ')
-			b = strconv.AppendInt(b, v.Modified.UnixNano(), 10)
+			b = strconv.AppendInt(b, v.Modified.Unix(), 10)
+			b = fmt.Appendf(b, ".%09d", v.Modified.Nanosecond())
 			b = append(b, ' ')
 			b = append(b, fixed...)
 		}
@@ -153,15 +155,17 @@ func decodeIndex(data []byte) (map[string][]ModuleVuln, error) {
 		}
 		vulns := make([]ModuleVuln, 0, (len(fields)-1)/3)
 		for i := 1; i < len(fields); i += 3 {
-			ns, err := strconv.ParseInt(fields[i+1], 10, 64)
-			if err != nil || checkID(fields[i]) != nil {
+			secs, nanos, _ := strings.Cut(fields[i+1], ".")
+			sec, err1 := strconv.ParseInt(secs, 10, 64)
+			ns, err2 := strconv.ParseInt(nanos, 10, 64)
+			if err1 != nil || err2 != nil || ns < 0 || ns > 999999999 || len(nanos) != 9 || checkID(fields[i]) != nil {
 				return nil, fmt.Errorf("malformed index line %q", line)
 			}
 			fixed := fields[i+2]
 			if fixed == "-" {
 				fixed = ""
 			}
-			vulns = append(vulns, ModuleVuln{ID: fields[i], Modified: time.Unix(0, ns).UTC(), Fixed: fixed})
+			vulns = append(vulns, ModuleVuln{ID: fields[i], Modified: time.Unix(sec, ns).UTC(), Fixed: fixed})
 		}
 		modules[fields[0]] = vulns
 	}

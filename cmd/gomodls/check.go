@@ -48,6 +48,8 @@ func check(args []string, stdout, stderr io.Writer) int {
 	requestTimeout := fs.Duration("request-timeout", 10*time.Second, "timeout of one request to a proxy")
 	concurrency := fs.Int("concurrency", settings.Default().Concurrency, "most requests in flight to one proxy host")
 	vulncheck := fs.Bool("vulncheck", true, "report known vulnerabilities from the Go vulnerability database (GOVULNDB, default https://vuln.go.dev)")
+	severity := severityFlag{}
+	fs.Var(severity, "severity", "`code=level`: report a code at another severity (error, warning, info, hint), e.g. vulnerable-version=error to fail on known vulnerabilities; repeatable")
 	fix := fs.Bool("fix", false, "add the go.sum lines go.mod needs, verified by the checksum database (or hashed from the proxy under GOSUMDB=off/GONOSUMDB); never changes existing lines")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -72,6 +74,9 @@ func check(args []string, stdout, stderr io.Writer) int {
 	set.Offline = *offline
 	set.Network = *network
 	set.Vulncheck = *vulncheck
+	if len(severity) > 0 {
+		set.Severity = severity
+	}
 	env, err := goenv.Load(ctx, goenv.Options{Dir: cwd, LocalToolchain: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls check: computing the Go environment: %v\n", err)

@@ -273,7 +273,7 @@ var (
 		Severity: Warning,
 		Summary:  "The Go release the go command runs for this module here (the local toolchain, or the one the go and toolchain lines make it switch to) has known vulnerabilities in its standard library or in the go command. One diagnostic lists them all.",
 		Example: "go 1.26\n\n" +
-			"go.mod:1:4: warning: go1.26.8, the local toolchain the go command runs for this module, has 2 known vulnerabilities (standard library and go command): GO-2026-6599 (html/template), GO-2026-6602 (cmd/go); go1.26.9 fixes them all; module-level finding: whether your code calls them is not checked (govulncheck does) [vulnerable-toolchain]",
+			"go.mod:1:4: warning: go1.26.8 (the local toolchain), which the go command runs for this go.mod, has 2 known vulnerabilities in the standard library or the go command: GO-2026-6599 (html/template), GO-2026-6602 (cmd/go); go1.26.9 fixes them all; module-level finding: whether your code calls them is not checked (govulncheck does) [vulnerable-toolchain]",
 		Fix: "Install a newer Go release. With GOTOOLCHAIN=auto (the default) the quick fix adds or raises the toolchain line to a release that fixes them all, and the go command downloads it. Programs built with a vulnerable standard library carry its vulnerabilities.",
 	})
 	CodeVulnDBUnavailable = newCode(Code{

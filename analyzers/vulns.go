@@ -71,11 +71,7 @@ func runVulns(pass *Pass) error {
 	db, err := snap.Vulns.Load(pass.Context)
 	if err != nil {
 		if pass.Context.Err() == nil {
-			sev := CodeVulnDBUnavailable.Severity
-			if vulndb.IsNotCached(err) {
-				sev = Information // offline by choice
-			}
-			reportVulnDB(pass, sev, "known vulnerabilities not checked: %v", err)
+			reportVulnDB(pass, unavailableSeverity(err), "known vulnerabilities not checked: %v", err)
 		}
 		return nil
 	}
@@ -144,7 +140,7 @@ func checkModuleVulns(ctx context.Context, pass *Pass, db *vulndb.DB, u modUse, 
 	path, v := u.mod.Path, u.mod.Version
 	entries, err := db.Entries(ctx, path, v)
 	if err != nil && ctx.Err() == nil {
-		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeVulnDBUnavailable, Severity: CodeVulnDBUnavailable.Severity,
+		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeVulnDBUnavailable, Severity: unavailableSeverity(err),
 			Message: fmt.Sprintf("known vulnerabilities of %s not fully checked: %v", u.mod, err)})
 	}
 	now := db.Now()
@@ -262,7 +258,7 @@ func checkToolchainVulns(ctx context.Context, pass *Pass, db *vulndb.DB, stale s
 	for _, p := range []string{vulndb.StdlibModule, vulndb.ToolchainModule} {
 		list, err := db.Entries(ctx, p, v)
 		if err != nil && ctx.Err() == nil {
-			reportVulnDB(pass, CodeVulnDBUnavailable.Severity, "known vulnerabilities of %s not fully checked: %v", run.Name, err)
+			reportVulnDB(pass, unavailableSeverity(err), "known vulnerabilities of %s not fully checked: %v", run.Name, err)
 		}
 		all = append(all, list...)
 	}
@@ -352,6 +348,15 @@ func toolchainFix(kind snapshot.FileKind, f *gomod.File, release string, hasGo, 
 		text = "\n" + text
 	}
 	return fixes.Fix{Title: title, Edits: []fixes.Edit{{File: kind, Span: span.Span{Start: at, End: at}, NewText: text}}}, true
+}
+
+// unavailableSeverity is vulndb-unavailable's severity for err: lower
+// when the client is offline by choice and has no copy.
+func unavailableSeverity(err error) Severity {
+	if vulndb.IsNotCached(err) {
+		return Information
+	}
+	return CodeVulnDBUnavailable.Severity
 }
 
 // reportVulnDB reports a problem with the database itself, once per

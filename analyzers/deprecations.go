@@ -24,7 +24,7 @@ Deprecated, so editors strike the path through.`,
 	Codes:   []*Code{CodeDeprecatedModule},
 	Network: true,
 	Run: func(pass *Pass) error {
-		return eachLookup(pass, notExcluded, func(ctx context.Context, src snapshot.Source, u modUse) {
+		return eachLookup(pass, notExcluded, func(pass *Pass, ctx context.Context, src snapshot.Source, u modUse) {
 			f, _, _, err := modinfo.LatestGoMod(ctx, src, u.mod.Path)
 			if err != nil || f.Module == nil || f.Module.Deprecated == "" {
 				return
@@ -51,7 +51,7 @@ adding a replace that points it at the fork.`,
 	Codes:   []*Code{CodeModulePathMismatch},
 	Network: true,
 	Run: func(pass *Pass) error {
-		return eachLookup(pass, notExcluded, func(ctx context.Context, src snapshot.Source, u modUse) {
+		return eachLookup(pass, notExcluded, func(pass *Pass, ctx context.Context, src snapshot.Source, u modUse) {
 			gm, err := src.GoMod(ctx, u.mod.Path, u.mod.Version)
 			if err != nil {
 				return
@@ -66,7 +66,7 @@ adding a replace that points it at the fork.`,
 				// or the replaced one, as forks that keep their upstream's
 				// module line do (modload.rawGoModSummary); the go
 				// command's message names the replaced path.
-				requiredAs = replacedPath(pass.Snapshot, u)
+				requiredAs = u.pl.Old.Path
 				if declared == requiredAs {
 					return
 				}
@@ -85,17 +85,6 @@ adding a replace that points it at the fork.`,
 			pass.Report(d)
 		})
 	},
-}
-
-// replacedPath returns the module path that the replace on u's line
-// redirects (u is a replacement target).
-func replacedPath(s *snapshot.Snapshot, u modUse) string {
-	for _, r := range replaces(s) {
-		if r.Syntax == u.line {
-			return r.Old.Path
-		}
-	}
-	return u.mod.Path
 }
 
 func equalFoldPath(a, b string) bool {

@@ -1,11 +1,9 @@
 package analyzers
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/gomodls/gomodls/internal/goenv"
-	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
 // privateHosts indexes the modules of a snapshot that GOPRIVATE matches
@@ -43,29 +41,15 @@ func (h privateHosts) sharedWith(path string) string {
 	return ""
 }
 
-// isPublicProxy reports whether a proxy (redacted URL) is one of the public
-// mirrors that must never see private module paths.
-func isPublicProxy(snap *snapshot.Snapshot, proxy string) bool {
-	pu, err := url.Parse(proxy)
-	if err != nil || pu.Host == "" {
-		return false
-	}
-	for _, p := range snap.Settings.PublicProxies {
-		u, err := url.Parse(p)
-		if err == nil && strings.EqualFold(u.Host, pu.Host) && strings.TrimSuffix(u.Path, "/") == strings.TrimSuffix(pu.Path, "/") {
-			return true
-		}
-	}
-	return false
-}
-
 // privateRefusal reports whether a public proxy's answer text says the
-// repository exists but needs credentials: what proxy.golang.org answers for
-// private GitHub repositories ("could not read Username", "terminal prompts
-// disabled").
+// origin wanted credentials: what proxy.golang.org answers for private
+// GitHub repositories ("could not read Username", "terminal prompts
+// disabled"). A filtered mirror's refusal ("not available", "host not
+// permitted") and a name that does not resolve ("unrecognized import
+// path") say nothing about privacy: a typo gets the same answer.
 func privateRefusal(text string) bool {
 	t := strings.ToLower(text)
-	for _, s := range []string{"could not read username", "terminal prompts disabled", "authentication required", "repository not found", "permission denied", "not permitted", "host not allowed", "unrecognized import path"} {
+	for _, s := range []string{"could not read username", "terminal prompts disabled", "authentication required", "permission denied"} {
 		if strings.Contains(t, s) {
 			return true
 		}

@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"strings"
 
+	"golang.org/x/mod/module"
+
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/modplan"
 )
 
 // Private checks that modules that can only be fetched privately are
@@ -43,45 +46,93 @@ func runPrivate(pass *Pass) error {
 	if env == nil {
 		return nil
 	}
+	plan := modplan.Of(pass.Snapshot)
 	uses := moduleUses(pass.Snapshot)
 	hosts := newPrivateHosts(env, uses)
-	sumdbOff := env.Get("GOSUMDB") == "off"
 	reported := map[string]bool{}
 	for _, u := range uses {
-		if reported[u.mod.Path] {
+		if reported[u.mod.Path] || !u.fetched() || module.CheckPath(u.mod.Path) != nil {
+			continue // the modulepath analyzer reports paths no route can fetch
+		}
+		route := plan.Route(u.mod.Path)
+		if route.NoProxy == "" {
+			if d, ok := unconfiguredPrivate(pass, plan, hosts, u, route); ok {
+				reported[u.mod.Path] = true
+				pass.Report(d)
+			}
 			continue
 		}
-		_, noProxy := env.MatchNoProxy(u.mod.Path)
-		if !noProxy {
-			why := goenv.EvidentlyPrivate(u.mod.Path)
-			if why == "" {
-				if other := hosts.sharedWith(u.mod.Path); other != "" {
-					why = "GOPRIVATE matches " + other + " on the same host"
-				}
-			}
-			if why != "" {
-				pat := goenv.PrivatePattern(u.mod.Path)
-				reported[u.mod.Path] = true
-				pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodePrivateModuleNotConfigured, Severity: Error,
-					Message: fmt.Sprintf("%s is private (%s), but GOPRIVATE/GONOPROXY do not match it: `go mod tidy` will ask %s for it, leaking the path, and fail; set GOPRIVATE to include %s",
-						u.mod.Path, why, proxyNames(env), pat),
-					Fixes: privateFixes(env, "GOPRIVATE", pat)})
-				continue
-			}
-		}
-		if noProxy && !sumdbOff {
-			if _, noSum := env.MatchNoSumDB(u.mod.Path); !noSum {
-				pat, _ := env.MatchNoProxy(u.mod.Path)
-				reported[u.mod.Path] = true
-				pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodePrivateModuleNotConfigured, Severity: Error,
-					Message: fmt.Sprintf("%s is fetched directly (GONOPROXY pattern %s) but GONOSUMDB does not match it: `go mod tidy` will ask the checksum database %s about it, which fails with 404/410 for private modules (and leaks the path); add %s to GONOSUMDB, or use GOPRIVATE for both",
-						u.mod.Path, pat, firstWord(env.Get("GOSUMDB")), pat),
-					Fixes: privateFixes(env, "GONOSUMDB", pat)})
-			}
+		if route.SumDB {
+			reported[u.mod.Path] = true
+			pass.Report(noSumDBDiagnostic(pass, u, route))
 		}
 	}
 	reportPatternFindings(pass, env, uses)
 	return nil
+}
+
+// unconfiguredPrivate reports a module that looks private but goes to the
+// GOPROXY chain. It is an error only where the go command is sure to fail
+// and leak the path: the chain starts with a public proxy, which cannot
+// reach an internal host. Through a corporate proxy the module may well be
+// served; with GOPROXY=direct nothing leaks to a proxy.
+func unconfiguredPrivate(pass *Pass, plan *modplan.Plan, hosts privateHosts, u modUse, route modplan.Route) (Diagnostic, bool) {
+	env := pass.Snapshot.Env
+	why := goenv.EvidentlyPrivate(u.mod.Path)
+	shared := false
+	if why == "" {
+		other := hosts.sharedWith(u.mod.Path)
+		if other == "" {
+			return Diagnostic{}, false
+		}
+		why, shared = "GOPRIVATE matches "+other+" on the same host", true
+	}
+	first := ""
+	if len(route.Proxies) > 0 {
+		first = route.Proxies[0].URL
+	}
+	if !plan.PublicProxy(first) {
+		return Diagnostic{}, false
+	}
+	pat := goenv.PrivatePattern(u.mod.Path)
+	d := Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodePrivateModuleNotConfigured, Severity: Error,
+		Message: fmt.Sprintf("%s is private (%s), but GOPRIVATE/GONOPROXY do not match it: `go mod tidy` will ask %s for it, leaking the path, and fail; set GOPRIVATE to include %s",
+			u.mod.Path, why, proxyNames(env), pat),
+		Fixes: privateFixes(env, "GOPRIVATE", pat)}
+	if shared {
+		// Another module of the owner being private does not make this
+		// one private: the proxy's answer decides (the versions analyzer
+		// reports a refusal with this evidence). Without a module source,
+		// say what may be wrong.
+		if pass.Snapshot.Source != nil {
+			return Diagnostic{}, false
+		}
+		d.Severity = Warning
+		d.Message = fmt.Sprintf("%s may be private (%s), but GOPRIVATE/GONOPROXY do not match it: if it is, `go mod tidy` asks %s for it, leaking the path, and fails; set GOPRIVATE to include %s",
+			u.mod.Path, why, proxyNames(env), pat)
+	}
+	return d, true
+}
+
+// noSumDBDiagnostic reports a module that goes direct (GONOPROXY) while
+// the checksum database would still be asked about it. The go command
+// asks only for go.sum lines it does not have yet
+// (modfetch.checkModSum), so the error is certain only when go.sum lacks
+// one; otherwise it is a warning about the next version.
+func noSumDBDiagnostic(pass *Pass, u modUse, route modplan.Route) Diagnostic {
+	env := pass.Snapshot.Env
+	sum := pass.Snapshot.Sum
+	complete := sum != nil && sum.Has(u.mod.Path, u.mod.Version, true) && (u.indirect || sum.Has(u.mod.Path, u.mod.Version, false))
+	d := Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodePrivateModuleNotConfigured, Severity: Error,
+		Message: fmt.Sprintf("%s is fetched directly (GONOPROXY pattern %s) but GONOSUMDB does not match it: `go mod tidy` will ask the checksum database %s about it, which fails with 404/410 for private modules (and leaks the path); add %s to GONOSUMDB, or use GOPRIVATE for both",
+			u.mod.Path, route.NoProxy, firstWord(env.Get("GOSUMDB")), route.NoProxy),
+		Fixes: privateFixes(env, "GONOSUMDB", route.NoProxy)}
+	if complete {
+		d.Severity = Warning
+		d.Message = fmt.Sprintf("%s is fetched directly (GONOPROXY pattern %s) but GONOSUMDB does not match it: go.sum has its lines, so the go command does not ask the checksum database %s now, but it will for the next version, and fail (leaking the path); add %s to GONOSUMDB, or use GOPRIVATE for both",
+			u.mod.Path, route.NoProxy, firstWord(env.Get("GOSUMDB")), route.NoProxy)
+	}
+	return d
 }
 
 func proxyNames(env *goenv.Env) string {

@@ -32,7 +32,7 @@ retract-invalid.`,
 }
 
 func runRetractions(pass *Pass) error {
-	err := eachLookup(pass, notExcluded, func(ctx context.Context, src snapshot.Source, u modUse) {
+	err := eachLookup(pass, notExcluded, func(pass *Pass, ctx context.Context, src snapshot.Source, u modUse) {
 		f, latest, list, err := modinfo.LatestGoMod(ctx, src, u.mod.Path)
 		if err != nil {
 			return // the versions analyzer reports lookup failures

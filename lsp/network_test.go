@@ -37,6 +37,13 @@ func proxyOptions(opts lsp.Options, srv *proxytest.Server) lsp.Options {
 // fast settings: no debounce, short timeouts.
 var fastSettings = json.RawMessage(`{"debounce": "10ms", "requestTimeout": "1s", "checkDeadline": "3s", "workspaceScan": false}`)
 
+// publicSettings are fastSettings with the fixture playing the public
+// proxy (gomodls.publicProxies), as proxy.golang.org is for most users:
+// a private module sent there is a leak and a certain failure.
+func publicSettings(srv *proxytest.Server) json.RawMessage {
+	return json.RawMessage(`{"debounce": "10ms", "requestTimeout": "1s", "checkDeadline": "3s", "workspaceScan": false, "publicProxies": ["` + srv.URL + `"]}`)
+}
+
 func codesOf(p *protocol.PublishDiagnosticsParams) string {
 	return strings.Join(lsptest.Codes(p.Diagnostics), ",")
 }

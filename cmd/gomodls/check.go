@@ -33,6 +33,10 @@ checksum database, or, for modules GOSUMDB=off or GONOSUMDB/GOPRIVATE keep
 from it, hashes of what the GOPROXY chain serves. Existing lines are never
 changed: a checksum mismatch needs a human.
 
+-settings FILE reads the same JSON object of settings that the editors send
+(docs/settings.md: severity, disable, publicProxies, upgrades, ...); the
+flags below override it.
+
 Flags:
 `
 
@@ -46,6 +50,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
 	requestTimeout := fs.Duration("request-timeout", 10*time.Second, "timeout of one request to a proxy")
 	concurrency := fs.Int("concurrency", settings.Default().Concurrency, "most requests in flight to one proxy host")
+	settingsFile := fs.String("settings", "", "read gomodls settings (a JSON object, as in docs/settings.md) from `file`")
 	fix := fs.Bool("fix", false, "add the go.sum lines go.mod needs, verified by the checksum database (or hashed from the proxy under GOSUMDB=off/GONOSUMDB); never changes existing lines")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -67,8 +72,28 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	set := settings.Default()
-	set.Offline = *offline
-	set.Network = *network
+	if *settingsFile != "" {
+		raw, err := os.ReadFile(*settingsFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "gomodls check: -settings: %v\n", err)
+			return 2
+		}
+		var problems []string
+		set, problems = settings.Decode(set, raw)
+		for _, p := range problems {
+			fmt.Fprintf(stderr, "gomodls check: %s: %s\n", *settingsFile, p)
+		}
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "offline":
+			set.Offline = *offline
+		case "network":
+			set.Network = *network
+		case "concurrency":
+			set.Concurrency = *concurrency
+		}
+	})
 	env, err := goenv.Load(ctx, goenv.Options{Dir: cwd, LocalToolchain: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls check: computing the Go environment: %v\n", err)
@@ -83,7 +108,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if set.Network {
 		cacheDir, _ := modproxy.DefaultCacheDir()
 		c, err := sumcheck.New(modproxy.Options{
-			Env: env, RequestTimeout: *requestTimeout, Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: *concurrency,
+			Env: env, RequestTimeout: *requestTimeout, Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: set.Concurrency,
 		})
 		if err != nil {
 			fmt.Fprintf(stderr, "gomodls check: %v\n", err)

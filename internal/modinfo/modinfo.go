@@ -151,6 +151,26 @@ func Nearest(list []string, v string, prereleases bool) (nearest, latest string)
 	return nearest, latest
 }
 
+// LatestOf returns the version the go command takes as a module's latest
+// among tagged versions (modfetch's proxyRepo.Latest, codeRepo.Latest):
+// the highest release, else the highest prerelease; "" for none.
+func LatestOf(list []string) string {
+	rel, pre := "", ""
+	for _, v := range list {
+		if semver.Prerelease(v) == "" {
+			if rel == "" || semver.Compare(v, rel) > 0 {
+				rel = v
+			}
+		} else if pre == "" || semver.Compare(v, pre) > 0 {
+			pre = v
+		}
+	}
+	if rel != "" {
+		return rel
+	}
+	return pre
+}
+
 // UpgradeOptions refine Upgrade.
 type UpgradeOptions struct {
 	// Level: "patch" keeps the current major.minor; "minor" the current

@@ -96,6 +96,8 @@ type Snapshot struct {
 	// served content, cached answers for local analyzers): the Source, when
 	// it implements SumSource. Nil disables those checks and fixes.
 	Sums SumSource
+
+	memoState
 }
 
 // Path returns the absolute path of the snapshot's file of kind k.

@@ -131,8 +131,7 @@ func (v *view) runNetwork(snap *snapshot.Snapshot, gen uint64) {
 	v.mu.Unlock()
 	defer cancel()
 	counting := &countingSource{Source: snap.Source}
-	run := *snap
-	run.Source = counting
+	run := snap.WithSource(counting)
 
 	// Show progress only if the check is slow.
 	finished := make(chan struct{})
@@ -166,7 +165,7 @@ func (v *view) runNetwork(snap *snapshot.Snapshot, gen uint64) {
 		time.AfterFunc(time.Second, prev)
 	}
 	start := time.Now()
-	diags, failures := checker.Run(ctx, &run, analyzers.Network())
+	diags, failures := checker.Run(ctx, run, analyzers.Network())
 	close(finished)
 	for _, f := range failures {
 		v.ss.log.Error("network analyzer failed", zap.String("dir", v.dir), zap.Error(f))

@@ -36,6 +36,9 @@ func (s *Snapshot) WorkFile() (*gomod.File, string) {
 // absolute GOWORK names the file, and otherwise the nearest go.work at or
 // above the directory is used (the search stops at GOROOT).
 func (s *Snapshot) findWorkFile() string {
+	if s.Dir == "" {
+		return "" // files without a directory (a go.mod read from elsewhere)
+	}
 	goroot := ""
 	if s.Env != nil {
 		goroot = s.Env.Get("GOROOT")
@@ -90,4 +93,11 @@ type memoState struct {
 
 	memoMu sync.Mutex
 	memo   map[any]any
+}
+
+// WithSource returns a copy of s whose module source is src (the go.sum
+// source stays s.Sums). Values derived from s are computed anew for it.
+func (s *Snapshot) WithSource(src Source) *Snapshot {
+	return &Snapshot{Dir: s.Dir, Mod: s.Mod, Sum: s.Sum, Work: s.Work, WorkSum: s.WorkSum,
+		Env: s.Env, Settings: s.Settings, FS: s.FS, Source: src, Sums: s.Sums}
 }

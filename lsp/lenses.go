@@ -159,7 +159,6 @@ func (s *server) goModOf(snap *snapshot.Snapshot, m module.Version) string {
 	return ""
 }
 
-
 func localGoMod(snap *snapshot.Snapshot, dir string) string {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(snap.Dir, dir)

@@ -53,8 +53,9 @@ func Codes() []*Code {
 	return list
 }
 
-// The codes. Keep each Example real: docs_test.go checks that it produces
-// the code it documents where that can be done without a network.
+// The codes. Keep each Example real: TestCodeExamples (structure_test.go)
+// checks that it produces the code it documents where that can be done
+// without a network.
 var (
 	CodeParseError = newCode(Code{
 		Name:     "parse-error",

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"golang.org/x/mod/module"
-	"golang.org/x/mod/semver"
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/modinfo"
@@ -83,27 +82,4 @@ func checkOwnRetractions(pass *Pass) error {
 			Message: fmt.Sprintf("retract %s: %s was never published (%s does not list it); retracting it has no effect", r.Low, r.Low, vl.Source)})
 	}
 	return nil
-}
-
-// Retract checks the module's own retract directives.
-var Retract = &Analyzer{
-	Name: "retract",
-	Doc: `check the module's own retract directives
-
-A retract range whose low end is above its high end retracts nothing; the
-go command accepts it silently.`,
-	Codes: []*Code{CodeRetractInvalid},
-	Run: func(pass *Pass) error {
-		mf := pass.Snapshot.Mod
-		if mf == nil {
-			return nil
-		}
-		for _, r := range mf.Mod.Retract {
-			if semver.Compare(r.Low, r.High) > 0 {
-				pass.Report(Diagnostic{File: snapshot.GoMod, Span: mf.LineSpan(r.Syntax), Code: CodeRetractInvalid, Severity: Warning,
-					Message: fmt.Sprintf("retract range [%s, %s] is empty: the low end is above the high end", r.Low, r.High)})
-			}
-		}
-		return nil
-	},
 }

@@ -46,7 +46,7 @@ one of:
 Offline (GOPROXY=off, -mod=vendor, the offline setting) nothing is
 reported for versions not in the caches.`,
 	Codes: []*Code{CodeUnknownVersion, CodeUnknownModule, CodeModuleNotServed, CodeProxyAuthRequired,
-		CodeProxyUnreachable, CodeProxyError, CodePrivateModuleNotConfigured, CodeInvalidVersion},
+		CodeProxyUnreachable, CodeProxyError, CodePrivateModuleNotConfigured},
 	Network: true,
 	Run:     runVersions,
 }
@@ -139,10 +139,11 @@ func reportLookup(pass *Pass, hosts privateHosts, u modUse, l lookupFailure) {
 		reportRefusedModule(pass, u, e)
 		return
 	}
-	// NotFound. A proxy that refuses an invalid pseudo-version says so.
+	// NotFound. A proxy that refuses an invalid pseudo-version (one whose
+	// time or commit does not match the repository) says so.
 	if strings.Contains(strings.ToLower(e.ServerText), "invalid pseudo-version") {
-		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Error,
-			Message: fmt.Sprintf("%s: %s (%s)", u.mod, firstLineOf(e.ServerText), e.Proxy)})
+		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeUnknownVersion, Severity: severityFor(u, CodeUnknownVersion),
+			Message: fmt.Sprintf("%s: no such version: %s (%s)", u.mod, firstLineOf(e.ServerText), e.Proxy)})
 		return
 	}
 	if e.Module != modproxy.ModuleKnown {

@@ -22,13 +22,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gomodls/gomodls/internal/quoted"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/gomodls/gomodls/internal/quoted"
 )
 
 // Origin says where an effective value came from.

@@ -9,7 +9,6 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/internal/gomod"
-	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
@@ -84,19 +83,6 @@ func nonEmpty(sp, fallback span.Span) span.Span {
 	return sp
 }
 
-// checkable reports whether the go command would look the version up: a
-// canonical version matching the path's major (local analyzers report the
-// rest). Paths the go command cannot fetch (no dot in the first element)
-// are kept: the private analyzer explains them, the module source refuses
-// them.
-func checkable(m module.Version) bool {
-	if m.Version == "" || module.CanonicalVersion(m.Version) != m.Version {
-		return false
-	}
-	_, pathMajor, ok := module.SplitPathVersion(m.Path)
-	return ok && module.CheckPathMajor(m.Version, pathMajor) == nil
-}
-
 // moduleUses lists the module versions of the snapshot's lines that can be
 // looked up, in file order: requires that the go command fetches itself
 // (not replaced, not excluded), excludes, and module targets of replaces
@@ -104,7 +90,7 @@ func checkable(m module.Version) bool {
 func moduleUses(s *snapshot.Snapshot) []modUse {
 	var uses []modUse
 	for _, l := range modplan.Of(s).Lines {
-		if !checkable(l.Mod) {
+		if !modplan.Fetchable(l.Mod) {
 			continue
 		}
 		u := modUse{file: l.File, f: l.F, line: l.Syntax, mod: l.Mod, indirect: l.Indirect, pl: l}
@@ -125,11 +111,12 @@ func moduleUses(s *snapshot.Snapshot) []modUse {
 }
 
 // lookups lists the module uses the network analyzers may look up: those
-// whose path may be sent to the GOPROXY chain (see modinfo.Lookable).
+// whose path may be sent to the GOPROXY chain (see modplan.Plan.Lookable).
 func lookups(s *snapshot.Snapshot) []modUse {
 	var out []modUse
+	plan := modplan.Of(s)
 	for _, u := range moduleUses(s) {
-		if modinfo.Lookable(s.Env, u.mod.Path) {
+		if plan.Lookable(u.mod.Path) {
 			out = append(out, u)
 		}
 	}

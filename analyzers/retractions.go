@@ -9,6 +9,7 @@ import (
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/modinfo"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
@@ -64,7 +65,7 @@ func runRetractions(pass *Pass) error {
 // of versions that were never published.
 func checkOwnRetractions(pass *Pass) error {
 	src, mf := pass.Snapshot.Source, pass.Snapshot.Mod
-	if src == nil || mf == nil || mf.Mod.Module == nil || len(mf.Mod.Retract) == 0 || !modinfo.Lookable(pass.Snapshot.Env, mf.Mod.Module.Mod.Path) {
+	if src == nil || mf == nil || mf.Mod.Module == nil || len(mf.Mod.Retract) == 0 || !modplan.Of(pass.Snapshot).Lookable(mf.Mod.Module.Mod.Path) {
 		return nil
 	}
 	vl, err := src.Versions(pass.Context, mf.Mod.Module.Mod.Path)

@@ -36,9 +36,10 @@ func (s *server) InlayHint(ctx context.Context, params *protocol.InlayHintParams
 	rng := fromRange(m, params.Range)
 	ctx, cancel := context.WithTimeout(ctx, hintBudget)
 	defer cancel()
+	plan := modplan.Of(snap)
 	for _, r := range snap.Mod.Mod.Require {
 		sp := snap.Mod.LineSpan(r.Syntax)
-		if sp.End < rng.Start || sp.Start > rng.End || !modinfo.Lookable(snap.Env, r.Mod.Path) {
+		if sp.End < rng.Start || sp.Start > rng.End || !plan.Lookable(r.Mod.Path) {
 			continue
 		}
 		latest, _, err := modinfo.LatestVersion(ctx, snap.Source, r.Mod.Path)

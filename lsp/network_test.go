@@ -167,7 +167,7 @@ func TestHoverNetwork(t *testing.T) {
 	text := "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/retract v1.1.0\n\texample.com/deprecated v1.0.0\n\texample.com/basic v1.9.9\n\tgit.corp.example/team/lib v1.0.0\n\texample.com/basic/v2 v2.0.0\n)\n"
 	dir := writeFiles(t, map[string]string{"go.mod": text})
 	ed := start(t, withProxy(t, srv))
-	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	ed.Initialize(dir, lsptest.Caps{Config: publicSettings(srv)})
 	gomod := filepath.Join(dir, "go.mod")
 	ed.Open(gomod, "")
 	// Wait for the background check, so hovers answer from the cache.

@@ -307,12 +307,12 @@ func requireHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, l
 			d.line("Pseudo-version: commit `%s` from %s.", rev, t.UTC().Format("2006-01-02 15:04 UTC"))
 		}
 	}
-	links(d, snap.Env, mod)
+	links(d, snap, mod)
 	return d.result(f.LineSpan(l))
 }
 
-func links(d *doc, env *goenv.Env, mod module.Version) {
-	if !Public(env, mod.Path) {
+func links(d *doc, snap *snapshot.Snapshot, mod module.Version) {
+	if !modplan.Of(snap).Public(mod.Path) {
 		return
 	}
 	target := "https://pkg.go.dev/" + mod.Path
@@ -320,28 +320,6 @@ func links(d *doc, env *goenv.Env, mod module.Version) {
 		target += "@" + mod.Version
 	}
 	d.link("pkg.go.dev/"+mod.Path, target)
-}
-
-// Public reports whether a module path may be shown to public sites: not
-// matched by GOPRIVATE or GONOPROXY, and not evidently private (no dot in
-// its first element, an internal host name, an IP address).
-func Public(env *goenv.Env, path string) bool {
-	if env == nil {
-		return false
-	}
-	if err := module.CheckPath(path); err != nil {
-		return false
-	}
-	if goenv.EvidentlyPrivate(path) != "" {
-		return false
-	}
-	if _, ok := env.MatchPrivate(path); ok {
-		return false
-	}
-	if _, ok := env.MatchNoProxy(path); ok {
-		return false
-	}
-	return true
 }
 
 // kindOf is the snapshot file kind of a parsed go.mod or go.work.
@@ -406,7 +384,7 @@ func replaceHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, r
 		privacy(d, snap.Env, r.New.Path)
 		networkFacts(ctx, d, snap, r.New, opts)
 		sumStatus(d, snap, r.New)
-		links(d, snap.Env, r.New)
+		links(d, snap, r.New)
 	}
 	for _, l := range modplan.Of(snap).Lines {
 		if l.Syntax == r.Syntax && l.Ignored != "" {

@@ -21,7 +21,6 @@ import (
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 
-	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
@@ -318,19 +317,4 @@ func LatestUnretracted(f *modfile.File, list []string, v string) string {
 		}
 	}
 	return best
-}
-
-// Lookable reports whether path may be sent to the GOPROXY chain: a path
-// GONOPROXY matches goes direct, as the user configured; an evidently
-// private path that GONOPROXY does not match is never sent to a proxy by
-// any gomodls feature, since that would leak it (the private analyzer
-// explains it instead).
-func Lookable(env *goenv.Env, path string) bool {
-	if env == nil {
-		return false
-	}
-	if _, ok := env.MatchNoProxy(path); ok {
-		return true
-	}
-	return goenv.EvidentlyPrivate(path) == ""
 }

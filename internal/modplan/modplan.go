@@ -434,3 +434,44 @@ func (p *Plan) PublicProxy(proxy string) bool {
 	}
 	return false
 }
+
+// Fetchable reports whether the go command would look m up as it is
+// written: a valid module path and a canonical version that matches the
+// path's major version (module.Check). Other lines are the local
+// analyzers' (invalid-version, invalid-module-path).
+func Fetchable(m module.Version) bool {
+	return m.Version != "" && module.CanonicalVersion(m.Version) == m.Version && module.Check(m.Path, m.Version) == nil
+}
+
+// Lookable reports whether gomodls may send path to the module source at
+// all; every feature follows it (diagnostics, hover, completion, lenses,
+// actions). A path GONOPROXY matches goes direct, as configured. A path
+// that looks private (goenv.EvidentlyPrivate) but that GONOPROXY does not
+// match is never sent to a public proxy, where the go command would leak
+// it (the private analyzer says what to configure instead); a corporate
+// proxy first in GOPROXY may serve it, so it is asked.
+func (p *Plan) Lookable(path string) bool {
+	if p.snap.Env == nil {
+		return false
+	}
+	r := p.Route(path)
+	if r.NoProxy != "" || goenv.EvidentlyPrivate(path) == "" {
+		return true
+	}
+	return len(r.Proxies) > 0 && !p.PublicProxy(r.Proxies[0].URL)
+}
+
+// Public reports whether path may be shown to public web sites (links to
+// pkg.go.dev, the vulnerability database's pages): a valid path that no
+// GOPRIVATE or GONOPROXY pattern matches and that does not look private.
+func (p *Plan) Public(path string) bool {
+	env := p.snap.Env
+	if env == nil || module.CheckPath(path) != nil || goenv.EvidentlyPrivate(path) != "" {
+		return false
+	}
+	if _, ok := env.MatchPrivate(path); ok {
+		return false
+	}
+	_, ok := env.MatchNoProxy(path)
+	return !ok
+}

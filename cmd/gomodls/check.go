@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"os/signal"
 	"syscall"
 	"time"
@@ -94,7 +95,14 @@ func check(args []string, stdout, stderr io.Writer) int {
 			set.Concurrency = *concurrency
 		}
 	})
-	env, err := goenv.Load(ctx, goenv.Options{Dir: cwd, LocalToolchain: true})
+	cacheDir, _ := modproxy.DefaultCacheDir()
+	envOpts := goenv.Options{Dir: cwd, LocalToolchain: true}
+	if cacheDir != "" {
+		// A warm check must not pay for `go env`; the cache is keyed by
+		// everything its answer depends on.
+		envOpts.CacheFile = filepath.Join(cacheDir, "goenv.json")
+	}
+	env, err := goenv.Load(ctx, envOpts)
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls check: computing the Go environment: %v\n", err)
 		return 2
@@ -106,7 +114,6 @@ func check(args []string, stdout, stderr io.Writer) int {
 	var src snapshot.Source
 	var sums *sumcheck.Source
 	if set.Network {
-		cacheDir, _ := modproxy.DefaultCacheDir()
 		c, err := sumcheck.New(modproxy.Options{
 			Env: env, RequestTimeout: *requestTimeout, Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: set.Concurrency,
 		})

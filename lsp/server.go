@@ -86,19 +86,24 @@ func (s *server) shutdownRequested() bool { return s.getState() == stateShutdown
 func (s *server) handler() jsonrpc2.Handler {
 	dispatch := protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)
 	h := func(ctx context.Context, req *jsonrpc2.Request) (result any, err error) {
-		method := req.Method()
 		if req.IsCall() {
 			// Release the read loop first, on every path: the request's
 			// context is pooled and recycled when an inline handler
 			// returns, which a context derived from it (as CancelHandler
-			// does) must not observe.
+			// does) must not observe. The release also gives the request
+			// its own copy of its method and params, which until then
+			// point into the read buffer, where the released loop reads
+			// the next message: take nothing from req before it.
 			jsonrpc2.Async(ctx)
-			if err := s.admit(method); err != nil {
+			if err := s.admit(req.Method()); err != nil {
 				return nil, err
 			}
-		} else if !s.admitNotification(method) {
+		} else if !s.admitNotification(req.Method()) {
 			return nil, nil
 		}
+		// A call's own copy; a notification's is the frame's, which stays
+		// put while the read loop runs this handler.
+		method := req.Method()
 		defer func() {
 			if r := recover(); r != nil {
 				s.log.Error("panic in handler", zap.String("method", method), zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))

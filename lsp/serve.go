@@ -44,7 +44,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
 	}
-	stream := newTolerantStream(jsonrpc2.NewHeaderStream(rwc), opts.Logger)
+	stream := newTolerantStream(lspwire.Frames(jsonrpc2.NewHeaderStream(rwc)), opts.Logger)
 	// protocol.NewServer would install the protocol package's codec; we
 	// build the connection ourselves to control dispatch order.
 	conn := jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(lspwire.Codec{}))

@@ -1,5 +1,6 @@
 // Package lspwire holds what the language server and its test client
-// share about the JSON-RPC wire.
+// share about the JSON-RPC wire: the payload codec, and the frame poisoning
+// of the jsonrpc2poison build tag.
 //
 // go.lsp.dev/jsonrpc2 lends data instead of copying it: a request's method
 // and params, and a response's result on the connection's fast path,

@@ -236,7 +236,7 @@ func connect(t testing.TB, rwc io.ReadWriteCloser, exit chan int) *Editor {
 	// bytes: the connection decodes a response while its frame is still
 	// the read buffer's, and the protocol package's codec may leave strings
 	// of the result pointing there, to be overwritten by the next message.
-	conn := jsonrpc2.NewConn(jsonrpc2.NewHeaderStream(rwc), jsonrpc2.WithCodec(lspwire.Codec{}))
+	conn := jsonrpc2.NewConn(lspwire.Frames(jsonrpc2.NewHeaderStream(rwc)), jsonrpc2.WithCodec(lspwire.Codec{}))
 	ctx := protocol.WithClient(context.Background(), c)
 	conn.Go(ctx, protocol.Handlers(protocol.ClientHandler(c, jsonrpc2.MethodNotFoundHandler)))
 	srv := protocol.ServerDispatcher(conn)

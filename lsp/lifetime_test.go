@@ -1,17 +1,23 @@
 package lsp_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/gomodls/gomodls/lsp"
 	"github.com/gomodls/gomodls/lsp/lsptest"
 )
 
@@ -61,4 +67,44 @@ func TestPipelinedRequestsKeepTheirMethod(t *testing.T) {
 		}
 	}
 	ed.Shutdown()
+}
+
+// TestServeStopsBackgroundWork: Serve returns, and shutdown is answered,
+// only once the server's background work (here: the workspace scan and
+// the checks of what it finds) has stopped, so nothing of it runs, or
+// logs, afterwards. (A test's logger panics when used after the test.)
+func TestServeStopsBackgroundWork(t *testing.T) {
+	files := map[string]string{}
+	for i := range 100 {
+		files[fmt.Sprintf("m%d/go.mod", i)] = fmt.Sprintf("module example.com/m%d\n\ngo 1.22\n\nrequire golang.org/x/text v0.20\n", i)
+	}
+	dir := writeFiles(t, files)
+	for _, shutdown := range []bool{false, true} {
+		t.Run(fmt.Sprintf("shutdown=%v", shutdown), func(t *testing.T) {
+			opts := hermetic(t)
+			core, logs := observer.New(zap.DebugLevel)
+			opts.Logger = zap.New(zapcore.NewTee(opts.Logger.Core(), core))
+			var logged atomic.Int64 // entries when the server stopped
+			ed := lsptest.Start(t, func(ctx context.Context, rwc io.ReadWriteCloser) int {
+				code := lsp.Serve(ctx, rwc, opts)
+				if !shutdown {
+					logged.Store(int64(logs.Len()))
+				}
+				return code
+			})
+			ed.Initialize(dir, lsptest.Caps{Progress: true})
+			// At once, while the scan runs.
+			if shutdown {
+				if err := ed.Server.Shutdown(ed.Context()); err != nil {
+					t.Fatal(err)
+				}
+				logged.Store(int64(logs.Len()))
+			}
+			ed.Exit()
+			time.Sleep(200 * time.Millisecond)
+			for _, e := range logs.All()[logged.Load():] {
+				t.Errorf("logged after the server stopped: %s %v", e.Message, e.ContextMap())
+			}
+		})
+	}
 }

@@ -46,6 +46,12 @@ type server struct {
 	// bg is the context of background work; cancelled when the server stops.
 	bg     context.Context
 	cancel context.CancelFunc
+	// bgWork counts the goroutines doing background work (see
+	// goBackground), which stop waits for: once stop returns, nothing of
+	// the server runs, or logs, any more.
+	bgMu      sync.Mutex
+	bgStopped bool
+	bgWork    sync.WaitGroup
 }
 
 func newServer(conn jsonrpc2.Conn, opts Options) *server {
@@ -64,9 +70,49 @@ func newServer(conn jsonrpc2.Conn, opts Options) *server {
 	return s
 }
 
+// stop ends the server's background work and waits for it to finish. It
+// is idempotent.
 func (s *server) stop() {
+	s.bgMu.Lock()
+	s.bgStopped = true
+	s.bgMu.Unlock()
 	s.cancel()
 	s.session.stop()
+	s.bgWork.Wait()
+}
+
+// goBackground runs f on a goroutine of its own as background work, unless
+// the server is stopping, and reports whether it did. f must return soon
+// once s.bg is done.
+func (s *server) goBackground(f func()) bool {
+	if !s.enterBackground() {
+		return false
+	}
+	go func() {
+		defer s.bgWork.Done()
+		f()
+	}()
+	return true
+}
+
+// runBackground is goBackground for a goroutine that exists already (a
+// timer's): it runs f on the calling goroutine.
+func (s *server) runBackground(f func()) {
+	if !s.enterBackground() {
+		return
+	}
+	defer s.bgWork.Done()
+	f()
+}
+
+func (s *server) enterBackground() bool {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.bgStopped {
+		return false
+	}
+	s.bgWork.Add(1)
+	return true
 }
 
 func (s *server) getState() state {
@@ -282,7 +328,7 @@ func (s *server) Initialized(ctx context.Context, params *protocol.InitializedPa
 	}
 	s.mu.Unlock()
 	// Calls back into the client must not run on the read loop.
-	go s.session.initialized(s.bg)
+	s.goBackground(func() { s.session.initialized(s.bg) })
 	return nil
 }
 
@@ -290,7 +336,9 @@ func (s *server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.state = stateShutdown
 	s.mu.Unlock()
-	s.session.stop()
+	// Answer once the background work has stopped: nothing is published
+	// after the shutdown response.
+	s.stop()
 	return nil
 }
 
@@ -360,7 +408,7 @@ func (s *server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 
 func (s *server) DidChangeConfiguration(ctx context.Context, params *protocol.DidChangeConfigurationParams) error {
 	raw := []byte(params.Settings)
-	go s.session.configurationChanged(s.bg, raw)
+	s.goBackground(func() { s.session.configurationChanged(s.bg, raw) })
 	return nil
 }
 
@@ -376,7 +424,7 @@ func (s *server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol
 			removed = append(removed, p)
 		}
 	}
-	go s.session.foldersChanged(s.bg, added, removed)
+	s.goBackground(func() { s.session.foldersChanged(s.bg, added, removed) })
 	return nil
 }
 

@@ -113,7 +113,7 @@ func (v *view) scheduleNetwork(snap *snapshot.Snapshot, gen uint64) {
 		v.netTimer.Stop()
 	}
 	delay := snap.Settings.Debounce.D()
-	v.netTimer = time.AfterFunc(delay, func() { v.runNetwork(snap, gen) })
+	v.netTimer = time.AfterFunc(delay, func() { v.ss.srv.runBackground(func() { v.runNetwork(snap, gen) }) })
 }
 
 func (v *view) runNetwork(snap *snapshot.Snapshot, gen uint64) {
@@ -135,7 +135,7 @@ func (v *view) runNetwork(snap *snapshot.Snapshot, gen uint64) {
 
 	// Show progress only if the check is slow.
 	finished := make(chan struct{})
-	go func() {
+	v.ss.srv.goBackground(func() {
 		select {
 		case <-finished:
 			return
@@ -158,7 +158,7 @@ func (v *view) runNetwork(snap *snapshot.Snapshot, gen uint64) {
 				wd.report(fmt.Sprintf("%d/%d lookups", d, s), pct)
 			}
 		}
-	}()
+	})
 	if prev != nil {
 		// The new run has its context; lookups it shares with the old run
 		// are joined when it asks for them. Give it a moment to do so.

@@ -20,6 +20,8 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/gomodls/gomodls/internal/lspwire"
 )
 
 // Client is the editor side: it records notifications from the server and
@@ -240,7 +242,14 @@ func Connect(t TB, rwc io.ReadWriteCloser, exit chan int) *Editor {
 
 func connect(t TB, rwc io.ReadWriteCloser, exit chan int) *Editor {
 	c := newClient()
-	ctx, conn, srv := protocol.NewClient(context.Background(), c, jsonrpc2.NewHeaderStream(rwc))
+	// As protocol.NewClient, but with the codec whose results own their
+	// bytes: the connection decodes a response while its frame is still
+	// the read buffer's, and the protocol package's codec may leave strings
+	// of the result pointing there, to be overwritten by the next message.
+	conn := jsonrpc2.NewConn(lspwire.Frames(jsonrpc2.NewHeaderStream(rwc)), jsonrpc2.WithCodec(lspwire.Codec{}))
+	ctx := protocol.WithClient(context.Background(), c)
+	conn.Go(ctx, protocol.Handlers(protocol.ClientHandler(c, jsonrpc2.MethodNotFoundHandler)))
+	srv := protocol.ServerDispatcher(conn)
 	e := &Editor{T: t, Client: c, Server: srv, conn: conn, exit: exit, ctx: ctx, versions: map[string]int32{}, texts: map[string]string{}}
 	t.Cleanup(func() {
 		conn.Close()

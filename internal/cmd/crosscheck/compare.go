@@ -144,6 +144,42 @@ type GoResult struct {
 	// Fatal is set when the go command could not load the main module at
 	// all (then there is no build list).
 	Fatal string
+	// Graph maps a module version to those requiring it (`go mod graph`,
+	// run when something failed; the main module has no version).
+	Graph map[module.Version][]module.Version
+}
+
+// RequiredVia returns a shortest chain of requirements from a requirement
+// of the main module down to m ("a@v1 → b@v2 → m@v3"), "" if unknown.
+func (g *GoResult) RequiredVia(m module.Version) string {
+	if g == nil || g.Graph == nil {
+		return ""
+	}
+	prev := map[module.Version]module.Version{}
+	queue := []module.Version{m}
+	seen := map[module.Version]bool{m: true}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, p := range g.Graph[cur] {
+			if p.Version == "" { // the main module requires cur
+				var chain []string
+				for x := cur; ; x = prev[x] {
+					chain = append(chain, x.String())
+					if x == m {
+						break
+					}
+				}
+				return strings.Join(chain, " → ")
+			}
+			if !seen[p] {
+				seen[p] = true
+				prev[p] = cur
+				queue = append(queue, p)
+			}
+		}
+	}
+	return ""
 }
 
 // Verdict kinds of a line on the go command's side.
@@ -338,6 +374,9 @@ func Compare(f *modfile.File, sum []Line, findings []report.Finding, g *GoResult
 				d := Disagreement{Kind: Miss, File: "go.mod", Go: fl.Msg, Note: "no line of the file names the failing module (" + fl.Source + ")"}
 				if fm := fl.Failing(); fm.Path != "" {
 					d.Text = fm.String()
+					if via := g.RequiredVia(fm); via != "" {
+						d.Note += "; required via " + via
+					}
 					// gomodls agrees if some error names the module.
 					for _, e := range fileErrors {
 						if strings.Contains(e.Message, fm.Path) {

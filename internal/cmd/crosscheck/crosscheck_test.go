@@ -306,3 +306,13 @@ func TestRender(t *testing.T) {
 		t.Errorf("JSON round trip: %v %+v", err, back)
 	}
 }
+
+func TestRequiredVia(t *testing.T) {
+	g := &GoResult{Graph: parseModGraph("example.com/m example.com/a@v1.0.0\nexample.com/m example.com/b@v1.0.0\nexample.com/a@v1.0.0 example.com/c@v1.0.0\nexample.com/c@v1.0.0 example.com/d@v1.0.0\nexample.com/b@v1.0.0 go@1.21\n")}
+	if got, want := g.RequiredVia(mv("example.com/d@v1.0.0")), "example.com/a@v1.0.0 → example.com/c@v1.0.0 → example.com/d@v1.0.0"; got != want {
+		t.Errorf("RequiredVia = %q, want %q", got, want)
+	}
+	if got := g.RequiredVia(mv("example.com/x@v1.0.0")); got != "" {
+		t.Errorf("RequiredVia of a module outside the graph = %q", got)
+	}
+}

@@ -145,7 +145,7 @@ func runGoSide(ctx context.Context, r, probeRunner *goRunner, dir, probeDir stri
 		}
 		res.Failures = append(res.Failures, mainModuleFailures(res.Fatal)...)
 	}
-	stubbed := map[module.Version]bool{}
+	infoErrs := map[string]bool{} // the Error fields, as the run without -e prints them again
 	for _, m := range res.BuildList {
 		if e := m.Err(); e != "" {
 			mv := module.Version{Path: m.Path, Version: m.Version}
@@ -155,12 +155,15 @@ func runGoSide(ctx context.Context, r, probeRunner *goRunner, dir, probeDir stri
 				fl.Replacement = &rv
 			}
 			res.Failures = append(res.Failures, fl)
-			stubbed[mv] = true
+			infoErrs[normalize(e)] = true
 		}
 	}
 
-	// 2. The module graph's errors, one by one.
+	// 2. The module graph's errors, one by one: the run without -e prints
+	// the Error fields again, then the graph's error (last), which names
+	// one failing module; replace that one by a stub and run again.
 	if res.Fatal == "" && f != nil {
+		stubbed := map[module.Version]bool{}
 		for iter := 0; iter < 30; iter++ {
 			if err := writeStubbed(dir, orig, origSum, stubbed); err != nil {
 				return nil, err
@@ -174,24 +177,33 @@ func runGoSide(ctx context.Context, r, probeRunner *goRunner, dir, probeDir stri
 			}
 			fs := ParseGoErrors(out.Stderr)
 			progress := false
-			for _, fl := range fs {
-				fl.Source = "module graph"
-				res.Failures = append(res.Failures, fl)
-				if m := fl.Failing(); m.Path != "" && !stubbed[m] {
+			for i, fl := range fs {
+				m := fl.Failing()
+				known := infoErrs[normalize(fl.Msg)]
+				if !known && !stubbed[m] {
+					fl.Source = "module graph"
+					res.Failures = append(res.Failures, fl)
+				}
+				if (!known || i == len(fs)-1) && m.Path != "" && !stubbed[m] {
 					stubbed[m] = true
 					progress = true
 				}
 			}
 			if !progress {
-				if len(fs) == 0 {
+				if len(fs) == 0 || fs[len(fs)-1].Failing().Path == "" {
 					res.Failures = append(res.Failures, GoFailure{Msg: strings.TrimSpace(out.Stderr), Source: "module graph"})
 				}
 				break
 			}
 		}
-		// Leave the original files for the download step.
+		// Leave the original files for the next steps.
 		if err := writeStubbed(dir, orig, origSum, nil); err != nil {
 			return nil, err
+		}
+		// Who requires the failing modules no line names?
+		if len(res.Failures) > 0 {
+			out := r.run(ctx, dir, "mod", "graph")
+			res.Graph = parseModGraph(out.Stdout)
 		}
 	}
 
@@ -407,4 +419,28 @@ func parseModVersion(s string) (module.Version, bool) {
 		return module.Version{}, false
 	}
 	return module.Version{Path: s[:i], Version: s[i+1:]}, true
+}
+
+// normalize folds white space, to compare one error as printed in two ways.
+func normalize(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// parseModGraph parses `go mod graph` output into, for each module version,
+// the module versions that require it (the main module has no version).
+func parseModGraph(out string) map[module.Version][]module.Version {
+	g := map[module.Version][]module.Version{}
+	for _, l := range strings.Split(out, "\n") {
+		from, to, ok := strings.Cut(strings.TrimSpace(l), " ")
+		if !ok {
+			continue
+		}
+		fm, ok1 := parseModVersion(from)
+		if !ok1 {
+			fm = module.Version{Path: from}
+		}
+		tm, ok2 := parseModVersion(to)
+		if ok2 {
+			g[tm] = append(g[tm], fm)
+		}
+	}
+	return g
 }

@@ -7,7 +7,8 @@
 // Usage (from the repository root):
 //
 //	go run ./internal/cmd/crosscheck [flags] [MODULE@VERSION | go.mod path]...
-//	go run ./internal/cmd/crosscheck -list internal/cmd/crosscheck/projects.txt -gomodls /work/main@main -o results.md
+//	go run ./internal/cmd/crosscheck -gomodls /work/main@main -list internal/cmd/crosscheck/projects.txt -list internal/cmd/crosscheck/realworld.txt -format json -o results.json
+//	go run ./internal/cmd/crosscheck -render results.json -o results.md
 //
 // For MODULE@VERSION it fetches the module's go.mod (and the go.sum in its
 // zip) with `go mod download -json`, honouring GOPROXY, GOSUMDB, GONOPROXY
@@ -109,7 +110,11 @@ func main() {
 func parseFlags(args []string) (*config, error) {
 	fs := flag.NewFlagSet("crosscheck", flag.ContinueOnError)
 	cfg := &config{}
-	list := fs.String("list", "", "`file` with one MODULE@VERSION (or go.mod path, relative to the file) per line; # comments")
+	var lists []string
+	fs.Func("list", "`file` with one MODULE@VERSION (or go.mod path, relative to the file) per line; # comments (repeatable)", func(v string) error {
+		lists = append(lists, v)
+		return nil
+	})
 	fs.StringVar(&cfg.gomodls, "gomodls", "", "gomodls checkout to build ./cmd/gomodls from (its working tree), DIR@REV for a committed revision of it (git archive), or a gomodls binary (default: the repository this runs in)")
 	fs.StringVar(&cfg.format, "format", "md", "output `format`: md or json")
 	fs.StringVar(&cfg.out, "o", "", "write the report to `file` (default: standard output)")
@@ -128,10 +133,10 @@ func parseFlags(args []string) (*config, error) {
 	if cfg.jobs < 1 {
 		return nil, fmt.Errorf("-j %d: want at least 1", cfg.jobs)
 	}
-	if *list != "" {
-		ins, err := ReadList(*list)
+	for _, l := range lists {
+		ins, err := ReadList(l)
 		if err != nil {
-			return nil, fmt.Errorf("-list %s: %v", *list, err)
+			return nil, fmt.Errorf("-list %s: %v", l, err)
 		}
 		cfg.inputs = append(cfg.inputs, ins...)
 	}

@@ -152,7 +152,7 @@ func WriteMarkdown(w io.Writer, rep *Report) error {
 		if len(c.GoOnly) > 0 {
 			b.WriteString("\nGo command failures on no line of the file:\n\n")
 			for _, d := range c.GoOnly {
-				fmt.Fprintf(b, "- `%s`: %s\n", d.Text, mdCell(d.Go))
+				fmt.Fprintf(b, "- `%s`: %s (%s)\n", d.Text, mdCell(d.Go), mdCell(d.Note))
 			}
 		}
 		if len(c.Agreements) > 0 {

@@ -2,7 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -314,5 +318,24 @@ func TestRequiredVia(t *testing.T) {
 	}
 	if got := g.RequiredVia(mv("example.com/x@v1.0.0")); got != "" {
 		t.Errorf("RequiredVia of a module outside the graph = %q", got)
+	}
+}
+
+func TestFetchMod(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/good/github.com/!burnt!sushi/toml/@v/v1.4.0.mod" {
+			io.WriteString(w, "module github.com/BurntSushi/toml\n")
+			return
+		}
+		http.Error(w, "This module version is not available.", http.StatusForbidden)
+	}))
+	defer srv.Close()
+	m := mv("github.com/BurntSushi/toml@v1.4.0")
+	data, err := fetchMod(context.Background(), srv.URL+"/bad,"+srv.URL+"/good|direct", m)
+	if err != nil || string(data) != "module github.com/BurntSushi/toml\n" {
+		t.Fatalf("fetchMod = %q, %v", data, err)
+	}
+	if _, err := fetchMod(context.Background(), srv.URL+"/bad,direct", m); err == nil || !strings.Contains(err.Error(), "403") {
+		t.Errorf("fetchMod through a refusing proxy: %v", err)
 	}
 }

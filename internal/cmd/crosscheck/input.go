@@ -8,11 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"golang.org/x/mod/module"
+
+	"github.com/gomodls/gomodls/internal/redact"
 )
 
 // An Input is one go.mod to check: MODULE@VERSION (fetched through the
@@ -95,11 +98,11 @@ func parseList(r io.Reader, dir string) ([]Input, error) {
 // GOSUMDB, credentials; a module cache of the command's own), and its go.sum
 // read from the module zip. A local file's go.sum is the go.sum beside it
 // (X.sum for X.mod).
-func Load(ctx context.Context, r *goRunner, in Input, emptyDir string) (gomod, gosum []byte, err error) {
+func Load(ctx context.Context, r *goRunner, in Input, emptyDir string) (gomod, gosum []byte, note string, err error) {
 	if in.File != "" {
 		gomod, err = os.ReadFile(in.File)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		sumFile := strings.TrimSuffix(in.File, ".mod") + ".sum"
 		if filepath.Base(in.File) == "go.mod" {
@@ -109,22 +112,29 @@ func Load(ctx context.Context, r *goRunner, in Input, emptyDir string) (gomod, g
 		if errors.Is(err, os.ErrNotExist) {
 			err = nil
 		}
-		return gomod, gosum, err
+		return gomod, gosum, "", err
 	}
 	out := r.run(ctx, emptyDir, "mod", "download", "-json", in.Arg)
 	var info struct{ GoMod, Zip, Error string }
 	if err := json.Unmarshal([]byte(out.Stdout), &info); err != nil {
-		return nil, nil, fmt.Errorf("go mod download %s: %v\n%s", in.Arg, out.Err, out.Stderr)
+		info.Error = fmt.Sprintf("%v\n%s", out.Err, out.Stderr)
 	}
 	if info.Error != "" {
-		return nil, nil, fmt.Errorf("go mod download %s: %s", in.Arg, info.Error)
+		// A mirror may serve a version's go.mod and refuse its .info and
+		// zip (this machine's does, for telegraf v1.32.2): ask for the .mod
+		// alone, as the go command would while loading a module graph.
+		gomod, ferr := fetchMod(ctx, getEnv(r.env, "GOPROXY"), in.Mod)
+		if ferr != nil {
+			return nil, nil, "", fmt.Errorf("go mod download %s: %s; %v", in.Arg, info.Error, ferr)
+		}
+		return gomod, nil, "go mod download failed (" + firstLine(info.Error) + "); the go.mod was fetched alone, without a go.sum", nil
 	}
 	gomod, err = os.ReadFile(info.GoMod)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	gosum, err = zipFile(info.Zip, in.Mod.Path+"@"+in.Mod.Version+"/go.sum")
-	return gomod, gosum, err
+	return gomod, gosum, "", err
 }
 
 // zipFile returns one file of a zip, nil if absent.
@@ -146,4 +156,39 @@ func zipFile(zipPath, name string) ([]byte, error) {
 		return io.ReadAll(rc)
 	}
 	return nil, nil
+}
+
+// fetchMod gets path/@v/version.mod from the first entry of GOPROXY that
+// answers it (proxy URLs only: direct and off have no .mod endpoint).
+func fetchMod(ctx context.Context, goproxy string, m module.Version) ([]byte, error) {
+	ep, err := module.EscapePath(m.Path)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := module.EscapeVersion(m.Version)
+	if err != nil {
+		return nil, err
+	}
+	var errs []string
+	for _, p := range strings.FieldsFunc(goproxy, func(r rune) bool { return r == ',' || r == '|' }) {
+		if !strings.HasPrefix(p, "https://") && !strings.HasPrefix(p, "http://") {
+			continue
+		}
+		req, err := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(p, "/")+"/"+ep+"/@v/"+ev+".mod", nil)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+		resp.Body.Close()
+		if err == nil && resp.StatusCode == http.StatusOK {
+			return data, nil
+		}
+		errs = append(errs, fmt.Sprintf("%s: %s", redact.String(p), resp.Status))
+	}
+	return nil, fmt.Errorf("fetching the .mod: %s", strings.Join(errs, "; "))
 }

@@ -238,11 +238,14 @@ func checkFile(ctx context.Context, cfg *config, in Input, dir, bin string, fetc
 	logf := func(format string, args ...any) { cfg.logf(in.Arg+": "+format, args...) }
 
 	fetchMu.Lock()
-	gomod, gosum, err := Load(ctx, fetch, in, empty)
+	gomod, gosum, note, err := Load(ctx, fetch, in, empty)
 	fetchMu.Unlock()
 	if err != nil {
 		fr.Error = err.Error()
 		return fr
+	}
+	if note != "" {
+		fr.Notes = append(fr.Notes, note)
 	}
 	if cfg.noSum {
 		gosum = nil

@@ -123,7 +123,9 @@ func Load(ctx context.Context, r *goRunner, in Input, emptyDir string) (gomod, g
 		// A mirror may serve a version's go.mod and refuse its .info and
 		// zip (this machine's does, for telegraf v1.32.2): ask for the .mod
 		// alone, as the go command would while loading a module graph.
-		gomod, ferr := fetchMod(ctx, getEnv(r.env, "GOPROXY"), in.Mod)
+		// GOPROXY as the go command sees it (the go env file, $GOROOT/go.env).
+		proxy := strings.TrimSpace(r.run(ctx, emptyDir, "env", "GOPROXY").Stdout)
+		gomod, ferr := fetchMod(ctx, proxy, in.Mod)
 		if ferr != nil {
 			return nil, nil, "", fmt.Errorf("go mod download %s: %s; %v", in.Arg, info.Error, ferr)
 		}

@@ -53,8 +53,9 @@ func Codes() []*Code {
 	return list
 }
 
-// The codes. Keep each Example real: docs_test.go checks that it produces
-// the code it documents where that can be done without a network.
+// The codes. Keep each Example real: TestCodeExamples (structure_test.go)
+// checks that it produces the code it documents where that can be done
+// without a network.
 var (
 	CodeParseError = newCode(Code{
 		Name:     "parse-error",
@@ -248,6 +249,22 @@ var (
 			"go.sum:1:1: error: SECURITY ERROR: checksum database sum.golang.org (via https://proxy.golang.org/sumdb/sum.golang.org) served a tree inconsistent with the one seen before ... proof of misbehavior: ... [sumdb-misbehavior]",
 		Fix: "Do not edit go.sum to make it go away. Find out who serves the checksum database (a GOPROXY entry that proxies /sumdb/, GOSUMDB's URL, a TLS-intercepting network) and report the message, which holds both signed tree heads and the proof, to its operators. gomodls keeps the tree head it trusts in its cache directory (sumdb/); deleting that makes it trust whatever is served next, so do not unless you know why the log changed.",
 	})
+	CodePseudoVersionTagged = newCode(Code{
+		Name:     "pseudo-version-tagged",
+		Severity: Information,
+		Summary:  "A pseudo-version names a commit that one of the module's releases now tags; the go command accepts it, but the tag is what everyone else requires.",
+		Example: "require example.com/lib v1.4.1-0.20240102030405-abcdef012345\n\n" +
+			"go.mod:1:25: info: example.com/lib@v1.4.1-0.20240102030405-abcdef012345 names commit abcdef012345, which is now tagged v1.5.0; require the tag [pseudo-version-tagged]",
+		Fix: "Require the tag (the quick fix does).",
+	})
+	CodeInvalidModulePath = newCode(Code{
+		Name:     "invalid-module-path",
+		Severity: Error,
+		Summary:  "A required module path is one the go command cannot download from anywhere (no dot in its first path element, bad characters), and no replace provides it.",
+		Example: "require mycompany/lib v1.0.0\n\n" +
+			"go.mod:1:9: error: mycompany/lib@v1.0.0: malformed module path \"mycompany/lib\": missing dot in first path element; the go command can only use it through a replace [invalid-module-path]",
+		Fix: "Require the module by its real path (with a host name), or add a replace that points it at a directory or at a module path that can be downloaded. GOPRIVATE does not help: the go command rejects the path before it looks for it.",
+	})
 	CodeRetractInvalid = newCode(Code{
 		Name:     "retract-invalid",
 		Severity: Warning,
@@ -273,7 +290,7 @@ var (
 		Severity: Warning,
 		Summary:  "The Go release the go command runs for this module here (the local toolchain, or the one the go and toolchain lines make it switch to) has known vulnerabilities in its standard library or in the go command. One diagnostic lists them all.",
 		Example: "go 1.26\n\n" +
-			"go.mod:1:4: warning: go1.26.8 (the local toolchain), which the go command runs for this go.mod, has 2 known vulnerabilities in the standard library or the go command: GO-2026-6599 (html/template), GO-2026-6602 (cmd/go); go1.26.9 fixes them all; module-level finding: whether your code calls them is not checked (govulncheck does) [vulnerable-toolchain]",
+			"go.mod:1:4: warning: go1.26.8 (the local toolchain), which the go command runs for this go.mod, has 4 known vulnerabilities in the standard library or the go command: GO-2026-6599 (html/template), GO-2026-6603 (net/http, net/http/internal/http2), GO-2026-6611 (net/http, net/http/internal/http2), GO-2026-6602 (cmd/go); go1.26.9 fixes them all; module-level finding: whether your code calls them is not checked (govulncheck does) [vulnerable-toolchain]",
 		Fix: "Install a newer Go release. With GOTOOLCHAIN=auto (the default) the quick fix adds or raises the toolchain line to a release that fixes them all, and the go command downloads it. Programs built with a vulnerable standard library carry its vulnerabilities.",
 	})
 	CodeVulnDBUnavailable = newCode(Code{

@@ -173,6 +173,11 @@ func checkVersion(pass *Pass, kind snapshot.FileKind, f *gomod.File, u versionUs
 	if module.IsPseudoVersion(v) {
 		if msg := checkPseudo(v); msg != "" {
 			report(fmt.Sprintf("%s@%s: invalid pseudo-version: %s", u.path, v, msg))
+		} else if t, _ := module.PseudoVersionTime(v); t.After(time.Now().Add(24 * time.Hour)) {
+			// Through a proxy the go command takes the proxy's word, and a
+			// commit's recorded time can be anything: only a warning.
+			pass.Report(Diagnostic{File: kind, Span: tok.Span, Code: CodeInvalidVersion, Severity: Warning,
+				Message: fmt.Sprintf("%s@%s: the pseudo-version's timestamp %s is in the future; the go command accepts it only if a proxy serves it or the commit really has that time", u.path, v, t.Format(time.RFC3339))})
 		}
 		return
 	}
@@ -193,12 +198,8 @@ func checkPseudo(v string) string {
 	if _, err := module.PseudoVersionBase(v); err != nil {
 		return err.Error()
 	}
-	t, err := module.PseudoVersionTime(v)
-	if err != nil {
+	if _, err := module.PseudoVersionTime(v); err != nil {
 		return "timestamp: " + err.Error()
-	}
-	if t.After(time.Now().Add(24 * time.Hour)) {
-		return "timestamp " + t.Format(time.RFC3339) + " is in the future"
 	}
 	rev, err := module.PseudoVersionRev(v)
 	if err != nil {

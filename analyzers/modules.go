@@ -9,7 +9,7 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/internal/gomod"
-	"github.com/gomodls/gomodls/internal/modinfo"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 )
@@ -34,8 +34,9 @@ func (r role) String() string {
 }
 
 // A modUse is a module version named on a line of go.mod or go.work that
-// the go command will need: a require not redirected by a replace, the
-// module@version target of a replace, or an exclude.
+// the network analyzers look up: a require, the module@version target of a
+// replace, or an exclude. What the go command does with the line comes
+// from the snapshot's plan (package modplan).
 type modUse struct {
 	file     snapshot.FileKind
 	f        *gomod.File
@@ -43,7 +44,13 @@ type modUse struct {
 	role     role
 	mod      module.Version
 	indirect bool
+	pl       *modplan.Line
 }
+
+// fetched reports whether the go command downloads u.mod when it builds
+// the module now (see modplan.Line.Fetched): only then may a failure to
+// fetch it be an error.
+func (u modUse) fetched() bool { return u.pl.Fetched() }
 
 // pathToken returns the token of the module path (for a replace, the
 // target's).
@@ -76,80 +83,40 @@ func nonEmpty(sp, fallback span.Span) span.Span {
 	return sp
 }
 
-// checkable reports whether the go command would look the version up: a
-// canonical version matching the path's major (local analyzers report the
-// rest). Paths the go command cannot fetch (no dot in the first element)
-// are kept: the private analyzer explains them, the module source refuses
-// them.
-func checkable(m module.Version) bool {
-	if m.Version == "" || module.CanonicalVersion(m.Version) != m.Version {
-		return false
-	}
-	_, pathMajor, ok := module.SplitPathVersion(m.Path)
-	return ok && module.CheckPathMajor(m.Version, pathMajor) == nil
-}
-
-// replaces returns every replace of the snapshot (go.mod's and go.work's).
-func replaces(s *snapshot.Snapshot) []*modfile.Replace {
-	var list []*modfile.Replace
-	if s.Mod != nil {
-		list = append(list, s.Mod.Mod.Replace...)
-	}
-	if s.Work != nil {
-		list = append(list, s.Work.Work.Replace...)
-	}
-	return list
-}
-
-// redirected reports whether a replace applies to m, so that the go command
-// never fetches m itself.
-func redirected(reps []*modfile.Replace, m module.Version) bool {
-	for _, r := range reps {
-		if r.Old.Path == m.Path && (r.Old.Version == "" || r.Old.Version == m.Version) {
-			return true
-		}
-	}
-	return false
-}
-
-// moduleUses lists the module versions of the snapshot the go command will
-// fetch, in file order.
+// moduleUses lists the module versions of the snapshot's lines that can be
+// looked up, in file order: requires that the go command fetches itself
+// (not replaced, not excluded), excludes, and module targets of replaces
+// (used or not: an unused one is only warned about).
 func moduleUses(s *snapshot.Snapshot) []modUse {
 	var uses []modUse
-	reps := replaces(s)
-	if f := s.Mod; f != nil {
-		for _, r := range f.Mod.Require {
-			if checkable(r.Mod) && !redirected(reps, r.Mod) {
-				uses = append(uses, modUse{snapshot.GoMod, f, r.Syntax, roleRequire, r.Mod, r.Indirect})
-			}
+	for _, l := range modplan.Of(s).Lines {
+		if !modplan.Fetchable(l.Mod) {
+			continue
 		}
-		for _, x := range f.Mod.Exclude {
-			if checkable(x.Mod) {
-				uses = append(uses, modUse{snapshot.GoMod, f, x.Syntax, roleExclude, x.Mod, false})
+		u := modUse{file: l.File, f: l.F, line: l.Syntax, mod: l.Mod, indirect: l.Indirect, pl: l}
+		switch l.Role {
+		case modplan.Require:
+			if !l.Fetched() {
+				continue
 			}
+			u.role = roleRequire
+		case modplan.Exclude:
+			u.role = roleExclude
+		case modplan.Replace:
+			u.role = roleReplaceTarget
 		}
-		for _, r := range f.Mod.Replace {
-			if !modfile.IsDirectoryPath(r.New.Path) && checkable(r.New) {
-				uses = append(uses, modUse{snapshot.GoMod, f, r.Syntax, roleReplaceTarget, r.New, false})
-			}
-		}
-	}
-	if f := s.Work; f != nil {
-		for _, r := range f.Work.Replace {
-			if !modfile.IsDirectoryPath(r.New.Path) && checkable(r.New) {
-				uses = append(uses, modUse{snapshot.GoWork, f, r.Syntax, roleReplaceTarget, r.New, false})
-			}
-		}
+		uses = append(uses, u)
 	}
 	return uses
 }
 
 // lookups lists the module uses the network analyzers may look up: those
-// whose path may be sent to the GOPROXY chain (see modinfo.Lookable).
+// whose path may be sent to the GOPROXY chain (see modplan.Plan.Lookable).
 func lookups(s *snapshot.Snapshot) []modUse {
 	var out []modUse
+	plan := modplan.Of(s)
 	for _, u := range moduleUses(s) {
-		if modinfo.Lookable(s.Env, u.mod.Path) {
+		if plan.Lookable(u.mod.Path) {
 			out = append(out, u)
 		}
 	}
@@ -157,10 +124,12 @@ func lookups(s *snapshot.Snapshot) []modUse {
 }
 
 // eachLookup runs fn concurrently (at most 64 at a time; the module
-// source bounds requests per host) for each module
-// use the network analyzers may look up and keep accepts (nil: all), and
-// waits. fn reports through pass.Report, which is safe for concurrent use.
-func eachLookup(pass *Pass, keep func(modUse) bool, fn func(ctx context.Context, src snapshot.Source, u modUse)) error {
+// source bounds requests per host) for each module use the network
+// analyzers may look up and keep accepts (nil: all), and waits. fn reports
+// through its pass, whose Report is safe for concurrent use and holds the
+// verdict contract for lines whose version the go command does not fetch
+// (see modUse.judge).
+func eachLookup(pass *Pass, keep func(modUse) bool, fn func(pass *Pass, ctx context.Context, src snapshot.Source, u modUse)) error {
 	src := pass.Snapshot.Source
 	if src == nil {
 		return nil
@@ -171,12 +140,44 @@ func eachLookup(pass *Pass, keep func(modUse) bool, fn func(ctx context.Context,
 		if keep != nil && !keep(u) {
 			continue
 		}
+		p := *pass
+		if !u.fetched() {
+			p.Report = func(d Diagnostic) {
+				if d, ok := u.judge(d); ok {
+					pass.Report(d)
+				}
+			}
+		}
 		g.Go(func() error {
-			fn(ctx, src, u)
+			fn(&p, ctx, src, u)
 			return nil
 		})
 	}
 	return g.Wait()
+}
+
+// judge keeps the verdict contract for a use whose version the go command
+// does not fetch (an exclude, a replace it does not use): nothing about
+// that version can make it fail now. Facts that would matter if the line
+// came into use (the version or module does not exist, it declares another
+// path) stay, as warnings that say why they do not matter now; failures of
+// the proxy and advice (retractions, deprecations, upgrades) are dropped.
+func (u modUse) judge(d Diagnostic) (Diagnostic, bool) {
+	switch d.Code {
+	case CodeUnknownVersion, CodeUnknownModule, CodeModulePathMismatch, CodeInvalidVersion:
+	default:
+		return d, false
+	}
+	if u.role == roleExclude && d.Code != CodeUnknownVersion {
+		return d, false
+	}
+	if d.Severity < Warning {
+		d.Severity = Warning
+	}
+	if why := u.pl.Ignored; why != "" {
+		d.Message += "; not an error now: " + why
+	}
+	return d, true
 }
 
 func notExcluded(u modUse) bool  { return u.role != roleExclude }

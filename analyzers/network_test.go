@@ -1,10 +1,15 @@
 package analyzers_test
 
 import (
+	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/tools/txtar"
 
 	"github.com/gomodls/gomodls/analyzers"
 	"github.com/gomodls/gomodls/analyzers/analyzerstest"
@@ -17,25 +22,127 @@ import (
 	"github.com/gomodls/gomodls/internal/vulndb"
 )
 
-// networkSetup prepares the fixture proxy for a case: options, faults and
-// settings (cases not listed use the default corpus and settings).
-var networkSetup = map[string]func(t *testing.T) ([]proxytest.Option, func(*proxytest.Server), func(*settings.Settings, *proxytest.Server)){
-	"versions/faults": func(t *testing.T) ([]proxytest.Option, func(*proxytest.Server), func(*settings.Settings, *proxytest.Server)) {
-		return []proxytest.Option{proxytest.WithFilter("example.com/zero@*")}, func(s *proxytest.Server) {
-			s.Fault("example.com/deep/a", proxytest.Status(500, "boom"))
-			s.Fault("example.com/deep/b", proxytest.Unauthorized("user", "pass"))
-			s.Fault("example.com/deep/c", proxytest.ConnReset())
-			s.Fault("example.com/deep/d", proxytest.GarbageInfo())
-			s.Fault("example.com/deep/e", proxytest.Hang())
-		}, nil
-	},
-	"versions/public": func(t *testing.T) ([]proxytest.Option, func(*proxytest.Server), func(*settings.Settings, *proxytest.Server)) {
-		return nil, func(s *proxytest.Server) {
-				s.Fault("github.com/acme/secret", proxytest.Status(404, "not found: github.com/acme/secret@v1.0.0: invalid version: git ls-remote -q origin in /tmp/gopath/pkg/mod/cache/vcs/x: exit status 128:\n\tfatal: could not read Username for 'https://github.com': terminal prompts disabled"))
-			}, func(set *settings.Settings, s *proxytest.Server) {
-				set.PublicProxies = []string{s.URL}
+// caseProxy reads the "proxy" section of a network case: how the fixture
+// proxy behaves and how the settings see it. One directive per line ("#"
+// starts a comment line):
+//
+//	flavor filtered-mirror|artifactory   proxytest.WithFlavor
+//	public                                the fixture plays proxy.golang.org (gomodls.publicProxies)
+//	filter PATTERN[@VERSION]              proxytest.WithFilter
+//	hosts PATTERNS                        proxytest.WithHosts
+//	info-skew DURATION                    proxytest.WithInfoTimeSkew
+//	not-found-status CODE                 proxytest.WithNotFoundStatus
+//	fault PATTERN SPEC                    Server.Fault with proxytest.ParseFault(SPEC) (PATTERN
+//	                                      "-": every request); in a
+//	                                      status body, \n and \t are a newline and a tab
+//	module PATH@VERSION [GO.MOD LINES]    Server.AddModule: a version whose go.mod is
+//	                                      "module PATH" and the given lines (\n separates them)
+func caseProxy(t *testing.T, file string) (opts []proxytest.Option, faults func(*proxytest.Server), adjust func(*settings.Settings, *proxytest.Server)) {
+	t.Helper()
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var section []byte
+	for _, f := range ar.Files {
+		if f.Name == "proxy" {
+			section = f.Data
+		}
+	}
+	type fault struct {
+		pattern string
+		f       proxytest.Fault
+	}
+	var list []fault
+	var modules []module.Version
+	gomods := map[module.Version]string{}
+	public := false
+	for i, line := range strings.Split(string(section), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		verb, arg, _ := strings.Cut(line, " ")
+		bad := func(err error) {
+			t.Fatalf("%s: proxy:%d: %q: %v", file, i+1, line, err)
+		}
+		switch verb {
+		case "flavor":
+			switch arg {
+			case "filtered-mirror":
+				opts = append(opts, proxytest.WithFlavor(proxytest.FlavorFilteredMirror))
+			case "artifactory":
+				opts = append(opts, proxytest.WithFlavor(proxytest.FlavorArtifactory))
+			default:
+				bad(fmt.Errorf("unknown flavor"))
 			}
-	},
+		case "public":
+			public = true
+		case "filter":
+			opts = append(opts, proxytest.WithFilter(strings.Fields(arg)...))
+		case "hosts":
+			opts = append(opts, proxytest.WithHosts(arg))
+		case "info-skew":
+			d, err := time.ParseDuration(arg)
+			if err != nil {
+				bad(err)
+			}
+			opts = append(opts, proxytest.WithInfoTimeSkew(d))
+		case "not-found-status":
+			code, err := strconv.Atoi(arg)
+			if err != nil {
+				bad(err)
+			}
+			opts = append(opts, proxytest.WithNotFoundStatus(code))
+		case "fault":
+			pattern, spec, _ := strings.Cut(arg, " ")
+			if pattern == "-" {
+				pattern = "" // every request, as cmd/fixtureproxy's fault command
+			}
+			var f proxytest.Fault
+			if w := strings.Fields(spec); len(w) >= 2 && w[0] == "status" {
+				code, err := strconv.Atoi(w[1])
+				if err != nil {
+					bad(err)
+				}
+				body := strings.Join(w[2:], " ")
+				f = proxytest.Status(code, strings.NewReplacer(`\n`, "\n", `\t`, "\t").Replace(body))
+			} else if f, err = proxytest.ParseFault(spec); err != nil {
+				bad(err)
+			}
+			list = append(list, fault{pattern, f})
+		case "module":
+			mv, rest, _ := strings.Cut(arg, " ")
+			p, v, ok := strings.Cut(mv, "@")
+			if !ok {
+				bad(fmt.Errorf("want PATH@VERSION"))
+			}
+			m := module.Version{Path: p, Version: v}
+			modules = append(modules, m)
+			gomods[m] = "module " + p + "\n"
+			if rest != "" {
+				gomods[m] += "\n" + strings.ReplaceAll(rest, `\n`, "\n") + "\n"
+			}
+		default:
+			bad(fmt.Errorf("unknown directive %s", verb))
+		}
+	}
+	faults = func(s *proxytest.Server) {
+		for _, f := range list {
+			s.Fault(f.pattern, f.f)
+		}
+		for _, m := range modules {
+			if err := s.AddModule(m.Path, m.Version, map[string]string{"go.mod": gomods[m], "x.go": "package x\n"}); err != nil {
+				t.Fatalf("%s: proxy: module %s: %v", file, m, err)
+			}
+		}
+	}
+	adjust = func(set *settings.Settings, s *proxytest.Server) {
+		if public {
+			set.PublicProxies = []string{s.URL}
+		}
+	}
+	return opts, faults, adjust
 }
 
 func TestNetworkAnalyzers(t *testing.T) {
@@ -49,21 +156,12 @@ func TestNetworkAnalyzers(t *testing.T) {
 				name := a.Name + "/" + strings.TrimSuffix(filepath.Base(c), ".txtar")
 				t.Run(filepath.Base(name), func(t *testing.T) {
 					t.Parallel()
-					var opts []proxytest.Option
-					var faults func(*proxytest.Server)
-					var adjust func(*settings.Settings, *proxytest.Server)
-					if setup := networkSetup[name]; setup != nil {
-						opts, faults, adjust = setup(t)
-					}
+					opts, faults, adjust := caseProxy(t, c)
 					srv := proxytest.New(t, append(opts, proxytest.WithVulnDB(proxytest.VulnTree()))...)
-					if faults != nil {
-						faults(srv)
-					}
+					faults(srv)
 					set := settings.Default()
 					set.Upgrades = "minor"
-					if adjust != nil {
-						adjust(set, srv)
-					}
+					adjust(set, srv)
 					analyzerstest.RunCase(t, c, analyzerstest.Options{
 						Env:       map[string]string{"GOPROXY": srv.URL, "GOSUMDB": "off", "GOFLAGS": ""},
 						Settings:  set,

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
@@ -14,79 +13,50 @@ import (
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
-// PseudoVersions checks pseudo-versions and +incompatible versions against
-// what the proxy knows.
+// PseudoVersions points out pseudo-versions whose commit is now tagged.
 var PseudoVersions = &Analyzer{
 	Name: "pseudoversions",
-	Doc: `check pseudo-versions and +incompatible versions against the proxy
+	Doc: `point out pseudo-versions whose commit has since been tagged
 
-A pseudo-version names a commit by time and hash. When the proxy's .info
-for it reports a different commit time or hash, the go command rejects it
-("does not match version-control timestamp"). When one of the module's
-tagged releases above the pseudo-version's base points at the same commit,
-the tag should be required instead (the fix does that). A +incompatible
-version of a major version that now has its own module path (path/vN with a
-go.mod) is reported with a hint to move to that path.`,
-	Codes:   []*Code{CodeInvalidVersion},
+A pseudo-version (v0.0.0-20240102150405-abcdef123456) names a commit. When
+one of the module's tagged releases above the pseudo-version's base points
+at the same commit (the proxy's .info Origin says which), the tag should be
+required instead: it is what ` + "`go get`" + ` and ` + "`go list -m -u`" + ` show, and
+what other modules will require. The fix does that.
+
+Through a proxy the go command takes a pseudo-version's .info as it is
+(cmd/go/internal/modfetch: proxyRepo.Stat checks only that the answer names
+the requested version); it compares the timestamp and the commit with the
+repository only when it fetches from the origin itself (codeRepo,
+validatePseudoVersion), which gomodls does not do without cloning.
+Mirrors serve other times than the commit's (the time they fetched it), so
+a difference is never reported.`,
+	Codes:   []*Code{CodePseudoVersionTagged},
 	Network: true,
 	Run: func(pass *Pass) error {
-		return eachLookup(pass, notExcluded, func(ctx context.Context, src snapshot.Source, u modUse) {
-			switch v := u.mod.Version; {
-			case module.IsPseudoVersion(v):
-				checkPseudoVersion(ctx, pass, src, u)
-			case semver.Build(v) == "+incompatible":
-				checkIncompatible(ctx, pass, src, u)
+		return eachLookup(pass, notExcluded, func(pass *Pass, ctx context.Context, src snapshot.Source, u modUse) {
+			if module.IsPseudoVersion(u.mod.Version) {
+				checkPseudoVersion(pass, ctx, src, u)
 			}
 		})
 	},
 }
 
-// checkPseudoVersion compares a pseudo-version with the proxy's .info for
-// it, and looks for a tag on the same commit.
-func checkPseudoVersion(ctx context.Context, pass *Pass, src snapshot.Source, u modUse) {
+// checkPseudoVersion looks for a tag on the commit a pseudo-version names.
+func checkPseudoVersion(pass *Pass, ctx context.Context, src snapshot.Source, u modUse) {
 	v := u.mod.Version
-	info, err := src.Info(ctx, u.mod.Path, v)
-	if err != nil {
-		return
+	if _, err := src.Info(ctx, u.mod.Path, v); err != nil {
+		return // the versions analyzer reports it
 	}
-	want, _ := module.PseudoVersionTime(v)
 	rev, _ := module.PseudoVersionRev(v)
-	if !info.Time.IsZero() && !info.Time.UTC().Truncate(time.Second).Equal(want.UTC()) {
-		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Error,
-			Message: fmt.Sprintf("%s: invalid pseudo-version: does not match version-control timestamp (expected %s, %s says %s)",
-				u.mod, want.UTC().Format("20060102150405"), info.Source, info.Time.UTC().Format("20060102150405"))})
-		return
-	}
-	if info.Origin != nil && info.Origin.Hash != "" && !strings.HasPrefix(info.Origin.Hash, rev) {
-		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Error,
-			Message: fmt.Sprintf("%s: invalid pseudo-version: revision %s does not match the commit %s that %s reports", u.mod, rev, info.Origin.Hash, info.Source)})
-		return
-	}
 	if tag := taggedSince(ctx, src, u.mod.Path, v, rev); tag != "" {
 		fx := fixes.SetVersion(u.file, u.versionToken(), tag)
 		fx.Title = "Use the tag " + tag
 		fx.Preferred = true
-		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Warning,
+		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodePseudoVersionTagged, Severity: CodePseudoVersionTagged.Severity,
 			Message: fmt.Sprintf("%s names commit %s, which is now tagged %s; require the tag", u.mod, rev, tag),
 			Fixes:   []fixes.Fix{fx}})
 	}
-}
-
-// checkIncompatible tells about a major version that now has its own
-// module path.
-func checkIncompatible(ctx context.Context, pass *Pass, src snapshot.Source, u modUse) {
-	major := semver.Major(u.mod.Version)
-	newPath := u.mod.Path + "/" + major
-	vl, err := src.Versions(ctx, newPath)
-	if err != nil || len(vl.Versions) == 0 {
-		return
-	}
-	// Information, not a warning: the go command accepts the version, and
-	// projects often need both (Vault requires github.com/ory/dockertest
-	// v3.3.5+incompatible and github.com/ory/dockertest/v3).
-	pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeInvalidVersion, Severity: Information,
-		Message: fmt.Sprintf("%s: the %s series now has its own module path %s (latest %s); +incompatible versions do not get its fixes",
-			u.mod, major, newPath, vl.Versions[len(vl.Versions)-1])})
 }
 
 // taggedSince returns a tagged release above the pseudo-version's base

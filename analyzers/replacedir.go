@@ -8,8 +8,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/gomodls/gomodls/fixes"
-	"github.com/gomodls/gomodls/internal/gomod"
-	"github.com/gomodls/gomodls/internal/snapshot"
+	"github.com/gomodls/gomodls/internal/modplan"
 )
 
 // ReplaceDir checks replace directives that point at local directories.
@@ -23,28 +22,26 @@ module path being replaced; otherwise every go command in the module fails
 ("replacement directory ... does not exist", "module declares its path as
 ... but was required as ..."). Relative paths are resolved against the
 directory of the go.mod (or go.work) that contains the replace. Replaces in
-go.work are checked the same way.`,
+go.work are checked the same way.
+
+The go command reads a replacement directory only when it uses the replace
+(see package modplan): a replace of a module nothing requires, of a version
+that is not the required one, or one that a go.work replace overrides is
+reported as a warning that says when it would matter.`,
 	Codes: []*Code{CodeReplaceDirMissing, CodeReplaceDirNoGoMod, CodeReplaceModuleMismatch},
 	Run: func(pass *Pass) error {
-		s := pass.Snapshot
-		if s.Mod != nil {
-			for _, r := range s.Mod.Mod.Replace {
-				checkReplaceDir(pass, snapshot.GoMod, s.Mod, r)
-			}
-		}
-		if s.Work != nil {
-			for _, r := range s.Work.Work.Replace {
-				checkReplaceDir(pass, snapshot.GoWork, s.Work, r)
+		for _, l := range modplan.Of(pass.Snapshot).Lines {
+			if l.Role == modplan.Replace && l.Dir() {
+				checkReplaceDir(pass, l)
 			}
 		}
 		return nil
 	},
 }
 
-func checkReplaceDir(pass *Pass, kind snapshot.FileKind, f *gomod.File, r *modfile.Replace) {
-	if !modfile.IsDirectoryPath(r.New.Path) {
-		return
-	}
+func checkReplaceDir(pass *Pass, l *modplan.Line) {
+	kind, f := l.File, l.F
+	r := &modfile.Replace{Old: l.Old, New: l.Mod, Syntax: l.Syntax}
 	target, _, _ := f.ReplaceTargetTokens(r.Syntax)
 	sp := target.Span
 	if sp.Empty() {
@@ -55,16 +52,19 @@ func checkReplaceDir(pass *Pass, kind snapshot.FileKind, f *gomod.File, r *modfi
 		dir = filepath.Join(pass.Snapshot.Dir, dir)
 	}
 	remove := fixes.DeleteLine(kind, f, r.Syntax, "Remove this replace")
-	// The go command reads a replacement directory only when the replaced
-	// module is in the build: a replace of a module that this go.mod does
-	// not require is inert, and projects point modules that must never be
-	// required at a directory that does not exist on purpose (etcd's
-	// "go.etcd.io/etcd => ./FORBIDDEN_DEPENDENCY"). Report that as
-	// information only.
+	// The go command reads a replacement directory only when it uses the
+	// replace. Projects point modules that must never be required at a
+	// directory that does not exist on purpose (etcd's "go.etcd.io/etcd =>
+	// ./FORBIDDEN_DEPENDENCY"): a replace of a module nothing requires is
+	// information only; one the go command ignores for another reason (a
+	// go.work replace overrides it, another version is required) is a
+	// warning, since it matters as soon as that changes.
 	sev, unused := CodeReplaceDirMissing.Severity, ""
-	if kind == snapshot.GoMod && !requires(pass.Snapshot.Mod, r.Old.Path) {
-		sev = Information
-		unused = "; nothing here requires " + r.Old.Path + ", so the go command fails only if a dependency does"
+	if l.Ignored != "" {
+		sev, unused = Warning, "; not an error now: "+l.Ignored
+		if len(modplan.Of(pass.Snapshot).Required(l.Old.Path)) == 0 {
+			sev = Information
+		}
 	}
 	fsys := pass.Snapshot.FS
 	info, err := fsys.Stat(dir)
@@ -91,9 +91,7 @@ func checkReplaceDir(pass *Pass, kind snapshot.FileKind, f *gomod.File, r *modfi
 		if !errors.Is(err, fs.ErrNotExist) {
 			msg = "cannot read " + gomodPath + ": " + err.Error()
 		}
-		if unused != "" {
-			sev = Information
-		} else {
+		if unused == "" {
 			sev = CodeReplaceDirNoGoMod.Severity
 		}
 		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceDirNoGoMod, Severity: sev,
@@ -104,8 +102,11 @@ func checkReplaceDir(pass *Pass, kind snapshot.FileKind, f *gomod.File, r *modfi
 	// The go command reads dependency go.mod files leniently.
 	mf, err := modfile.ParseLax(gomodPath, data, nil)
 	if err != nil {
-		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceModuleMismatch, Severity: Error,
-			Message: "the go.mod in replacement directory " + r.New.Path + " cannot be parsed, so the go command fails: " + err.Error(),
+		if unused == "" {
+			sev = Error
+		}
+		pass.Report(Diagnostic{File: kind, Span: sp, Code: CodeReplaceModuleMismatch, Severity: sev,
+			Message: "the go.mod in replacement directory " + r.New.Path + " cannot be parsed, so the go command fails: " + err.Error() + unused,
 			Related: []Related{{Path: gomodPath, Message: "replacement go.mod"}}})
 		return
 	}
@@ -125,17 +126,4 @@ func checkReplaceDir(pass *Pass, kind snapshot.FileKind, f *gomod.File, r *modfi
 				"; the go command accepts this for a directory, and then looks for " + r.Old.Path + "'s packages in that module",
 			Related: []Related{{Path: gomodPath, Message: "declares module " + declared}}})
 	}
-}
-
-// requires reports whether f requires the module path at any version.
-func requires(f *gomod.File, path string) bool {
-	if f == nil {
-		return false
-	}
-	for _, r := range f.Mod.Require {
-		if r.Mod.Path == path {
-			return true
-		}
-	}
-	return false
 }

@@ -6,10 +6,10 @@ import (
 	"slices"
 
 	"golang.org/x/mod/module"
-	"golang.org/x/mod/semver"
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/modinfo"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
@@ -32,7 +32,7 @@ retract-invalid.`,
 }
 
 func runRetractions(pass *Pass) error {
-	err := eachLookup(pass, notExcluded, func(ctx context.Context, src snapshot.Source, u modUse) {
+	err := eachLookup(pass, notExcluded, func(pass *Pass, ctx context.Context, src snapshot.Source, u modUse) {
 		f, latest, list, err := modinfo.LatestGoMod(ctx, src, u.mod.Path)
 		if err != nil {
 			return // the versions analyzer reports lookup failures
@@ -65,7 +65,7 @@ func runRetractions(pass *Pass) error {
 // of versions that were never published.
 func checkOwnRetractions(pass *Pass) error {
 	src, mf := pass.Snapshot.Source, pass.Snapshot.Mod
-	if src == nil || mf == nil || mf.Mod.Module == nil || len(mf.Mod.Retract) == 0 || !modinfo.Lookable(pass.Snapshot.Env, mf.Mod.Module.Mod.Path) {
+	if src == nil || mf == nil || mf.Mod.Module == nil || len(mf.Mod.Retract) == 0 || !modplan.Of(pass.Snapshot).Lookable(mf.Mod.Module.Mod.Path) {
 		return nil
 	}
 	vl, err := src.Versions(pass.Context, mf.Mod.Module.Mod.Path)
@@ -83,27 +83,4 @@ func checkOwnRetractions(pass *Pass) error {
 			Message: fmt.Sprintf("retract %s: %s was never published (%s does not list it); retracting it has no effect", r.Low, r.Low, vl.Source)})
 	}
 	return nil
-}
-
-// Retract checks the module's own retract directives.
-var Retract = &Analyzer{
-	Name: "retract",
-	Doc: `check the module's own retract directives
-
-A retract range whose low end is above its high end retracts nothing; the
-go command accepts it silently.`,
-	Codes: []*Code{CodeRetractInvalid},
-	Run: func(pass *Pass) error {
-		mf := pass.Snapshot.Mod
-		if mf == nil {
-			return nil
-		}
-		for _, r := range mf.Mod.Retract {
-			if semver.Compare(r.Low, r.High) > 0 {
-				pass.Report(Diagnostic{File: snapshot.GoMod, Span: mf.LineSpan(r.Syntax), Code: CodeRetractInvalid, Severity: Warning,
-					Message: fmt.Sprintf("retract range [%s, %s] is empty: the low end is above the high end", r.Low, r.High)})
-			}
-		}
-		return nil
-	},
 }

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/fixes"
-	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 	"github.com/gomodls/gomodls/internal/sumcheck"
@@ -112,6 +112,7 @@ func MissingSums(snap *snapshot.Snapshot) []MissingSum {
 	if snap.Mod == nil || snap.Sum == nil || !sumsRequired(snap) {
 		return nil
 	}
+	plan := modplan.Of(snap)
 	required := map[string][]*modfile.Require{}
 	for _, r := range snap.Mod.Mod.Require {
 		required[r.Mod.Path] = append(required[r.Mod.Path], r)
@@ -123,20 +124,15 @@ func MissingSums(snap *snapshot.Snapshot) []MissingSum {
 		}
 		m := MissingSum{Mod: u.mod, File: u.file, Span: u.pathSpan(), Direct: !u.indirect}
 		if u.role == roleReplaceTarget {
-			// A replacement matters only for a module the go.mod requires.
-			var rep *modfile.Replace
-			for _, r := range snap.Mod.Mod.Replace {
-				if r.Syntax == u.line {
-					rep = r
-				}
-			}
-			if rep == nil {
+			// A replacement matters only when the go command uses it for
+			// a module the go.mod requires.
+			if !u.fetched() {
 				continue
 			}
 			req := false
 			m.Direct = false
-			for _, r := range required[rep.Old.Path] {
-				if rep.Old.Version == "" || rep.Old.Version == r.Mod.Version {
+			for _, r := range required[u.pl.Old.Path] {
+				if rep := plan.Replacement(r.Mod); rep != nil && rep.Line == u.pl {
 					req = true
 					m.Direct = m.Direct || !r.Indirect
 				}
@@ -144,7 +140,7 @@ func MissingSums(snap *snapshot.Snapshot) []MissingSum {
 			if !req {
 				continue
 			}
-			m.Replaces = rep.Old.Path
+			m.Replaces = u.pl.Old.Path
 		}
 		m.GoMod = !snap.Sum.Has(m.Mod.Path, m.Mod.Version, true)
 		m.Zip = m.Direct && !snap.Sum.Has(m.Mod.Path, m.Mod.Version, false)
@@ -203,7 +199,11 @@ func sumsRequired(snap *snapshot.Snapshot) bool {
 	if env == nil {
 		return true
 	}
-	if inWorkspace(snap) {
+	// In a workspace the go command checks go.work.sum; outside the
+	// go.work that covers the directory it refuses to run at all.
+	if plan := modplan.Of(snap); plan.OutsideWorkspace() != "" {
+		return false
+	} else if _, ws := plan.InWorkspace(); ws {
 		return false
 	}
 	mod := ""
@@ -230,31 +230,4 @@ func sumsRequired(snap *snapshot.Snapshot) bool {
 		}
 	}
 	return true
-}
-
-// inWorkspace reports whether the go command, run in the snapshot's
-// directory, works in workspace mode: GOWORK names a go.work, or (GOWORK
-// unset or "auto") there is one at or above the directory.
-func inWorkspace(snap *snapshot.Snapshot) bool {
-	if snap.Work != nil {
-		return true
-	}
-	w := snap.Env.Lookup("GOWORK")
-	switch {
-	case w.Value == "off":
-		return false
-	case w.Origin != goenv.OriginDefault && w.Value != "" && w.Value != "auto":
-		return true
-	}
-	goroot := snap.Env.Get("GOROOT")
-	for dir := filepath.Clean(snap.Dir); ; {
-		if fi, err := snap.FS.Stat(filepath.Join(dir, "go.work")); err == nil && !fi.IsDir() {
-			return true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir || parent == goroot {
-			return false
-		}
-		dir = parent
-	}
 }

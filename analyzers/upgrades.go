@@ -41,7 +41,7 @@ func runUpgrades(pass *Pass) error {
 		return nil
 	}
 	pre := pass.Snapshot.Settings.Prereleases
-	return eachLookup(pass, onlyRequires, func(ctx context.Context, src snapshot.Source, u modUse) {
+	return eachLookup(pass, onlyRequires, func(pass *Pass, ctx context.Context, src snapshot.Source, u modUse) {
 		vl, err := src.Versions(ctx, u.mod.Path)
 		if err != nil {
 			return
@@ -65,6 +65,19 @@ func runUpgrades(pass *Pass) error {
 			pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeUpgradeAvailable, Severity: Hint,
 				Message: fmt.Sprintf("%s %s is available (required: %s)", u.mod.Path, up, u.mod.Version),
 				Fixes:   []fixes.Fix{fx}})
+		}
+		if semver.Build(u.mod.Version) == "+incompatible" {
+			// Information, not a warning: the go command accepts the
+			// version, and projects often need both (Vault requires
+			// github.com/ory/dockertest v3.3.5+incompatible and
+			// github.com/ory/dockertest/v3).
+			major := semver.Major(u.mod.Version)
+			own := u.mod.Path + "/" + major
+			if ol, err := src.Versions(ctx, own); err == nil && len(ol.Versions) > 0 {
+				pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeUpgradeAvailable, Severity: Information,
+					Message: fmt.Sprintf("%s: the %s series now has its own module path %s (latest %s); +incompatible versions do not get its fixes",
+						u.mod, major, own, modinfo.LatestOf(ol.Versions))})
+			}
 		}
 		if level == "major" {
 			if next, nv := nextMajor(ctx, src, u.mod.Path, u.mod.Version); next != "" {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/gomod"
-	"github.com/gomodls/gomodls/internal/hover"
 	"github.com/gomodls/gomodls/internal/modinfo"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 	"github.com/gomodls/gomodls/internal/vulndb"
@@ -97,16 +97,18 @@ func runVulns(pass *Pass) error {
 	return g.Wait()
 }
 
-// vulnUses lists the module versions to check: requires and replacement
-// targets the go command uses (see moduleUses), direct ones only with
-// gomodls.vulncheckDirectOnly.
+// vulnUses lists the module versions to check: those the go command
+// downloads (see moduleUses and modplan.Line.Fetched: requires not
+// replaced, replacement targets in use; never excludes), direct ones only
+// with gomodls.vulncheckDirectOnly.
 func vulnUses(s *snapshot.Snapshot) []modUse {
 	directOnly := s.Settings.VulncheckDirectOnly
 	var out []modUse
 	for _, u := range moduleUses(s) {
-		switch u.role {
-		case roleExclude:
+		if !u.fetched() {
 			continue
+		}
+		switch u.role {
 		case roleRequire:
 			if directOnly && u.indirect {
 				continue
@@ -127,9 +129,8 @@ func replacesIndirect(s *snapshot.Snapshot, u modUse) bool {
 	if s.Mod == nil {
 		return false
 	}
-	old := replacedPath(s, u)
 	for _, r := range s.Mod.Mod.Require {
-		if r.Mod.Path == old {
+		if r.Mod.Path == u.pl.Old.Path {
 			return r.Indirect
 		}
 	}
@@ -155,7 +156,7 @@ func checkModuleVulns(ctx context.Context, pass *Pass, db *vulndb.DB, u modUse, 
 		fxs = append(fxs, fx)
 	}
 	fxs = append(fxs, fixes.Govulncheck(pass.Snapshot.Dir))
-	public := hover.Public(pass.Snapshot.Env, path)
+	public := modplan.Of(pass.Snapshot).Public(path)
 	for _, e := range affecting {
 		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeVulnerableVersion, Severity: CodeVulnerableVersion.Severity,
 			Message: vulnMessage(u.mod.String(), path, v, e, public, stale), Fixes: fxs})
@@ -168,7 +169,7 @@ func checkModuleVulns(ctx context.Context, pass *Pass, db *vulndb.DB, u modUse, 
 func lowestFixedVersion(ctx context.Context, snap *snapshot.Snapshot, path, v string, entries []*vulndb.Entry, now time.Time) string {
 	var known []string
 	var allow func(string) bool
-	if src := snap.Source; src != nil && modinfo.Lookable(snap.Env, path) {
+	if src := snap.Source; src != nil && modplan.Of(snap).Lookable(path) {
 		if vl, err := src.Versions(ctx, path); err == nil {
 			known = vl.Versions
 		}

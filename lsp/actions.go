@@ -12,6 +12,7 @@ import (
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/modinfo"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 )
@@ -122,8 +123,9 @@ func cmdUpgradeAll(ctx context.Context, s *server, args []json.RawMessage) (any,
 	)
 	g, gctx := errgroup.WithContext(wctx)
 	g.SetLimit(16)
+	plan := modplan.Of(snap)
 	for _, r := range snap.Mod.Mod.Require {
-		if r.Indirect || !modinfo.Lookable(snap.Env, r.Mod.Path) {
+		if r.Indirect || !plan.Lookable(r.Mod.Path) {
 			continue
 		}
 		g.Go(func() error {

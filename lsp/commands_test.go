@@ -60,7 +60,7 @@ func TestPrivateFixWritesGoEnv(t *testing.T) {
 	text := "module example.com/m\n\ngo 1.22\n\nrequire git.corp.example/team/lib v1.0.0\n"
 	dir := writeFiles(t, map[string]string{"go.mod": text})
 	ed := start(t, withGo(t, srv, goenvFile))
-	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	ed.Initialize(dir, lsptest.Caps{Config: publicSettings(srv)})
 	gomod := filepath.Join(dir, "go.mod")
 	ed.Open(gomod, "")
 	got := ed.Diagnostics(gomod, wait, hasCodes("private-module-not-configured"))
@@ -92,7 +92,7 @@ func TestSetEnvSettingAndExplainEnv(t *testing.T) {
 	text := "module example.com/m\n\ngo 1.22\n\nrequire git.corp.example/team/lib v1.0.0\n"
 	dir := writeFiles(t, map[string]string{"go.mod": text})
 	ed := start(t, withProxy(t, srv))
-	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	ed.Initialize(dir, lsptest.Caps{Config: publicSettings(srv)})
 	gomod := filepath.Join(dir, "go.mod")
 	ed.Open(gomod, "")
 	got := ed.Diagnostics(gomod, wait, hasCodes("private-module-not-configured"))
@@ -242,7 +242,7 @@ func TestGoEnvFileChangePickedUp(t *testing.T) {
 	opts := withGo(t, srv, goenvFile)
 	opts.GoCommand = "-" // read the file ourselves: no need to run go here
 	ed := start(t, opts)
-	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	ed.Initialize(dir, lsptest.Caps{Config: publicSettings(srv)})
 	gomod := filepath.Join(dir, "go.mod")
 	ed.Open(gomod, "")
 	ed.Diagnostics(gomod, wait, hasCodes("private-module-not-configured"))

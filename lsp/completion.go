@@ -118,13 +118,20 @@ func (ss *session) modCachePaths(snap *snapshot.Snapshot) map[string]bool {
 	if stale && !c.walking {
 		c.walking = true
 		done := make(chan struct{})
-		go func() {
-			paths := walkModCache(filepath.Join(dir, "cache", "download"))
+		started := ss.srv.goBackground(func() {
+			paths, complete := walkModCache(ss.srv.bg, filepath.Join(dir, "cache", "download"))
 			c.mu.Lock()
-			c.dir, c.paths, c.updated, c.walking = dir, paths, time.Now(), false
+			if complete {
+				c.dir, c.paths, c.updated = dir, paths, time.Now()
+			}
+			c.walking = false
 			c.mu.Unlock()
 			close(done)
-		}()
+		})
+		if !started {
+			c.walking = false
+			close(done)
+		}
 		if c.paths == nil {
 			// First use: wait a little for the walk.
 			c.mu.Unlock()
@@ -139,10 +146,14 @@ func (ss *session) modCachePaths(snap *snapshot.Snapshot) map[string]bool {
 }
 
 // walkModCache finds the module paths (directories holding "@v") under
-// the module cache's download directory.
-func walkModCache(root string) map[string]bool {
-	paths := map[string]bool{}
+// the module cache's download directory. It stops early, reporting the
+// walk incomplete, when ctx is done.
+func walkModCache(ctx context.Context, root string) (paths map[string]bool, complete bool) {
+	paths = map[string]bool{}
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return fs.SkipAll
+		}
 		if err != nil || !d.IsDir() {
 			return nil
 		}
@@ -160,5 +171,5 @@ func walkModCache(root string) map[string]bool {
 		}
 		return nil
 	})
-	return paths
+	return paths, ctx.Err() == nil
 }

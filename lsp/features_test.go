@@ -19,7 +19,9 @@ func docID(path string) protocol.TextDocumentIdentifier {
 func TestPullDiagnostics(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"go.mod": brokenMod})
 	ed := start(t, hermetic(t))
-	res := ed.Initialize(dir, lsptest.Caps{Pull: true})
+	// No workspace scan: it may find go.mod, and rightly push its
+	// diagnostics, before the didOpen below.
+	res := ed.Initialize(dir, lsptest.Caps{Pull: true, Config: json.RawMessage(`{"workspaceScan": false}`)})
 	if res.Capabilities.DiagnosticProvider == nil {
 		t.Fatal("no diagnosticProvider for a client with pull support")
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/modinfo"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 )
@@ -35,9 +36,10 @@ func (s *server) InlayHint(ctx context.Context, params *protocol.InlayHintParams
 	rng := fromRange(m, params.Range)
 	ctx, cancel := context.WithTimeout(ctx, hintBudget)
 	defer cancel()
+	plan := modplan.Of(snap)
 	for _, r := range snap.Mod.Mod.Require {
 		sp := snap.Mod.LineSpan(r.Syntax)
-		if sp.End < rng.Start || sp.Start > rng.End || !modinfo.Lookable(snap.Env, r.Mod.Path) {
+		if sp.End < rng.Start || sp.Start > rng.End || !plan.Lookable(r.Mod.Path) {
 			continue
 		}
 		latest, _, err := modinfo.LatestVersion(ctx, snap.Source, r.Mod.Path)
@@ -132,13 +134,11 @@ func (s *server) Definition(ctx context.Context, params *protocol.DefinitionPara
 // goModOf returns the go.mod file to show for m: its replacement's, or the
 // module cache's (extracted module, else the downloaded .mod).
 func (s *server) goModOf(snap *snapshot.Snapshot, m module.Version) string {
-	for _, r := range replacesOf(snap) {
-		if r.Old.Path == m.Path && (r.Old.Version == "" || r.Old.Version == m.Version) {
-			if modfile.IsDirectoryPath(r.New.Path) {
-				return localGoMod(snap, r.New.Path)
-			}
-			m = r.New
+	if r := modplan.Of(snap).Replacement(m); r != nil {
+		if r.Dir != "" {
+			return localGoMod(snap, r.Dir)
 		}
+		m = r.New
 	}
 	if snap.Env == nil || m.Version == "" {
 		return ""
@@ -158,17 +158,6 @@ func (s *server) goModOf(snap *snapshot.Snapshot, m module.Version) string {
 		}
 	}
 	return ""
-}
-
-func replacesOf(snap *snapshot.Snapshot) []*modfile.Replace {
-	var list []*modfile.Replace
-	if snap.Mod != nil {
-		list = append(list, snap.Mod.Mod.Replace...)
-	}
-	if snap.Work != nil {
-		list = append(list, snap.Work.Work.Replace...)
-	}
-	return list
 }
 
 func localGoMod(snap *snapshot.Snapshot, dir string) string {

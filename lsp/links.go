@@ -9,7 +9,7 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/gomodls/gomodls/internal/gomod"
-	"github.com/gomodls/gomodls/internal/hover"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
@@ -23,9 +23,9 @@ func (s *server) DocumentLink(ctx context.Context, params *protocol.DocumentLink
 		return nil, err
 	}
 	links := []protocol.DocumentLink{}
-	env := snap.Env
+	plan := modplan.Of(snap)
 	addWeb := func(m interface{ Line(int) int }, tok gomod.Token, path, version string, mapperFile snapshot.FileKind) {
-		if !hover.Public(env, path) {
+		if !plan.Public(path) {
 			return
 		}
 		target := "https://pkg.go.dev/" + path

@@ -113,7 +113,7 @@ func (v *view) scheduleNetwork(snap *snapshot.Snapshot, gen uint64) {
 		v.netTimer.Stop()
 	}
 	delay := snap.Settings.Debounce.D()
-	v.netTimer = time.AfterFunc(delay, func() { v.runNetwork(snap, gen) })
+	v.netTimer = time.AfterFunc(delay, func() { v.ss.srv.runBackground(func() { v.runNetwork(snap, gen) }) })
 }
 
 func (v *view) runNetwork(snap *snapshot.Snapshot, gen uint64) {
@@ -131,12 +131,11 @@ func (v *view) runNetwork(snap *snapshot.Snapshot, gen uint64) {
 	v.mu.Unlock()
 	defer cancel()
 	counting := &countingSource{Source: snap.Source}
-	run := *snap
-	run.Source = counting
+	run := snap.WithSource(counting)
 
 	// Show progress only if the check is slow.
 	finished := make(chan struct{})
-	go func() {
+	v.ss.srv.goBackground(func() {
 		select {
 		case <-finished:
 			return
@@ -159,14 +158,14 @@ func (v *view) runNetwork(snap *snapshot.Snapshot, gen uint64) {
 				wd.report(fmt.Sprintf("%d/%d lookups", d, s), pct)
 			}
 		}
-	}()
+	})
 	if prev != nil {
 		// The new run has its context; lookups it shares with the old run
 		// are joined when it asks for them. Give it a moment to do so.
 		time.AfterFunc(time.Second, prev)
 	}
 	start := time.Now()
-	diags, failures := checker.Run(ctx, &run, analyzers.Network())
+	diags, failures := checker.Run(ctx, run, analyzers.Network())
 	close(finished)
 	for _, f := range failures {
 		v.ss.log.Error("network analyzer failed", zap.String("dir", v.dir), zap.Error(f))

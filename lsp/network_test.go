@@ -37,6 +37,13 @@ func proxyOptions(opts lsp.Options, srv *proxytest.Server) lsp.Options {
 // fast settings: no debounce, short timeouts.
 var fastSettings = json.RawMessage(`{"debounce": "10ms", "requestTimeout": "1s", "checkDeadline": "3s", "workspaceScan": false}`)
 
+// publicSettings are fastSettings with the fixture playing the public
+// proxy (gomodls.publicProxies), as proxy.golang.org is for most users:
+// a private module sent there is a leak and a certain failure.
+func publicSettings(srv *proxytest.Server) json.RawMessage {
+	return json.RawMessage(`{"debounce": "10ms", "requestTimeout": "1s", "checkDeadline": "3s", "workspaceScan": false, "publicProxies": ["` + srv.URL + `"]}`)
+}
+
 func codesOf(p *protocol.PublishDiagnosticsParams) string {
 	return strings.Join(lsptest.Codes(p.Diagnostics), ",")
 }
@@ -160,7 +167,7 @@ func TestHoverNetwork(t *testing.T) {
 	text := "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/retract v1.1.0\n\texample.com/deprecated v1.0.0\n\texample.com/basic v1.9.9\n\tgit.corp.example/team/lib v1.0.0\n\texample.com/basic/v2 v2.0.0\n)\n"
 	dir := writeFiles(t, map[string]string{"go.mod": text})
 	ed := start(t, withProxy(t, srv))
-	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	ed.Initialize(dir, lsptest.Caps{Config: publicSettings(srv)})
 	gomod := filepath.Join(dir, "go.mod")
 	ed.Open(gomod, "")
 	// Wait for the background check, so hovers answer from the cache.

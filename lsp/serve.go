@@ -14,8 +14,9 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
-	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
+
+	"github.com/gomodls/gomodls/internal/lspwire"
 )
 
 // Options configure a server.
@@ -43,8 +44,10 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
 	}
-	stream := newTolerantStream(jsonrpc2.NewHeaderStream(rwc), opts.Logger)
-	conn := jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(lspCodec{}))
+	stream := newTolerantStream(lspwire.Frames(jsonrpc2.NewHeaderStream(rwc)), opts.Logger)
+	// protocol.NewServer would install the protocol package's codec; we
+	// build the connection ourselves to control dispatch order.
+	conn := jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(lspwire.Codec{}))
 	s := newServer(conn, opts)
 	conn.Go(ctx, s.handler())
 	select {
@@ -81,37 +84,10 @@ func isClosedPipe(err error) bool {
 	return strings.Contains(msg, "closed pipe") || strings.Contains(msg, "use of closed") || strings.Contains(msg, "file already closed")
 }
 
-// lspCodec marshals payloads with the protocol package's union-aware
-// codec, which protocol.NewServer installs too; we build the connection
-// ourselves to control dispatch order.
-type lspCodec struct{}
-
-func (lspCodec) Marshal(v any) ([]byte, error) {
-	switch m := v.(type) {
-	case jsonrpc2.RawMessage:
-		if m == nil {
-			return []byte("null"), nil
-		}
-		return m, nil
-	case *jsonrpc2.RawMessage:
-		if m == nil || *m == nil {
-			return []byte("null"), nil
-		}
-		return *m, nil
-	}
-	return protocol.Marshal(v)
-}
-
-func (lspCodec) Unmarshal(data []byte, v any) error {
-	if p, ok := v.(*jsonrpc2.RawMessage); ok {
-		*p = append(jsonrpc2.RawMessage(nil), data...)
-		return nil
-	}
-	return protocol.Unmarshal(data, v)
-}
-
 // tolerantStream answers a frame that is not valid JSON-RPC with a parse
-// error instead of tearing the connection down, as jsonrpc2 would.
+// error instead of tearing the connection down, as jsonrpc2 would. Like
+// the stream it wraps, it lends: a request's method and params point into
+// the frame, which the next Read overwrites (responses own their bytes).
 type tolerantStream struct {
 	inner  jsonrpc2.Stream
 	frames interface {

@@ -46,6 +46,12 @@ type server struct {
 	// bg is the context of background work; cancelled when the server stops.
 	bg     context.Context
 	cancel context.CancelFunc
+	// bgWork counts the goroutines doing background work (see
+	// goBackground), which stop waits for: once stop returns, nothing of
+	// the server runs, or logs, any more.
+	bgMu      sync.Mutex
+	bgStopped bool
+	bgWork    sync.WaitGroup
 }
 
 func newServer(conn jsonrpc2.Conn, opts Options) *server {
@@ -64,9 +70,49 @@ func newServer(conn jsonrpc2.Conn, opts Options) *server {
 	return s
 }
 
+// stop ends the server's background work and waits for it to finish. It
+// is idempotent.
 func (s *server) stop() {
+	s.bgMu.Lock()
+	s.bgStopped = true
+	s.bgMu.Unlock()
 	s.cancel()
 	s.session.stop()
+	s.bgWork.Wait()
+}
+
+// goBackground runs f on a goroutine of its own as background work, unless
+// the server is stopping, and reports whether it did. f must return soon
+// once s.bg is done.
+func (s *server) goBackground(f func()) bool {
+	if !s.enterBackground() {
+		return false
+	}
+	go func() {
+		defer s.bgWork.Done()
+		f()
+	}()
+	return true
+}
+
+// runBackground is goBackground for a goroutine that exists already (a
+// timer's): it runs f on the calling goroutine.
+func (s *server) runBackground(f func()) {
+	if !s.enterBackground() {
+		return
+	}
+	defer s.bgWork.Done()
+	f()
+}
+
+func (s *server) enterBackground() bool {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.bgStopped {
+		return false
+	}
+	s.bgWork.Add(1)
+	return true
 }
 
 func (s *server) getState() state {
@@ -86,19 +132,24 @@ func (s *server) shutdownRequested() bool { return s.getState() == stateShutdown
 func (s *server) handler() jsonrpc2.Handler {
 	dispatch := protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)
 	h := func(ctx context.Context, req *jsonrpc2.Request) (result any, err error) {
-		method := req.Method()
 		if req.IsCall() {
 			// Release the read loop first, on every path: the request's
 			// context is pooled and recycled when an inline handler
 			// returns, which a context derived from it (as CancelHandler
-			// does) must not observe.
+			// does) must not observe. The release also gives the request
+			// its own copy of its method and params, which until then
+			// point into the read buffer, where the released loop reads
+			// the next message: take nothing from req before it.
 			jsonrpc2.Async(ctx)
-			if err := s.admit(method); err != nil {
+			if err := s.admit(req.Method()); err != nil {
 				return nil, err
 			}
-		} else if !s.admitNotification(method) {
+		} else if !s.admitNotification(req.Method()) {
 			return nil, nil
 		}
+		// A call's own copy; a notification's is the frame's, which stays
+		// put while the read loop runs this handler.
+		method := req.Method()
 		defer func() {
 			if r := recover(); r != nil {
 				s.log.Error("panic in handler", zap.String("method", method), zap.Any("panic", r), zap.ByteString("stack", debug.Stack()))
@@ -277,7 +328,7 @@ func (s *server) Initialized(ctx context.Context, params *protocol.InitializedPa
 	}
 	s.mu.Unlock()
 	// Calls back into the client must not run on the read loop.
-	go s.session.initialized(s.bg)
+	s.goBackground(func() { s.session.initialized(s.bg) })
 	return nil
 }
 
@@ -285,7 +336,9 @@ func (s *server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.state = stateShutdown
 	s.mu.Unlock()
-	s.session.stop()
+	// Answer once the background work has stopped: nothing is published
+	// after the shutdown response.
+	s.stop()
 	return nil
 }
 
@@ -355,7 +408,7 @@ func (s *server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 
 func (s *server) DidChangeConfiguration(ctx context.Context, params *protocol.DidChangeConfigurationParams) error {
 	raw := []byte(params.Settings)
-	go s.session.configurationChanged(s.bg, raw)
+	s.goBackground(func() { s.session.configurationChanged(s.bg, raw) })
 	return nil
 }
 
@@ -371,7 +424,7 @@ func (s *server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol
 			removed = append(removed, p)
 		}
 	}
-	go s.session.foldersChanged(s.bg, added, removed)
+	s.goBackground(func() { s.session.foldersChanged(s.bg, added, removed) })
 	return nil
 }
 

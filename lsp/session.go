@@ -112,7 +112,7 @@ func (ss *session) initialized(ctx context.Context) {
 		ss.registerWatchers(ctx)
 	}
 	ss.scanWorkspace(ctx)
-	go ss.watchEnvironment(ctx)
+	ss.srv.goBackground(func() { ss.watchEnvironment(ctx) })
 }
 
 // envPollInterval is how often the `go env -w` file and $GOROOT/go.env
@@ -250,7 +250,7 @@ func (ss *session) view(dir string) *view {
 	v := newView(ss, dir)
 	ss.views[dir] = v
 	if !ss.stopped {
-		go v.run()
+		ss.srv.goBackground(v.run)
 	}
 	return v
 }
@@ -345,6 +345,10 @@ func (ss *session) scanWorkspace(ctx context.Context) {
 		}
 		wd.report(f.path, 100*i/len(folders))
 		files, err := workspace.Find(ctx, f.path)
+		if ctx.Err() != nil {
+			wd.end("Stopped")
+			return // the server is stopping
+		}
 		if err != nil {
 			ss.log.Warn("workspace scan", zap.String("folder", f.path), zap.Error(err))
 		}

@@ -10,22 +10,25 @@
 //	golang.org/x/text v1.2 // want invalid-version "not canonical"
 //
 // A comment may hold several expectations ("want code1 \"re1\" code2 \"re2\"").
+// A code may carry the expected severity after a colon
+// ("want unknown-version:warning \"re\"").
 // go.sum cannot hold comments, so its expectations live in a file named
 // "want" with lines of the form "go.sum:3 sum-malformed \"regexp\"".
 //
 // A section named "<file>.golden" holds the file's text after applying the
-// first fix of every diagnostic that has edits in that file. A section
-// named "env" holds KEY=VALUE lines added to the case's Go environment, and
-// one named "settings.json" settings applied over Options.Settings. In the
-// env section, $WORK stands for the directory holding the case's files
-// (GOVERSION is read from $GOROOT/VERSION: give a case its own Go release
-// with a goroot/VERSION file and GOROOT=$WORK/goroot).
+// first fix of every diagnostic that has edits in that file.
+//
+// A section named "env" sets the case's Go environment, one NAME=VALUE per
+// line ("#" starts a comment line), over Options.Env; "$ROOT" in a value is
+// the case's directory (GOVERSION is read from $GOROOT/VERSION: give a case
+// its own Go release with a goroot/VERSION file and GOROOT=$ROOT/goroot). A
+// section named "settings.json" holds settings applied over
+// Options.Settings.
 package analyzerstest
 
 import (
 	"context"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -111,7 +114,7 @@ func RunCase(t *testing.T, file string, opts Options, list ...*analyzers.Analyze
 	}
 	root := t.TempDir()
 	goldens := map[string][]byte{}
-	var wantFile, envFile, settingsFile []byte
+	var wantFile, envSection, settingsFile []byte
 	for _, f := range ar.Files {
 		switch {
 		case strings.HasSuffix(f.Name, ".golden"):
@@ -121,7 +124,7 @@ func RunCase(t *testing.T, file string, opts Options, list ...*analyzers.Analyze
 			wantFile = f.Data
 			continue
 		case f.Name == "env":
-			envFile = f.Data
+			envSection = f.Data
 			continue
 		case f.Name == "settings.json":
 			settingsFile = f.Data
@@ -149,21 +152,7 @@ func RunCase(t *testing.T, file string, opts Options, list ...*analyzers.Analyze
 			t.Fatalf("settings.json: %v", problems)
 		}
 	}
-	extra := maps.Clone(opts.Env)
-	for _, line := range strings.Split(string(envFile), "\n") {
-		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			t.Fatalf("env: %q is not KEY=VALUE", line)
-		}
-		if extra == nil {
-			extra = map[string]string{}
-		}
-		extra[k] = strings.ReplaceAll(v, "$WORK", root)
-	}
-	env := Env(t, extra)
+	env := Env(t, caseEnv(t, opts.Env, envSection, root))
 	src := opts.Source
 	if opts.NewSource != nil {
 		src = opts.NewSource(t, env)
@@ -201,6 +190,27 @@ func RunCase(t *testing.T, file string, opts Options, list ...*analyzers.Analyze
 	return diags
 }
 
+// caseEnv is base with the NAME=VALUE lines of a case's env section.
+func caseEnv(t *testing.T, base map[string]string, section []byte, root string) map[string]string {
+	t.Helper()
+	env := map[string]string{}
+	for k, v := range base {
+		env[k] = v
+	}
+	for i, line := range strings.Split(string(section), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			t.Fatalf("env:%d: want NAME=VALUE, got %q", i+1, line)
+		}
+		env[k] = strings.ReplaceAll(v, "$ROOT", root)
+	}
+	return env
+}
+
 func checkCodesDeclared(t *testing.T, diags []analyzers.Diagnostic, list []*analyzers.Analyzer) {
 	t.Helper()
 	declared := map[*analyzers.Code]bool{}
@@ -217,25 +227,26 @@ func checkCodesDeclared(t *testing.T, diags []analyzers.Diagnostic, list []*anal
 }
 
 type want struct {
-	file    snapshot.FileKind
-	line    int // 0-based
-	code    string
-	re      *regexp.Regexp
-	matched bool
+	file     snapshot.FileKind
+	line     int // 0-based
+	code     string
+	severity string // "" for any
+	re       *regexp.Regexp
+	matched  bool
 }
 
-var wantRE = regexp.MustCompile(`([a-z][a-z0-9-]*)\s+("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)`)
+var wantRE = regexp.MustCompile(`([a-z][a-z0-9-]*)(?::(error|warning|info|hint))?\s+("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)`)
 
 func parseWants(t *testing.T, snap *snapshot.Snapshot, wantFile []byte) []*want {
 	t.Helper()
 	var wants []*want
 	add := func(kind snapshot.FileKind, line int, text string) {
 		for _, m := range wantRE.FindAllStringSubmatch(text, -1) {
-			pat, err := strconv.Unquote(m[2])
+			pat, err := strconv.Unquote(m[3])
 			if err != nil {
-				t.Fatalf("%s:%d: bad want pattern %s", kind, line+1, m[2])
+				t.Fatalf("%s:%d: bad want pattern %s", kind, line+1, m[3])
 			}
-			wants = append(wants, &want{file: kind, line: line, code: m[1], re: regexp.MustCompile(pat)})
+			wants = append(wants, &want{file: kind, line: line, code: m[1], severity: m[2], re: regexp.MustCompile(pat)})
 		}
 	}
 	for _, kind := range []snapshot.FileKind{snapshot.GoMod, snapshot.GoWork} {
@@ -272,13 +283,14 @@ func matchWants(t *testing.T, snap *snapshot.Snapshot, diags []analyzers.Diagnos
 		line := snap.Mapper(d.File).Line(d.Span.Start)
 		found := false
 		for _, w := range wants {
-			if !w.matched && w.file == d.File && w.line == line && w.code == d.Code.Name && w.re.MatchString(d.Message) {
+			if !w.matched && w.file == d.File && w.line == line && w.code == d.Code.Name && w.re.MatchString(d.Message) &&
+				(w.severity == "" || w.severity == d.Severity.String()) {
 				w.matched, found = true, true
 				break
 			}
 		}
 		if !found {
-			t.Errorf("%s:%d: unexpected diagnostic: %s [%s]", d.File, line+1, d.Message, d.Code.Name)
+			t.Errorf("%s:%d: unexpected diagnostic: %s: %s [%s]", d.File, line+1, d.Severity, d.Message, d.Code.Name)
 		}
 	}
 	sort.Slice(wants, func(i, j int) bool { return wants[i].line < wants[j].line })

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -34,6 +35,10 @@ checksum database, or, for modules GOSUMDB=off or GONOSUMDB/GOPRIVATE keep
 from it, hashes of what the GOPROXY chain serves. Existing lines are never
 changed: a checksum mismatch needs a human.
 
+-settings FILE reads the same JSON object of settings that the editors send
+(docs/settings.md: severity, disable, publicProxies, upgrades, ...); the
+flags below override it.
+
 Flags:
 `
 
@@ -47,9 +52,10 @@ func check(args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
 	requestTimeout := fs.Duration("request-timeout", 10*time.Second, "timeout of one request to a proxy")
 	concurrency := fs.Int("concurrency", settings.Default().Concurrency, "most requests in flight to one proxy host")
+	settingsFile := fs.String("settings", "", "read gomodls settings (a JSON object, as in docs/settings.md) from `file`")
 	vulncheck := fs.Bool("vulncheck", true, "report known vulnerabilities from the Go vulnerability database (GOVULNDB, default https://vuln.go.dev)")
 	severity := severityFlag{}
-	fs.Var(severity, "severity", "`code=level`: report a code at another severity (error, warning, info, hint), e.g. vulnerable-version=error to fail on known vulnerabilities; repeatable")
+	fs.Var(severity, "severity", "`code=level`: report a code at another severity (error, warning, info, hint), e.g. vulnerable-version=error to fail on known vulnerabilities; repeatable, over the settings file's")
 	fix := fs.Bool("fix", false, "add the go.sum lines go.mod needs, verified by the checksum database (or hashed from the proxy under GOSUMDB=off/GONOSUMDB); never changes existing lines")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -71,13 +77,45 @@ func check(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	set := settings.Default()
-	set.Offline = *offline
-	set.Network = *network
-	set.Vulncheck = *vulncheck
-	if len(severity) > 0 {
-		set.Severity = severity
+	if *settingsFile != "" {
+		raw, err := os.ReadFile(*settingsFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "gomodls check: -settings: %v\n", err)
+			return 2
+		}
+		var problems []string
+		set, problems = settings.Decode(set, raw)
+		for _, p := range problems {
+			fmt.Fprintf(stderr, "gomodls check: %s: %s\n", *settingsFile, p)
+		}
 	}
-	env, err := goenv.Load(ctx, goenv.Options{Dir: cwd, LocalToolchain: true})
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "offline":
+			set.Offline = *offline
+		case "network":
+			set.Network = *network
+		case "concurrency":
+			set.Concurrency = *concurrency
+		case "vulncheck":
+			set.Vulncheck = *vulncheck
+		case "severity":
+			if set.Severity == nil {
+				set.Severity = map[string]string{}
+			}
+			for code, level := range severity {
+				set.Severity[code] = level
+			}
+		}
+	})
+	cacheDir, _ := modproxy.DefaultCacheDir()
+	envOpts := goenv.Options{Dir: cwd, LocalToolchain: true}
+	if cacheDir != "" {
+		// A warm check must not pay for `go env`; the cache is keyed by
+		// everything its answer depends on.
+		envOpts.CacheFile = filepath.Join(cacheDir, "goenv.json")
+	}
+	env, err := goenv.Load(ctx, envOpts)
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls check: computing the Go environment: %v\n", err)
 		return 2
@@ -90,7 +128,6 @@ func check(args []string, stdout, stderr io.Writer) int {
 	var sums *sumcheck.Source
 	var vulns *vulndb.Client
 	if set.Network {
-		cacheDir, _ := modproxy.DefaultCacheDir()
 		if set.Vulncheck {
 			vulns, err = vulndb.New(vulndb.Options{URL: env.Get("GOVULNDB"), CacheDir: cacheDir, Offline: set.Offline || env.Offline(), RequestTimeout: 2 * *requestTimeout})
 			if err != nil {
@@ -99,7 +136,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		c, err := sumcheck.New(modproxy.Options{
-			Env: env, RequestTimeout: *requestTimeout, Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: *concurrency,
+			Env: env, RequestTimeout: *requestTimeout, Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: set.Concurrency,
 		})
 		if err != nil {
 			fmt.Fprintf(stderr, "gomodls check: %v\n", err)

@@ -75,7 +75,7 @@ func TestPrivacyAudit(t *testing.T) {
 	opts := lsp.Options{Logger: zap.NewNop(), Environ: environ, GoCommand: "-", CacheDir: filepath.Join(home, "cache", "gomodls")}
 	ed := lsptest.Start(t, func(ctx context.Context, rwc io.ReadWriteCloser) int { return lsp.Serve(ctx, rwc, opts) })
 	ed.Initialize(dir, lsptest.Caps{Pull: false, Progress: true, Config: json.RawMessage(
-		`{"debounce": "10ms", "requestTimeout": "2s", "checkDeadline": "10s", "latestVersionHints": true, "codeLenses": true, "upgrades": "major", "prereleases": true}`)})
+		`{"debounce": "10ms", "requestTimeout": "2s", "checkDeadline": "10s", "latestVersionHints": true, "codeLenses": true, "upgrades": "major", "prereleases": true, "publicProxies": ["` + srv.URL + `"]}`)})
 	ed.Open(gomod, "")
 	ed.Open(gosum, "")
 	got := ed.Diagnostics(gomod, 30*time.Second, func(p *protocol.PublishDiagnosticsParams) bool {
@@ -130,7 +130,12 @@ func TestPrivacyAudit(t *testing.T) {
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
-	for _, args := range [][]string{{"check", dir}, {"check", "-fix", dir}, {"check", "-format", "sarif", dir}, {"env", dir}} {
+	// The fixture plays the public proxy for the CLI too.
+	setFile := filepath.Join(home, "settings.json")
+	if err := os.WriteFile(setFile, []byte(`{"publicProxies": ["`+srv.URL+`"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"check", "-settings", setFile, dir}, {"check", "-settings", setFile, "-fix", dir}, {"check", "-settings", setFile, "-format", "sarif", dir}, {"env", dir}} {
 		var stdout, stderr bytes.Buffer
 		run(args, nil, &stdout, &stderr)
 	}

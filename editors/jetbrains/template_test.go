@@ -3,7 +3,6 @@ package jetbrains
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,8 +17,6 @@ import (
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
-
-var update = flag.Bool("update", false, "rewrite settings.schema.json from package internal/settings")
 
 // lsp4ijSplit splits a command line as LSP4IJ's CommandUtils.createCommands
 // does for programArgs and configureServer: on spaces, with a double quote
@@ -246,18 +243,12 @@ func TestGeneratedSettings(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f.name, err)
 		}
-		if *update {
-			if err := os.WriteFile(f.name, want, 0o666); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
 		got, err := os.ReadFile(f.name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("%s is out of date with internal/settings; run: go test ./editors/jetbrains -update", f.name)
+			t.Errorf("%s is out of date with internal/settings; run: go run ./internal/cmd/gendocs", f.name)
 		}
 	}
 }

@@ -19,7 +19,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/gomodls/gomodls/internal/redact"
 	"net/http"
 	"net/url"
 	"os"
@@ -28,6 +27,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gomodls/gomodls/internal/redact"
 
 	"go.uber.org/zap"
 	"golang.org/x/sync/singleflight"

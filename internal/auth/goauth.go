@@ -4,9 +4,10 @@ package auth
 
 import (
 	"fmt"
-	"github.com/gomodls/gomodls/internal/quoted"
 	"path/filepath"
 	"strings"
+
+	"github.com/gomodls/gomodls/internal/quoted"
 )
 
 // MethodKind is the kind of a GOAUTH method.

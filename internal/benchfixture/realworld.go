@@ -21,7 +21,9 @@ import (
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/proxytest"
+	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
 // A GoMod is one parsed go.mod file.
@@ -99,25 +101,15 @@ func FindRealWorld(dir string) (string, error) {
 	}
 }
 
-// redirected reports whether a replace applies to m, so that the go
-// command never fetches m itself.
-func redirected(reps []*modfile.Replace, m module.Version) bool {
-	for _, r := range reps {
-		if r.Old.Path == m.Path && (r.Old.Version == "" || r.Old.Version == m.Version) {
-			return true
-		}
-	}
-	return false
-}
-
 // Requires returns the module versions of the require lines that no
 // replace redirects, in file order: what `go list -m <mod@ver>...` of the
 // requires asks a proxy about.
 func (g *GoMod) Requires() []module.Version {
 	var out []module.Version
-	for _, r := range g.File.Require {
-		if !redirected(g.File.Replace, r.Mod) {
-			out = append(out, r.Mod)
+	snap := snapshot.Build("", snapshot.Contents{snapshot.GoMod: g.Data}, nil, nil, nil, nil)
+	for _, l := range modplan.Of(snap).Lines {
+		if l.Role == modplan.Require && l.ReplacedBy == nil {
+			out = append(out, l.Mod)
 		}
 	}
 	return out

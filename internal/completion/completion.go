@@ -8,7 +8,7 @@
 // Privacy: module paths are completed only from local sources (the module
 // cache, go.sum, other go.mod files of the workspace), never by asking a
 // proxy about a half-typed path; versions are looked up only for complete
-// paths that modinfo.Lookable allows.
+// paths that modplan.Plan.Lookable allows.
 package completion
 
 import (
@@ -27,6 +27,7 @@ import (
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/gomod"
 	"github.com/gomodls/gomodls/internal/modinfo"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
@@ -279,7 +280,7 @@ func versions(ctx context.Context, snap *snapshot.Snapshot, path string, c curso
 		times    = map[string]time.Time{}
 		mu       sync.Mutex
 	)
-	if snap.Source != nil && modinfo.Lookable(snap.Env, path) {
+	if snap.Source != nil && modplan.Of(snap).Lookable(path) {
 		budget := opts.Budget
 		if budget <= 0 {
 			budget = 300 * time.Millisecond

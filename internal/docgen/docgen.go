@@ -75,7 +75,7 @@ func Diagnostics() []byte {
 func Settings() []byte {
 	var b bytes.Buffer
 	b.WriteString(header)
-	b.WriteString("# Settings\n\nThe language server reads the `gomodls` section of the editor's configuration\n(workspace/configuration, per workspace folder), or `initializationOptions`.\n`gomodls check` uses the defaults plus its flags.\n\n| setting | type | default | description |\n|---|---|---|---|\n")
+	b.WriteString("# Settings\n\nThe language server reads the `gomodls` section of the editor's configuration\n(workspace/configuration, per workspace folder), or `initializationOptions`.\n`gomodls check` uses the defaults, the JSON object of its -settings file, and its flags.\n\n| setting | type | default | description |\n|---|---|---|---|\n")
 	for _, d := range settings.Docs() {
 		fmt.Fprintf(&b, "| `gomodls.%s` | %s | `%s` | %s |\n", d.Name, d.Type, d.Default, escapeCell(d.Doc))
 	}
@@ -97,6 +97,14 @@ and CI filters keep working.
   comments; use the settings instead.
 - Disable codes (or whole analyzers) with the setting 'gomodls.disable', and change
   the severity of a code with 'gomodls.severity' (see [settings.md](settings.md)).
+  A few codes are reported by two analyzers, one that needs only the files and one
+  that asks the proxy (each code's "reported by" names them): disabling the code
+  turns it off everywhere, disabling an analyzer turns off its share only.
+- An error means the go command fails on this machine, for the reason given. A
+  line the go command does not use while it builds the module (an exclude, a
+  replace of another version or of a module nothing requires, a replace the
+  workspace's go.work overrides) never gets an error: what would matter later is
+  a warning that says why it does not matter now.
 
 | code | default severity | meaning |
 |---|---|---|

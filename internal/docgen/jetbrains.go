@@ -38,7 +38,7 @@ func JetBrainsSettingsSchema() ([]byte, error) {
 		{"$schema", "http://json-schema.org/draft-07/schema#"},
 		{"$id", "https://github.com/gomodls/gomodls/editors/jetbrains/settings.schema.json"},
 		{"title", "gomodls settings"},
-		{"description", "Generated from package internal/settings by go test ./editors/jetbrains -update. See docs/settings.md."},
+		{"description", "Generated from package internal/settings by go run ./internal/cmd/gendocs. See docs/settings.md."},
 		{"type", "object"},
 		{"additionalProperties", false},
 		{"properties", orderedObject{{"gomodls", orderedObject{

@@ -22,13 +22,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gomodls/gomodls/internal/quoted"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/gomodls/gomodls/internal/quoted"
 )
 
 // Origin says where an effective value came from.
@@ -109,6 +110,10 @@ type Options struct {
 	// GOTOOLCHAIN. GOTOOLCHAIN is still reported as configured; GOVERSION
 	// and GOROOT are then those of the local toolchain.
 	LocalToolchain bool
+	// CacheFile, if set, keeps `go env` answers across processes, keyed by
+	// what they depend on (the go binary, the GO* variables, the go env -w
+	// file and $GOROOT/go.env), so that a warm start does not run go.
+	CacheFile string
 }
 
 // Env is the effective Go environment. It is immutable.
@@ -123,6 +128,7 @@ type Env struct {
 	goEnvFile  *envFile
 	goBin      string // go binary used or located; "" if none
 	goRan      bool   // `go env` answered
+	goCached   bool   // its answer came from Options.CacheFile
 	goErr      error  // why `go env` could not be used, if it was tried
 
 	private, noProxy, noSumDB, insecure []pattern
@@ -187,8 +193,24 @@ func Load(ctx context.Context, opt Options) (*Env, error) {
 			if opt.LocalToolchain {
 				environ = append(slices.Clone(environ), "GOTOOLCHAIN=local")
 			}
+			key := ""
+			if opt.CacheFile != "" {
+				keyDir := ""
+				if !opt.LocalToolchain {
+					keyDir = dir // a go.mod's toolchain line may switch toolchains
+				}
+				key = cacheKey(e.goBin, append(slices.Clone(e.environ), "dir="+keyDir), e.envFilePath(), opt.LocalToolchain)
+				if cached := cachedGoEnv(opt.CacheFile, key); cached != nil {
+					reported, e.goCached = cached, true
+				}
+			}
 			var err error
-			reported, err = runGoEnv(ctx, e.goBin, dir, environ, timeout, goEnvVariables)
+			if reported == nil {
+				reported, err = runGoEnv(ctx, e.goBin, dir, environ, timeout, goEnvVariables)
+				if err == nil && key != "" {
+					storeGoEnv(opt.CacheFile, key, reported)
+				}
+			}
 			if opt.LocalToolchain {
 				delete(reported, "GOTOOLCHAIN") // we forced it; report the configured value
 			}
@@ -241,6 +263,22 @@ func environList(m map[string]string) []string {
 
 func (e *Env) getenv(k string) string { return e.envMap[k] }
 
+// envFilePath is the go env -w file the go command uses: $GOENV, else
+// go/env in the user configuration directory; "" for GOENV=off or none.
+func (e *Env) envFilePath() string {
+	switch v := e.getenv("GOENV"); v {
+	case "off":
+		return ""
+	case "":
+		if d := userConfigDir(e.getenv); d != "" {
+			return filepath.Join(d, "go/env")
+		}
+		return ""
+	default:
+		return v
+	}
+}
+
 // compute fills e.vals from the layers; reported holds `go env` output
 // (nil if the go command was not used), whose values win over ours.
 func (e *Env) compute(dir string, reported map[string]string) {
@@ -248,18 +286,14 @@ func (e *Env) compute(dir string, reported map[string]string) {
 
 	// GOENV: only the OS environment can set it.
 	goenvVal := Value{Name: "GOENV", Origin: OriginDefault}
-	envFilePath := ""
+	envFilePath := e.envFilePath()
 	switch v := e.getenv("GOENV"); v {
 	case "off":
 		e.envFileOff = true
 		goenvVal = Value{Name: "GOENV", Value: "", Origin: e.envOrigin("GOENV"), Note: "GOENV=off: the go env -w file is not used"}
 	case "":
-		if d := userConfigDir(e.getenv); d != "" {
-			envFilePath = filepath.Join(d, "go/env")
-		}
 		goenvVal.Value = envFilePath
 	default:
-		envFilePath = v
 		goenvVal = Value{Name: "GOENV", Value: v, Origin: e.envOrigin("GOENV")}
 	}
 	e.vals["GOENV"] = goenvVal
@@ -474,6 +508,10 @@ func (e *Env) Environ() []string {
 // GoCommand returns the go binary located (from Options.GoCommand or PATH)
 // and whether `go env` was run successfully with it.
 func (e *Env) GoCommand() (path string, ran bool) { return e.goBin, e.goRan }
+
+// GoEnvCached reports whether the `go env` answer came from the cache
+// (Options.CacheFile) instead of running go.
+func (e *Env) GoEnvCached() bool { return e.goCached }
 
 // GoError returns why `go env` could not be used (nil if it was used or not
 // requested).

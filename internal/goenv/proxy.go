@@ -7,12 +7,13 @@ package goenv
 import (
 	"errors"
 	"fmt"
-	"github.com/gomodls/gomodls/internal/redact"
 	"net/url"
 	pathpkg "path"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/gomodls/gomodls/internal/redact"
 )
 
 // Special ProxyEntry.URL values.

@@ -4,10 +4,11 @@ package goenv
 
 import (
 	"fmt"
-	"github.com/gomodls/gomodls/internal/redact"
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/gomodls/gomodls/internal/redact"
 )
 
 // Report is what `gomodls env` prints: effective values with their origins,

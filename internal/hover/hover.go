@@ -19,6 +19,7 @@ import (
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/gomod"
 	"github.com/gomodls/gomodls/internal/gosum"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 )
@@ -280,9 +281,21 @@ func requireHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, l
 	case indirect:
 		d.line("Required indirectly: no package of this module imports it directly (`// indirect`).")
 	}
-	r := replacementOf(snap, mod)
+	for _, pl := range modplan.Of(snap).Lines {
+		if pl.Syntax == l && pl.Ignored != "" {
+			d.line("**Not used now:** %s.", pl.Ignored)
+		}
+	}
+	r := modplan.Of(snap).Replacement(mod)
+	if verb == "exclude" {
+		r = nil // an excluded version is never fetched, replaced or not
+	}
 	if r != nil {
-		d.line("Replaced by `%s`%s: the go command uses the replacement instead of this version.", replacementText(r), replacementStatus(snap, r))
+		where := ""
+		if r.Line == nil || r.Line.File != kindOf(f) {
+			where = " (in " + r.File + ")"
+		}
+		d.line("Replaced by `%s`%s%s: the go command uses the replacement instead of this version.", replacementText(r.New), replacementStatus(snap, r.Old.Path, r.New, r.Dir), where)
 	}
 	privacy(d, snap.Env, mod.Path)
 	if r == nil {
@@ -298,12 +311,12 @@ func requireHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, l
 			d.line("Pseudo-version: commit `%s` from %s.", rev, t.UTC().Format("2006-01-02 15:04 UTC"))
 		}
 	}
-	links(d, snap.Env, mod)
+	links(d, snap, mod)
 	return d.result(f.LineSpan(l))
 }
 
-func links(d *doc, env *goenv.Env, mod module.Version) {
-	if !Public(env, mod.Path) {
+func links(d *doc, snap *snapshot.Snapshot, mod module.Version) {
+	if !modplan.Of(snap).Public(mod.Path) {
 		return
 	}
 	target := "https://pkg.go.dev/" + mod.Path
@@ -313,63 +326,33 @@ func links(d *doc, env *goenv.Env, mod module.Version) {
 	d.link("pkg.go.dev/"+mod.Path, target)
 }
 
-// Public reports whether a module path may be shown to public sites: not
-// matched by GOPRIVATE or GONOPROXY, and not evidently private (no dot in
-// its first element, an internal host name, an IP address).
-func Public(env *goenv.Env, path string) bool {
-	if env == nil {
-		return false
+// kindOf is the snapshot file kind of a parsed go.mod or go.work.
+func kindOf(f *gomod.File) snapshot.FileKind {
+	if f.Kind == gomod.GoWork {
+		return snapshot.GoWork
 	}
-	if err := module.CheckPath(path); err != nil {
-		return false
-	}
-	if goenv.EvidentlyPrivate(path) != "" {
-		return false
-	}
-	if _, ok := env.MatchPrivate(path); ok {
-		return false
-	}
-	if _, ok := env.MatchNoProxy(path); ok {
-		return false
-	}
-	return true
+	return snapshot.GoMod
 }
 
-func replacementOf(snap *snapshot.Snapshot, mod module.Version) *modfile.Replace {
-	var found *modfile.Replace
-	consider := func(list []*modfile.Replace) {
-		for _, r := range list {
-			if r.Old.Path == mod.Path && (r.Old.Version == "" || r.Old.Version == mod.Version) {
-				// A version-specific replace wins over a wildcard one.
-				if found == nil || found.Old.Version == "" {
-					found = r
-				}
-			}
-		}
+func replacementText(target module.Version) string {
+	if target.Version == "" {
+		return target.Path
 	}
-	if snap.Mod != nil {
-		consider(snap.Mod.Mod.Replace)
-	}
-	if snap.Work != nil {
-		consider(snap.Work.Work.Replace)
-	}
-	return found
+	return target.Path + " " + target.Version
 }
 
-func replacementText(r *modfile.Replace) string {
-	if r.New.Version == "" {
-		return r.New.Path
-	}
-	return r.New.Path + " " + r.New.Version
-}
-
-func replacementStatus(snap *snapshot.Snapshot, r *modfile.Replace) string {
-	if !modfile.IsDirectoryPath(r.New.Path) {
+// replacementStatus describes a directory replacement of old by target
+// (dir is the directory, resolved; "" to resolve it against the
+// snapshot's directory).
+func replacementStatus(snap *snapshot.Snapshot, old string, target module.Version, dir string) string {
+	if !modfile.IsDirectoryPath(target.Path) {
 		return ""
 	}
-	dir := r.New.Path
-	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(snap.Dir, dir)
+	if dir == "" {
+		dir = target.Path
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(snap.Dir, dir)
+		}
 	}
 	data, err := snap.FS.ReadFile(filepath.Join(dir, "go.mod"))
 	if err != nil {
@@ -379,8 +362,8 @@ func replacementStatus(snap *snapshot.Snapshot, r *modfile.Replace) string {
 		return " (the directory has no go.mod)"
 	}
 	if p := modfile.ModulePath(data); p != "" {
-		if p != r.Old.Path {
-			return fmt.Sprintf(" (its go.mod declares `%s`, not `%s`)", p, r.Old.Path)
+		if p != old {
+			return fmt.Sprintf(" (its go.mod declares `%s`, not `%s`)", p, old)
 		}
 		return fmt.Sprintf(" (a local directory with module `%s`)", p)
 	}
@@ -393,20 +376,25 @@ func replaceHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, r
 	if r.Old.Version != "" {
 		old += " " + r.Old.Version
 	}
-	d.title("replace " + old + " => " + replacementText(r))
+	d.title("replace " + old + " => " + replacementText(r.New))
 	if r.Old.Version == "" {
 		d.line("Every version of `%s` is replaced.", r.Old.Path)
 	} else {
 		d.line("Only version `%s` of `%s` is replaced.", r.Old.Version, r.Old.Path)
 	}
 	if modfile.IsDirectoryPath(r.New.Path) {
-		d.line("Replacement: a local directory%s.", replacementStatus(snap, r))
+		d.line("Replacement: a local directory%s.", replacementStatus(snap, r.Old.Path, r.New, ""))
 	} else {
 		privacy(d, snap.Env, r.New.Path)
 		networkFacts(ctx, d, snap, r.New, opts)
 		vulnFacts(ctx, d, snap, r.New, opts)
 		sumStatus(d, snap, r.New)
-		links(d, snap.Env, r.New)
+		links(d, snap, r.New)
+	}
+	for _, l := range modplan.Of(snap).Lines {
+		if l.Syntax == r.Syntax && l.Ignored != "" {
+			d.line("**Not used now:** %s.", l.Ignored)
+		}
 	}
 	if f.Kind == gomod.GoMod {
 		d.line("Replace directives only apply when this module is the main module (or in a workspace); they are ignored when another module depends on this one.")

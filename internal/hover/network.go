@@ -12,6 +12,7 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/internal/modinfo"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
@@ -93,10 +94,10 @@ func lookup(ctx context.Context, src snapshot.Source, m module.Version, opts Opt
 
 // networkFacts adds what the module source knows about m to the hover.
 func networkFacts(ctx context.Context, d *doc, snap *snapshot.Snapshot, m module.Version, opts Options) {
-	if snap.Source == nil || snap.Env == nil || !checkable(m) {
+	if snap.Source == nil || snap.Env == nil || !modplan.Fetchable(m) {
 		return
 	}
-	if !modinfo.Lookable(snap.Env, m.Path) {
+	if !modplan.Of(snap).Lookable(m.Path) {
 		d.line("Not looked up: the path looks private and GONOPROXY does not match it, so gomodls does not send it to a proxy.")
 		return
 	}
@@ -138,13 +139,9 @@ func networkFacts(ctx context.Context, d *doc, snap *snapshot.Snapshot, m module
 			d.line("Latest release: `%s`.", f.latest)
 		}
 	}
-	if f.infoErr == nil && f.info != nil && f.info.Origin != nil && f.info.Origin.URL != "" && Public(snap.Env, m.Path) && strings.HasPrefix(f.info.Origin.URL, "https://") {
+	if f.infoErr == nil && f.info != nil && f.info.Origin != nil && f.info.Origin.URL != "" && modplan.Of(snap).Public(m.Path) && strings.HasPrefix(f.info.Origin.URL, "https://") {
 		d.link("Repository", f.info.Origin.URL)
 	}
-}
-
-func checkable(m module.Version) bool {
-	return m.Version != "" && module.CanonicalVersion(m.Version) == m.Version && module.Check(m.Path, m.Version) == nil
 }
 
 func answeredBy(p modproxy.Provenance) string {

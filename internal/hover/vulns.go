@@ -11,6 +11,7 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/internal/modinfo"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/vulndb"
 )
@@ -67,7 +68,7 @@ func lookupVulns(ctx context.Context, c *vulndb.Client, version string, opts Opt
 
 // vulnFacts lists the known vulnerabilities of a required module version.
 func vulnFacts(ctx context.Context, d *doc, snap *snapshot.Snapshot, mod module.Version, opts Options) {
-	if snap.Vulns == nil || snap.Settings == nil || !snap.Settings.Vulncheck || !checkable(mod) {
+	if snap.Vulns == nil || snap.Settings == nil || !snap.Settings.Vulncheck || !modplan.Fetchable(mod) {
 		return
 	}
 	r, ok := lookupVulns(ctx, snap.Vulns, mod.Version, opts, mod.Path)
@@ -81,7 +82,7 @@ func vulnFacts(ctx context.Context, d *doc, snap *snapshot.Snapshot, mod module.
 	}
 	now := r.db.Now()
 	found := vulndb.Affecting(r.entries, mod.Path, mod.Version, now)
-	vulnList(d, r, found, Public(snap.Env, mod.Path), func(e *vulndb.Entry) string {
+	vulnList(d, r, found, modplan.Of(snap).Public(mod.Path), func(e *vulndb.Entry) string {
 		return e.Fixed(mod.Path, mod.Version)
 	})
 	if len(found) > 0 {

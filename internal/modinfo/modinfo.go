@@ -21,7 +21,6 @@ import (
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 
-	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
@@ -149,6 +148,26 @@ func Nearest(list []string, v string, prereleases bool) (nearest, latest string)
 		}
 	}
 	return nearest, latest
+}
+
+// LatestOf returns the version the go command takes as a module's latest
+// among tagged versions (modfetch's proxyRepo.Latest, codeRepo.Latest):
+// the highest release, else the highest prerelease; "" for none.
+func LatestOf(list []string) string {
+	rel, pre := "", ""
+	for _, v := range list {
+		if semver.Prerelease(v) == "" {
+			if rel == "" || semver.Compare(v, rel) > 0 {
+				rel = v
+			}
+		} else if pre == "" || semver.Compare(v, pre) > 0 {
+			pre = v
+		}
+	}
+	if rel != "" {
+		return rel
+	}
+	return pre
 }
 
 // UpgradeOptions refine Upgrade.
@@ -298,19 +317,4 @@ func LatestUnretracted(f *modfile.File, list []string, v string) string {
 		}
 	}
 	return best
-}
-
-// Lookable reports whether path may be sent to the GOPROXY chain: a path
-// GONOPROXY matches goes direct, as the user configured; an evidently
-// private path that GONOPROXY does not match is never sent to a proxy by
-// any gomodls feature, since that would leak it (the private analyzer
-// explains it instead).
-func Lookable(env *goenv.Env, path string) bool {
-	if env == nil {
-		return false
-	}
-	if _, ok := env.MatchNoProxy(path); ok {
-		return true
-	}
-	return goenv.EvidentlyPrivate(path) == ""
 }

@@ -237,6 +237,10 @@ func (s *Server) answerProxy(w http.ResponseWriter, r *http.Request, t target) {
 	}
 	if s.cfg.hosts != "" && !module.MatchPrefixPatterns(s.cfg.hosts, t.module) {
 		host, _, _ := strings.Cut(t.module, "/")
+		if s.cfg.flavor == FlavorFilteredMirror {
+			s.writeError(w, http.StatusBadRequest, "Go module host not permitted")
+			return
+		}
 		s.writeError(w, http.StatusBadRequest, fmt.Sprintf("bad request: host not permitted: %s", host))
 		return
 	}
@@ -256,7 +260,7 @@ func (s *Server) answerProxy(w http.ResponseWriter, r *http.Request, t target) {
 		io.WriteString(w, joinLines(versions))
 
 	case EndpointLatest:
-		if s.cfg.noLatest {
+		if s.cfg.noLatest || s.cfg.flavor == FlavorFilteredMirror {
 			s.writeError(w, http.StatusNotFound, "not found: @latest is not served by this proxy")
 			return
 		}
@@ -266,7 +270,7 @@ func (s *Server) answerProxy(w http.ResponseWriter, r *http.Request, t target) {
 			return
 		}
 		if mv == nil {
-			s.writeError(w, s.cfg.notFound, fmt.Sprintf("not found: module %s: no matching versions for query \"latest\"", t.module))
+			s.notFound(w, fmt.Sprintf("not found: module %s: no matching versions for query \"latest\"", t.module))
 			return
 		}
 		writeBody(w, "application/json", mv.info)
@@ -278,12 +282,12 @@ func (s *Server) answerProxy(w http.ResponseWriter, r *http.Request, t target) {
 				s.notFoundModule(w, t.module)
 				return
 			}
-			s.writeError(w, s.cfg.notFound, fmt.Sprintf("not found: %s@%s: invalid version: unknown revision %s", t.module, t.version, t.version))
+			s.notFound(w, fmt.Sprintf("not found: %s@%s: invalid version: unknown revision %s", t.module, t.version, t.version))
 			return
 		}
 		switch t.endpoint {
 		case EndpointInfo:
-			writeBody(w, "application/json", mv.info)
+			writeBody(w, "application/json", s.skewInfo(t.version, mv.info))
 		case EndpointMod:
 			writeBody(w, "text/plain; charset=UTF-8", mv.mod)
 		case EndpointZip:
@@ -298,7 +302,35 @@ func (s *Server) answerProxy(w http.ResponseWriter, r *http.Request, t target) {
 }
 
 func (s *Server) notFoundModule(w http.ResponseWriter, modPath string) {
-	s.writeError(w, s.cfg.notFound, fmt.Sprintf("not found: module %s: no such module in proxytest corpus", modPath))
+	s.notFound(w, fmt.Sprintf("not found: module %s: no such module in proxytest corpus", modPath))
+}
+
+// notFound answers that a module or version does not exist: 404/410 with
+// msg, or, for a filtered mirror, its refusal.
+func (s *Server) notFound(w http.ResponseWriter, msg string) {
+	if s.cfg.flavor == FlavorFilteredMirror {
+		s.writeError(w, http.StatusForbidden, "This module version is not available.")
+		return
+	}
+	s.writeError(w, s.cfg.notFound, msg)
+}
+
+// skewInfo applies WithInfoTimeSkew to the .info of a pseudo-version.
+func (s *Server) skewInfo(version string, info []byte) []byte {
+	if s.cfg.infoSkew == 0 || !module.IsPseudoVersion(version) {
+		return info
+	}
+	var fields map[string]json.RawMessage
+	var t time.Time
+	if json.Unmarshal(info, &fields) != nil || json.Unmarshal(fields["Time"], &t) != nil {
+		return info
+	}
+	fields["Time"], _ = json.Marshal(t.Add(s.cfg.infoSkew))
+	out, err := json.Marshal(fields)
+	if err != nil {
+		return info
+	}
+	return out
 }
 
 func writeBody(w http.ResponseWriter, contentType string, data []byte) {

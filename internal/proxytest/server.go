@@ -80,6 +80,7 @@ type config struct {
 	sumdbName     string
 	sumdbKey      string
 	latency       time.Duration
+	infoSkew      time.Duration
 	tls           bool
 	hosts         string
 	filters       []string
@@ -140,6 +141,11 @@ func WithSumDBKey(skey string) Option { return func(c *config) { c.sumdbKey = sk
 // ignored; other's corpus is what the database knows.
 func WithSumDBOf(other *Server) Option { return func(c *config) { c.sharedDB = other } }
 
+// WithInfoTimeSkew shifts the Time of every .info answer for a
+// pseudo-version by d, as mirrors do that record when they fetched a
+// commit rather than the commit's time.
+func WithInfoTimeSkew(d time.Duration) Option { return func(c *config) { c.infoSkew = d } }
+
 // WithLatency delays every response (proxy and checksum database) by d.
 func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = d } }
 
@@ -171,6 +177,14 @@ const (
 	// application/json {"errors":[{"status":404,"message":"..."}]}, and,
 	// unless WithBasePath says otherwise, serves under /artifactory/api/go/go-remote.
 	FlavorArtifactory
+	// FlavorFilteredMirror answers as a filtered mirror that keeps the
+	// public proxy's name does (the default GOPROXY of gomodls' build
+	// machines, and many corporate mirrors): 403 "This module version is
+	// not available." for every module and version it does not have,
+	// unknown ones included (never 404/410, so the go command does not fall
+	// through a ','), 400 "Go module host not permitted" for hosts outside
+	// WithHosts, and 404 for every @latest.
+	FlavorFilteredMirror
 )
 
 // WithFlavor selects a proxy product to imitate.

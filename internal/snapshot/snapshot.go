@@ -101,6 +101,8 @@ type Snapshot struct {
 	// vulnerability checks and hovers; nil disables them. Drivers set it
 	// right after Build, before anyone else sees the snapshot.
 	Vulns *vulndb.Client
+
+	memoState
 }
 
 // Path returns the absolute path of the snapshot's file of kind k.

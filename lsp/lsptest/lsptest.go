@@ -14,13 +14,14 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 	"unicode/utf8"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/gomodls/gomodls/internal/lspwire"
 )
 
 // Client is the editor side: it records notifications from the server and
@@ -194,9 +195,20 @@ func (c *Client) AllDiagnostics(path string) []*protocol.PublishDiagnosticsParam
 	return append([]*protocol.PublishDiagnosticsParams(nil), c.diags[filepath.Clean(path)]...)
 }
 
+// TB is the part of testing.TB an Editor uses. *testing.T and *testing.B
+// satisfy it, and so can a harness outside `go test` (the benchmark
+// command), which cannot implement testing.TB itself.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Errorf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Editor is a connected client with the server dispatcher.
 type Editor struct {
-	T      testing.TB
+	T      TB
 	Client *Client
 	Server protocol.Server
 	conn   jsonrpc2.Conn
@@ -214,7 +226,7 @@ type ServeFunc func(ctx context.Context, rwc io.ReadWriteCloser) int
 
 // Start connects a new editor to a server run by serve over an in-memory
 // pipe.
-func Start(t testing.TB, serve ServeFunc) *Editor {
+func Start(t TB, serve ServeFunc) *Editor {
 	t.Helper()
 	serverSide, clientSide := net.Pipe()
 	exit := make(chan int, 1)
@@ -224,13 +236,20 @@ func Start(t testing.TB, serve ServeFunc) *Editor {
 
 // Connect connects an editor to a server at the other end of rwc (a real
 // process's stdio); exit receives its exit code.
-func Connect(t testing.TB, rwc io.ReadWriteCloser, exit chan int) *Editor {
+func Connect(t TB, rwc io.ReadWriteCloser, exit chan int) *Editor {
 	return connect(t, rwc, exit)
 }
 
-func connect(t testing.TB, rwc io.ReadWriteCloser, exit chan int) *Editor {
+func connect(t TB, rwc io.ReadWriteCloser, exit chan int) *Editor {
 	c := newClient()
-	ctx, conn, srv := protocol.NewClient(context.Background(), c, jsonrpc2.NewHeaderStream(rwc))
+	// As protocol.NewClient, but with the codec whose results own their
+	// bytes: the connection decodes a response while its frame is still
+	// the read buffer's, and the protocol package's codec may leave strings
+	// of the result pointing there, to be overwritten by the next message.
+	conn := jsonrpc2.NewConn(lspwire.Frames(jsonrpc2.NewHeaderStream(rwc)), jsonrpc2.WithCodec(lspwire.Codec{}))
+	ctx := protocol.WithClient(context.Background(), c)
+	conn.Go(ctx, protocol.Handlers(protocol.ClientHandler(c, jsonrpc2.MethodNotFoundHandler)))
+	srv := protocol.ServerDispatcher(conn)
 	e := &Editor{T: t, Client: c, Server: srv, conn: conn, exit: exit, ctx: ctx, versions: map[string]int32{}, texts: map[string]string{}}
 	t.Cleanup(func() {
 		conn.Close()
@@ -546,7 +565,7 @@ func offset(text string, p protocol.Position) int {
 // may still write there when the code under test returns (the module
 // source storing an answer, the go command's telemetry child process),
 // which would make t.TempDir's cleanup fail.
-func LooseDir(t testing.TB) string {
+func LooseDir(t TB) string {
 	dir, err := os.MkdirTemp("", "gomodls-test-")
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ import (
 // network diagnostics with the given debounce and, if hover is set,
 // hovers on require lines.
 func benchLSP(cfg *config, g *benchfixture.GoMod, dir string, env []string, cache, debounce string, hover bool) (keys, hovers []time.Duration, err error) {
-	err = guard("lsp "+g.Name, cfg.verbose, func(t *benchTB) {
+	err = guard("lsp "+g.Name, func(t *benchTB) {
 		opts := lsp.Options{Version: "bench", Environ: env, CacheDir: filepath.Join(cache, "gomodls")}
 		ed := lsptest.Start(t, func(ctx context.Context, rwc io.ReadWriteCloser) int { return lsp.Serve(ctx, rwc, opts) })
 		settings := fmt.Sprintf(`{"debounce": %q, "checkDeadline": "5m", "workspaceScan": false}`, debounce)

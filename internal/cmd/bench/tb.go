@@ -4,40 +4,27 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"testing"
+
+	"github.com/gomodls/gomodls/lsp/lsptest"
 )
 
-// benchTB is the testing.TB that lsp/lsptest needs, outside `go test`.
-// testing.TB cannot be implemented outside package testing (it has an
-// unexported method), so the interface is embedded as nil and every method
-// lsptest calls is defined here; a method not defined here would panic,
-// which the measurement that called it reports as a failure.
+// benchTB is the lsptest.TB the editor of the LSP measurements needs,
+// outside `go test`: failures become the measurement's error.
 type benchTB struct {
-	testing.TB // nil
-
 	name     string
-	verbose  bool
 	mu       sync.Mutex
 	cleanups []func()
 	failed   bool
-	dirs     []string
 }
 
 // benchFailure is the panic value of Fatal/FailNow.
 type benchFailure string
 
-func newTB(name string, verbose bool) *benchTB { return &benchTB{name: name, verbose: verbose} }
+func newTB(name string) *benchTB { return &benchTB{name: name} }
 
-func (t *benchTB) Name() string { return t.name }
-func (t *benchTB) Helper()      {}
+var _ lsptest.TB = (*benchTB)(nil)
 
-func (t *benchTB) Log(args ...any) {
-	if t.verbose {
-		fmt.Fprintln(os.Stderr, append([]any{t.name + ":"}, args...)...)
-	}
-}
-
-func (t *benchTB) Logf(format string, args ...any) { t.Log(fmt.Sprintf(format, args...)) }
+func (t *benchTB) Helper() {}
 
 func (t *benchTB) Error(args ...any) {
 	t.Fail()
@@ -73,35 +60,20 @@ func (t *benchTB) Cleanup(f func()) {
 	t.mu.Unlock()
 }
 
-func (t *benchTB) TempDir() string {
-	d, err := os.MkdirTemp("", "gomodls-bench-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.mu.Lock()
-	t.dirs = append(t.dirs, d)
-	t.mu.Unlock()
-	return d
-}
-
-// finish runs the cleanups, last registered first, and removes the
-// temporary directories.
+// finish runs the cleanups, last registered first.
 func (t *benchTB) finish() {
 	t.mu.Lock()
-	cs, ds := t.cleanups, t.dirs
-	t.cleanups, t.dirs = nil, nil
+	cs := t.cleanups
+	t.cleanups = nil
 	t.mu.Unlock()
 	for i := len(cs) - 1; i >= 0; i-- {
 		cs[i]()
 	}
-	for _, d := range ds {
-		os.RemoveAll(d)
-	}
 }
 
 // guard runs f with a fresh benchTB and turns its Fatal into an error.
-func guard(name string, verbose bool, f func(t *benchTB)) (err error) {
-	t := newTB(name, verbose)
+func guard(name string, f func(t *benchTB)) (err error) {
+	t := newTB(name)
 	defer func() {
 		r := recover()
 		t.finish()

@@ -1,5 +1,8 @@
-// Command gendocs rewrites the generated documentation (docs/diagnostics.md
-// and docs/settings.md) and the VS Code extension's settings schema. Run it from the repository root:
+// Command gendocs rewrites every generated file: the documentation
+// (docs/diagnostics.md and docs/settings.md) and the editors' settings
+// schemas (the VS Code extension's package.json, the JetBrains template's
+// settings.schema.json). Tests fail when any of them is stale. Run it from
+// the repository root:
 //
 //	go run ./internal/cmd/gendocs
 package main
@@ -31,6 +34,13 @@ func main() {
 		log.Fatal(err)
 	}
 	if err := os.WriteFile(pkgJSON, out, 0o644); err != nil {
+		log.Fatal(err)
+	}
+	schema, err := docgen.JetBrainsSettingsSchema()
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile("editors/jetbrains/settings.schema.json", schema, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }

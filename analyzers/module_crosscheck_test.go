@@ -2,7 +2,6 @@ package analyzers_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -89,19 +88,11 @@ func TestModuleCrossCheck(t *testing.T) {
 		{name: "a path without a dot, replaced", files: map[string]string{"m/go.mod": gomodOf("require mycompany/lib v1.0.0\n\nreplace mycompany/lib => ./lib\n"), "m/lib/go.mod": "module mycompany/lib\n"}},
 	}
 
-	var mu sync.Mutex
-	rows := map[string]string{}
-	t.Cleanup(func() {
-		if !testing.Verbose() {
-			return
-		}
-		var b strings.Builder
-		b.WriteString("\n| case | go command | gomodls errors |\n|---|---|---|\n")
-		for _, c := range cases {
-			b.WriteString(rows[c.name])
-		}
-		t.Log(b.String())
-	})
+	var names []string
+	for _, c := range cases {
+		names = append(names, c.name)
+	}
+	table := newCaseTable(t, []string{"case", "go command", "gomodls errors"}, names)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -166,9 +157,7 @@ func TestModuleCrossCheck(t *testing.T) {
 			if goFails {
 				goV = "fails: " + firstLine(r.Stderr)
 			}
-			mu.Lock()
-			rows[tc.name] = fmt.Sprintf("| %s | %s | %s |\n", tc.name, goV, got)
-			mu.Unlock()
+			table.set(tc.name, goV, got)
 			if goFails != tc.goFails {
 				t.Errorf("go command fails: %v, want %v", goFails, tc.goFails)
 			}
@@ -177,4 +166,34 @@ func TestModuleCrossCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A caseTable collects one markdown row per case of a cross-check and logs
+// them in case order at the end of a verbose run.
+type caseTable struct {
+	mu   sync.Mutex
+	rows map[string]string
+}
+
+func newCaseTable(t *testing.T, header []string, names []string) *caseTable {
+	tab := &caseTable{rows: map[string]string{}}
+	t.Cleanup(func() {
+		if !testing.Verbose() {
+			return
+		}
+		var b strings.Builder
+		b.WriteString("\n| " + strings.Join(header, " | ") + " |\n|" + strings.Repeat("---|", len(header)) + "\n")
+		for _, n := range names {
+			b.WriteString(tab.rows[n])
+		}
+		t.Log(b.String())
+	})
+	return tab
+}
+
+// set records the row of case name (its first cell) with the other cells.
+func (tab *caseTable) set(name string, cells ...string) {
+	tab.mu.Lock()
+	defer tab.mu.Unlock()
+	tab.rows[name] = "| " + strings.Join(append([]string{name}, cells...), " | ") + " |\n"
 }

@@ -78,6 +78,13 @@ func TestModuleCrossCheck(t *testing.T) {
 			"m/go.mod": gomodOf("require example.com/basic v1.1.0\n\nreplace example.com/basic => ./missing\n"),
 			"go.work":  "go 1.22\n\nuse ./m\n\nreplace example.com/basic => example.com/basic v1.0.0\n"},
 			env: []string{"GOWORK=off"}, goFails: true, codes: "replace-dir-missing"},
+		// modload.replacementFrom: the go.work's replace of one version
+		// leaves the module's replace of every version in force for the
+		// others.
+		{name: "go.mod replace of every version, the workspace's of another version", files: map[string]string{
+			"m/go.mod": gomodOf("require example.com/basic v1.1.0\n\nreplace example.com/basic => ./missing\n"),
+			"go.work":  "go 1.22\n\nuse ./m\n\nreplace example.com/basic v1.0.0 => example.com/basic v0.1.0\n"},
+			goFails: true, codes: "replace-dir-missing"},
 		{name: "a require the workspace replaces", files: map[string]string{
 			"m/go.mod": gomodOf("require example.com/basic v1.9.9\n"),
 			"go.work":  "go 1.22\n\nuse ./m\n\nreplace example.com/basic => example.com/basic v1.1.0\n"}},

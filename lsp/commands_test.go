@@ -270,6 +270,9 @@ func TestVendorFixRunsGoModVendor(t *testing.T) {
 	gomod := filepath.Join(dir, "go.mod")
 	ed.Open(gomod, "")
 	got := ed.Diagnostics(gomod, wait, hasCodes("vendor-inconsistent,vendor-inconsistent"))
+	if h := hoverText(t, ed, gomod, 4, 12); !strings.Contains(h, "**Vendored:** the go command builds from the vendor directory") {
+		t.Errorf("hover on the require:\n%s", h)
+	}
 	actions, err := ed.Server.CodeAction(ed.Context(), &protocol.CodeActionParams{TextDocument: docID(gomod), Range: got.Diagnostics[0].Range,
 		Context: protocol.CodeActionContext{Diagnostics: got.Diagnostics, Only: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}}})
 	// Both reasons are on the require line; one action fixes both.

@@ -78,6 +78,7 @@ func TestRulesCrossCheck(t *testing.T) {
 		// In vendor mode nothing is downloaded: a version no proxy has and
 		// a missing replacement directory do not matter.
 		{txtar: "vendoring/offline", args: "build ./...", network: true},
+		{txtar: "vendoring/unreachable", args: "build ./...", network: true},
 
 		{txtar: "requires/versions", goErr: "updates to go.mod needed", codes: "duplicate-require", fix: true},
 		{txtar: "requires/accepted", online: true},

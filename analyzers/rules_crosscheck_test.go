@@ -95,7 +95,7 @@ func TestRulesCrossCheck(t *testing.T) {
 		{txtar: "replaceconflict/workfile", goErr: "conflicting replacements for example.com/basic:\n\texample.com/basic@v1.0.0\n\t../basic", codes: "replace-conflict", fix: true, after: "build ./a/..."},
 		{txtar: "replaceconflict/modules", goErr: "use \"go work edit -replace example.com/basic=[override]\" to resolve", codes: "replace-conflict", fix: true, after: "build ./a/... ./b/..."},
 		{txtar: "replaceconflict/inmodule", args: "list -m all", goErr: "conflicting replacements for example.com/basic", codes: "replace-conflict", online: true},
-		{txtar: "replaceconflict/lookup", args: "list -m all", goErr: "conflicting replacements found for example.com/zero@v0.1.0 in workspace modules defined by", codes: "replace-conflict", online: true},
+		{txtar: "replaceconflict/lookup", args: "list -m all", goErr: "conflicting replacements found for example.com/zero@v0.1.0 in workspace modules defined by", codes: "replace-conflict", online: true, fix: true, after: "build ./a/... ./b/..."},
 
 		{txtar: "workspace/duplicate", goErr: "appears multiple times in workspace", codes: "workspace-duplicate", fix: true, after: "build ./a/... ./b/..."},
 		{txtar: "workspace/modulepath", goErr: "module example.com/a appears multiple times in workspace", codes: "workspace-duplicate", fix: true, after: "build ./a/..."},

@@ -273,6 +273,78 @@ var (
 			"go.mod:1:9: warning: retract range [v1.5.0, v1.2.0] is empty: the low end is above the high end [retract-invalid]",
 		Fix: "Correct the range.",
 	})
+	CodeVendorInconsistent = newCode(Code{
+		Name:     "vendor-inconsistent",
+		Severity: Error,
+		Summary:  "The go command builds from the vendor directory (a vendor directory and go 1.14 or later, or -mod=vendor in GOFLAGS), and vendor/modules.txt disagrees with go.mod or go.work: the go command stops with \"inconsistent vendoring\" (or, for a vendored module go.mod does not require, \"updates to go.mod needed\").",
+		Example: "require golang.org/x/text v0.20.0\n\n" +
+			"go.mod:1:9: error: inconsistent vendoring: golang.org/x/text@v0.20.0: is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt; run `go mod vendor` (or build with -mod=readonly or -mod=mod to ignore the vendor directory) [vendor-inconsistent]",
+		Fix: "Run `go mod vendor` (`go work vendor` for a workspace) to write the vendor directory again from go.mod and go.work: the quick fix runs it. For a vendored module go.mod does not require, run `go mod tidy` first. Each of the go command's reasons is reported on the line it concerns: the require or replace, or for a module only vendor/modules.txt names, the require of the same path (else the module line).",
+	})
+	CodeDuplicateRequire = newCode(Code{
+		Name:     "duplicate-require",
+		Severity: Error,
+		Summary:  "go.mod requires one module path on two lines. At different versions the go command stops with \"updates to go.mod needed\" (unless -mod=mod lets it rewrite go.mod, or in a workspace); at the same version it accepts them.",
+		Example: "require (\n\tgolang.org/x/text v0.19.0\n\tgolang.org/x/text v0.20.0\n)\n\n" +
+			"go.mod:2:2: error: golang.org/x/text is required twice, at v0.19.0 here and at v0.20.0 on line 3: the go command stops with \"updates to go.mod needed\" (go mod tidy keeps v0.20.0); remove this line [duplicate-require]",
+		Fix: "Remove the lower requirement (the quick fix), as `go mod tidy` would: the module graph selects the higher version anyway.",
+	})
+	CodeExcludedRequire = newCode(Code{
+		Name:     "excluded-require",
+		Severity: Error,
+		Summary:  "go.mod requires a version that its own exclude excludes: the go command ignores the requirement and, since go mod tidy would drop it, stops with \"updates to go.mod needed\" (unless -mod=mod lets it rewrite go.mod, or in a workspace).",
+		Example: "require golang.org/x/text v0.20.0\nexclude golang.org/x/text v0.20.0\n\n" +
+			"go.mod:1:1: error: golang.org/x/text v0.20.0 is excluded (line 2): the go command ignores this requirement and stops with \"updates to go.mod needed\" (go mod tidy drops it); remove this line [excluded-require]",
+		Fix: "Remove the requirement (the quick fix), or the exclude, or require another version.",
+	})
+	CodeToolNotRequired = newCode(Code{
+		Name:     "tool-not-required",
+		Severity: Error,
+		Summary:  "A tool directive names a package that no module go.mod requires can provide (no require, and no main module, is a path prefix of it): `go tool`, `go list tool`, `go mod vendor` and `go build all` fail with \"no required module provides package\".",
+		Example: "go 1.24\ntool golang.org/x/tools/cmd/stringer\n\n" +
+			"go.mod:2:1: error: tool golang.org/x/tools/cmd/stringer: no required module provides package golang.org/x/tools/cmd/stringer; to add it: go get golang.org/x/tools/cmd/stringer (or go mod tidy): `go tool stringer`, `go list tool`, `go mod vendor` and `go build all` fail until then (`go build ./...` does not load tools) [tool-not-required]",
+		Fix: "Run `go get <package>` (what `go get -tool` does) or `go mod tidy` (the quick fix) to add the module that provides the package, or remove the tool line.",
+	})
+	CodeReplaceConflict = newCode(Code{
+		Name:     "replace-conflict",
+		Severity: Error,
+		Summary:  "Two replace directives for the same module (and version) point to different places: in one go.mod or go.work, or in two modules of a workspace. The go command stops with \"conflicting replacements\".",
+		Example: "replace golang.org/x/text => ../text\nreplace golang.org/x/text => ../text2\n\n" +
+			"go.mod:2:1: error: conflicting replacements for golang.org/x/text: ../text ../text2 (the other: go.mod:1): the go command refuses the file until one is removed [replace-conflict]",
+		Fix: "Keep one of the two (the quick fixes remove either). Between workspace modules, add a replace to go.work that decides (`go work edit -replace old=new`): the quick fixes in go.work offer each target.",
+	})
+	CodeWorkspaceDuplicate = newCode(Code{
+		Name:     "workspace-duplicate",
+		Severity: Error,
+		Summary:  "go.work uses one directory twice (\"path ... appears multiple times in workspace\"), or two directories whose go.mod declare the same module path (\"module ... appears multiple times in workspace\"): the go command refuses the workspace.",
+		Example: "use (\n\t./a\n\t./a/\n)\n\n" +
+			"go.work:3:2: error: path /home/me/ws/a appears multiple times in workspace (also on line 2 of go.work): the go command refuses go.work [workspace-duplicate]",
+		Fix: "Remove one of the use lines (the quick fix removes the later one), or give the module its own path.",
+	})
+	CodeWorkGoTooOld = newCode(Code{
+		Name:     "work-go-too-old",
+		Severity: Error,
+		Summary:  "A module of the workspace has a go line (1.21 or later) newer than go.work's: the go command stops with \"module ... listed in go.work file requires go >= X, but go.work lists go Y\".",
+		Example: "go 1.22\nuse ./svc\n\n" +
+			"go.work:1:1: error: module svc listed in go.work file requires go >= 1.23, but go.work lists go 1.22; to update it: go work use [work-go-too-old]",
+		Fix: "Raise go.work's go line to the highest go line of its modules (the quick fix; `go work use` does the same).",
+	})
+	CodeOutsideWorkspace = newCode(Code{
+		Name:     "outside-workspace",
+		Severity: Error,
+		Summary:  "A go.work above the module (or the one GOWORK names) does not use it: the go command refuses to build there (\"current directory is contained in a module that is not one of the workspace modules listed in go.work\").",
+		Example: "module example.com/m\n\n" +
+			"go.mod:1:1: error: current directory is contained in a module that is not one of the workspace modules listed in go.work. You can add the module to the workspace using: go work use . (go.work: ../go.work; or set GOWORK=off to build the module on its own) [outside-workspace]",
+		Fix: "Run `go work use .` in the module (the quick fix), or build with GOWORK=off.",
+	})
+	CodeReplaceMainModule = newCode(Code{
+		Name:     "replace-main-module",
+		Severity: Error,
+		Summary:  "go.work replaces a module of the workspace at all versions: the go command refuses the workspace.",
+		Example: "use ./a\nreplace example.com/a => ../fork\n\n" +
+			"go.work:2:1: error: workspace module example.com/a is replaced at all versions in the go.work file. To fix, remove the replacement from the go.work file or specify the version at which to replace the module. [replace-main-module]",
+		Fix: "Remove the replace (the quick fix), or give it the version to replace.",
+	})
 )
 
 // The codes of the vulnerability checks (analyzer vulns).

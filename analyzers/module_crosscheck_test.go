@@ -2,7 +2,6 @@ package analyzers_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -79,6 +78,13 @@ func TestModuleCrossCheck(t *testing.T) {
 			"m/go.mod": gomodOf("require example.com/basic v1.1.0\n\nreplace example.com/basic => ./missing\n"),
 			"go.work":  "go 1.22\n\nuse ./m\n\nreplace example.com/basic => example.com/basic v1.0.0\n"},
 			env: []string{"GOWORK=off"}, goFails: true, codes: "replace-dir-missing"},
+		// modload.replacementFrom: the go.work's replace of one version
+		// leaves the module's replace of every version in force for the
+		// others.
+		{name: "go.mod replace of every version, the workspace's of another version", files: map[string]string{
+			"m/go.mod": gomodOf("require example.com/basic v1.1.0\n\nreplace example.com/basic => ./missing\n"),
+			"go.work":  "go 1.22\n\nuse ./m\n\nreplace example.com/basic v1.0.0 => example.com/basic v0.1.0\n"},
+			goFails: true, codes: "replace-dir-missing"},
 		{name: "a require the workspace replaces", files: map[string]string{
 			"m/go.mod": gomodOf("require example.com/basic v1.9.9\n"),
 			"go.work":  "go 1.22\n\nuse ./m\n\nreplace example.com/basic => example.com/basic v1.1.0\n"}},
@@ -89,19 +95,11 @@ func TestModuleCrossCheck(t *testing.T) {
 		{name: "a path without a dot, replaced", files: map[string]string{"m/go.mod": gomodOf("require mycompany/lib v1.0.0\n\nreplace mycompany/lib => ./lib\n"), "m/lib/go.mod": "module mycompany/lib\n"}},
 	}
 
-	var mu sync.Mutex
-	rows := map[string]string{}
-	t.Cleanup(func() {
-		if !testing.Verbose() {
-			return
-		}
-		var b strings.Builder
-		b.WriteString("\n| case | go command | gomodls errors |\n|---|---|---|\n")
-		for _, c := range cases {
-			b.WriteString(rows[c.name])
-		}
-		t.Log(b.String())
-	})
+	var names []string
+	for _, c := range cases {
+		names = append(names, c.name)
+	}
+	table := newCaseTable(t, []string{"case", "go command", "gomodls errors"}, names)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -125,25 +123,25 @@ func TestModuleCrossCheck(t *testing.T) {
 			}
 			extra := append(append(mode, "GOSUMDB=off"), tc.env...)
 
+			// Read the files first: with -mod=mod the go command rewrites
+			// go.mod (it drops a require of an excluded version).
+			contents, err := snapshot.ReadDir(nil, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
 			r := benchfixture.RunGo(context.Background(), srv.GoEnv(extra...), dir, time.Minute, "list", "-m", "all")
 			t.Logf("go list -m all: %v\n%s%s", r.Err, r.Stdout, r.Stderr)
 			goFails := r.Err != nil
 
-			over := map[string]string{"GOPROXY": srv.URL, "GOSUMDB": "off", "GOFLAGS": ""}
+			over := map[string]string{"GOPROXY": srv.URL}
 			for _, kv := range extra {
 				k, v, _ := strings.Cut(kv, "=")
-				if k != "GOFLAGS" && k != "GOSUMDB" {
-					over[k] = v
-				}
+				over[k] = v
 			}
 			env := analyzerstest.Env(t, over)
 			set := settings.Default()
 			if tc.public {
 				set.PublicProxies = []string{srv.URL}
-			}
-			contents, err := snapshot.ReadDir(nil, dir)
-			if err != nil {
-				t.Fatal(err)
 			}
 			snap := snapshot.Build(dir, contents, env, set, nil, fixtureSource(t, env))
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -166,9 +164,7 @@ func TestModuleCrossCheck(t *testing.T) {
 			if goFails {
 				goV = "fails: " + firstLine(r.Stderr)
 			}
-			mu.Lock()
-			rows[tc.name] = fmt.Sprintf("| %s | %s | %s |\n", tc.name, goV, got)
-			mu.Unlock()
+			table.set(tc.name, goV, got)
 			if goFails != tc.goFails {
 				t.Errorf("go command fails: %v, want %v", goFails, tc.goFails)
 			}
@@ -177,4 +173,34 @@ func TestModuleCrossCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A caseTable collects one markdown row per case of a cross-check and logs
+// them in case order at the end of a verbose run.
+type caseTable struct {
+	mu   sync.Mutex
+	rows map[string]string
+}
+
+func newCaseTable(t *testing.T, header []string, names []string) *caseTable {
+	tab := &caseTable{rows: map[string]string{}}
+	t.Cleanup(func() {
+		if !testing.Verbose() {
+			return
+		}
+		var b strings.Builder
+		b.WriteString("\n| " + strings.Join(header, " | ") + " |\n|" + strings.Repeat("---|", len(header)) + "\n")
+		for _, n := range names {
+			b.WriteString(tab.rows[n])
+		}
+		t.Log(b.String())
+	})
+	return tab
+}
+
+// set records the row of case name (its first cell) with the other cells.
+func (tab *caseTable) set(name string, cells ...string) {
+	tab.mu.Lock()
+	defer tab.mu.Unlock()
+	tab.rows[name] = "| " + strings.Join(append([]string{name}, cells...), " | ") + " |\n"
 }

@@ -85,7 +85,8 @@ func nonEmpty(sp, fallback span.Span) span.Span {
 
 // moduleUses lists the module versions of the snapshot's lines that can be
 // looked up, in file order: requires that the go command fetches itself
-// (not replaced, not excluded), excludes, and module targets of replaces
+// (not replaced, not excluded; in vendor mode, those it would fetch
+// without the vendor directory), excludes, and module targets of replaces
 // (used or not: an unused one is only warned about).
 func moduleUses(s *snapshot.Snapshot) []modUse {
 	var uses []modUse
@@ -96,7 +97,7 @@ func moduleUses(s *snapshot.Snapshot) []modUse {
 		u := modUse{file: l.File, f: l.F, line: l.Syntax, mod: l.Mod, indirect: l.Indirect, pl: l}
 		switch l.Role {
 		case modplan.Require:
-			if !l.Fetched() {
+			if l.Ignored != "" || l.ReplacedBy != nil {
 				continue
 			}
 			u.role = roleRequire
@@ -157,12 +158,22 @@ func eachLookup(pass *Pass, keep func(modUse) bool, fn func(pass *Pass, ctx cont
 }
 
 // judge keeps the verdict contract for a use whose version the go command
-// does not fetch (an exclude, a replace it does not use): nothing about
-// that version can make it fail now. Facts that would matter if the line
-// came into use (the version or module does not exist, it declares another
-// path) stay, as warnings that say why they do not matter now; failures of
-// the proxy and advice (retractions, deprecations, upgrades) are dropped.
+// does not fetch (an exclude, a replace it does not use, any line in
+// vendor mode): nothing about that version can make it fail now. Facts
+// that would matter if the line came into use, or were fetched (the
+// version or module does not exist, it declares another path), stay, as
+// warnings that say why they do not matter now; failures of the proxy are
+// dropped, and so is advice (retractions, deprecations, upgrades) about a
+// line the go command does not use. In vendor mode the line is used:
+// advice stays as it is.
 func (u modUse) judge(d Diagnostic) (Diagnostic, bool) {
+	if u.pl.Vendored != "" {
+		switch d.Code {
+		case CodeProxyUnreachable, CodeProxyAuthRequired, CodeProxyError:
+			return d, false
+		}
+		return u.vendored(d), true
+	}
 	switch d.Code {
 	case CodeUnknownVersion, CodeUnknownModule, CodeModulePathMismatch, CodeInvalidVersion:
 	default:
@@ -178,6 +189,16 @@ func (u modUse) judge(d Diagnostic) (Diagnostic, bool) {
 		d.Message += "; not an error now: " + why
 	}
 	return d, true
+}
+
+// vendored makes an error about fetching u a warning in vendor mode, where
+// the go command fetches nothing, saying so.
+func (u modUse) vendored(d Diagnostic) Diagnostic {
+	if why := u.pl.Vendored; why != "" && d.Severity < Warning {
+		d.Severity = Warning
+		d.Message += "; not an error now: " + why
+	}
+	return d
 }
 
 func notExcluded(u modUse) bool  { return u.role != roleExclude }

@@ -51,20 +51,20 @@ func runPrivate(pass *Pass) error {
 	hosts := newPrivateHosts(env, uses)
 	reported := map[string]bool{}
 	for _, u := range uses {
-		if reported[u.mod.Path] || !u.fetched() || module.CheckPath(u.mod.Path) != nil {
+		if reported[u.mod.Path] || (!u.fetched() && u.pl.Vendored == "") || module.CheckPath(u.mod.Path) != nil {
 			continue // the modulepath analyzer reports paths no route can fetch
 		}
 		route := plan.Route(u.mod.Path)
 		if route.NoProxy == "" {
 			if d, ok := unconfiguredPrivate(pass, plan, hosts, u, route); ok {
 				reported[u.mod.Path] = true
-				pass.Report(d)
+				pass.Report(u.vendored(d))
 			}
 			continue
 		}
 		if route.SumDB {
 			reported[u.mod.Path] = true
-			pass.Report(noSumDBDiagnostic(pass, u, route))
+			pass.Report(u.vendored(noSumDBDiagnostic(pass, u, route)))
 		}
 	}
 	reportPatternFindings(pass, env, uses)

@@ -27,7 +27,9 @@ go.work are checked the same way.
 The go command reads a replacement directory only when it uses the replace
 (see package modplan): a replace of a module nothing requires, of a version
 that is not the required one, or one that a go.work replace overrides is
-reported as a warning that says when it would matter.`,
+reported as a warning that says when it would matter. So is every
+replacement directory in vendor mode, where the go command builds from the
+vendor directory instead.`,
 	Codes: []*Code{CodeReplaceDirMissing, CodeReplaceDirNoGoMod, CodeReplaceModuleMismatch},
 	Run: func(pass *Pass) error {
 		for _, l := range modplan.Of(pass.Snapshot).Lines {
@@ -60,11 +62,14 @@ func checkReplaceDir(pass *Pass, l *modplan.Line) {
 	// go.work replace overrides it, another version is required) is a
 	// warning, since it matters as soon as that changes.
 	sev, unused := CodeReplaceDirMissing.Severity, ""
-	if l.Ignored != "" {
+	switch {
+	case l.Ignored != "":
 		sev, unused = Warning, "; not an error now: "+l.Ignored
 		if len(modplan.Of(pass.Snapshot).Required(l.Old.Path)) == 0 {
 			sev = Information
 		}
+	case l.Vendored != "":
+		sev, unused = Warning, "; not an error now: "+l.Vendored
 	}
 	fsys := pass.Snapshot.FS
 	info, err := fsys.Stat(dir)

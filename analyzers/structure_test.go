@@ -130,6 +130,17 @@ var exampleFiles = map[string]map[string]string{
 	"replace-dir-no-gomod":    {"../text/README": "no go.mod here\n"},
 	"replace-module-mismatch": {"../mytext/go.mod": "module example.com/mytext\n"},
 	"sum-missing":             {"go.sum": ""},
+	"vendor-inconsistent":     {"vendor/modules.txt": "# golang.org/x/text v0.20.0\ngolang.org/x/text\n"},
+	"workspace-duplicate":     {"a/go.mod": "module example.com/a\n"},
+	"work-go-too-old":         {"svc/go.mod": "module example.com/svc\n\ngo 1.23\n"},
+	"outside-workspace":       {"../go.work": "go 1.22\n\nuse ./other\n"},
+	"replace-main-module":     {"a/go.mod": "module example.com/a\n"},
+}
+
+// exampleEnv is the environment an example needs beyond the default
+// (relative paths are relative to the module directory).
+var exampleEnv = map[string]map[string]string{
+	"outside-workspace": {"GOWORK": "../go.work"},
 }
 
 // TestCodeExamples: the example of each code that local analyzers report
@@ -148,6 +159,8 @@ func TestCodeExamples(t *testing.T) {
 			case strings.HasPrefix(message, "go.sum"):
 				files["go.mod"] = "module example.com/m\n\ngo 1.22\n"
 				files["go.sum"] = excerpt + "\n"
+			case strings.HasPrefix(message, "go.work") && strings.HasPrefix(excerpt, "go "):
+				files["go.work"] = excerpt + "\n"
 			case strings.HasPrefix(message, "go.work"):
 				files["go.work"] = "go 1.22\n\n" + excerpt + "\n"
 			case strings.HasPrefix(excerpt, "module "):
@@ -179,7 +192,11 @@ func TestCodeExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			env := analyzerstest.Env(t, map[string]string{"GOPROXY": "https://proxy.golang.org", "GOWORK": "off"})
+			vars := map[string]string{"GOPROXY": "https://proxy.golang.org", "GOWORK": "off"}
+			for k, v := range exampleEnv[c.Name] {
+				vars[k] = filepath.Join(dir, filepath.FromSlash(v))
+			}
+			env := analyzerstest.Env(t, vars)
 			snap := snapshot.Build(dir, contents, env, nil, nil, nil)
 			diags, _ := checker.Run(context.Background(), snap, analyzers.Local())
 			for _, d := range diags {

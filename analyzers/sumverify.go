@@ -11,6 +11,7 @@ import (
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/gosum"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
@@ -46,6 +47,9 @@ so later checks verify from disk.
   the one seen before (a forked log). This is reported, never a crash;
   nothing the database says is used until the next recheck.
 
+In vendor mode these errors are warnings: the go command then reads no
+go.sum and asks no checksum database.
+
 Paths matched by GONOSUMDB (GOPRIVATE by default) are never sent to the
 database. For go.mod lines whose go.sum entries are missing (summissing), the
 analyzer looks the hashes up so that summissing's fix can add them, and
@@ -74,6 +78,20 @@ func runSumVerify(pass *Pass) error {
 	src := snap.Sums
 	if src == nil {
 		return nil
+	}
+	if plan := modplan.Of(snap); plan.Vendor() {
+		// The go command reads no go.sum and asks no checksum database in
+		// vendor mode: what is wrong matters once it downloads again.
+		report := pass.Report
+		p := *pass
+		p.Report = func(d Diagnostic) {
+			if d.Severity == Error {
+				d.Severity = Warning
+				d.Message += "; not an error now: the go command builds from the vendor directory, and checks go.sum only when it downloads (go mod vendor, go mod tidy, -mod=mod)"
+			}
+			report(d)
+		}
+		pass = &p
 	}
 	var groups []*sumGroup
 	for _, kind := range []snapshot.FileKind{snapshot.GoSum, snapshot.GoWorkSum} {

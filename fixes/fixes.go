@@ -7,6 +7,8 @@
 package fixes
 
 import (
+	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -205,6 +207,25 @@ const (
 	CmdRunGoCommand  = "gomodls.runGoCommand"  // args: {"uri": "...", "args": ["mod", "tidy"]}
 	CmdUpgradeAll    = "gomodls.upgradeAll"    // args: {"uri": "...", "level": "minor"}
 )
+
+// RunGoCommand returns a command fix that runs `go ARGS...` in dir (the
+// language server allows only a few: see lsp/gocommands.go).
+func RunGoCommand(dir string, args ...string) Fix {
+	title := "go " + strings.Join(args, " ")
+	return Fix{
+		Title:   "Run " + title,
+		Command: &Command{Title: title, Name: CmdRunGoCommand, Args: []any{map[string]any{"uri": fileURI(dir), "args": args}}},
+	}
+}
+
+// fileURI is the file: URI of an absolute path.
+func fileURI(path string) string {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive letter
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
+}
 
 // GoEnvWrite returns a command fix that runs `go env -w NAME=VALUE`.
 func GoEnvWrite(name, value string) Fix {

@@ -43,6 +43,9 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		return false
 	}
 	actions := []protocol.CommandOrCodeAction{}
+	// A command that fixes several diagnostics (go mod vendor for each
+	// reason of an inconsistent vendor directory) is offered once.
+	commands := map[string]*protocol.CodeAction{}
 	var preferred []fixes.Fix
 	for _, d := range v.diagnostics(kind) {
 		if len(d.Fixes) == 0 {
@@ -58,12 +61,24 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		}
 		pd := toProtocolDiagnostic(snap, d)
 		for _, fx := range d.Fixes {
+			key := ""
+			if fx.Command != nil && len(fx.Edits) == 0 {
+				args, _ := json.Marshal(fx.Command.Args)
+				key = fx.Title + "\x00" + fx.Command.Name + "\x00" + string(args)
+				if ca := commands[key]; ca != nil {
+					ca.Diagnostics = append(ca.Diagnostics, pd)
+					continue
+				}
+			}
 			ca, ok := s.toCodeAction(snap, versions, fx, protocol.CodeActionKindQuickFix)
 			if !ok {
 				continue
 			}
 			ca.Diagnostics = []protocol.Diagnostic{pd}
 			actions = append(actions, ca)
+			if key != "" {
+				commands[key] = ca
+			}
 		}
 	}
 	if len(preferred) > 0 && want(protocol.CodeActionKindSourceFixAll) {

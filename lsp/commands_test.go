@@ -252,3 +252,78 @@ func TestGoEnvFileChangePickedUp(t *testing.T) {
 	ed.Diagnostics(gomod, wait, hasCodes(""))
 	ed.Shutdown()
 }
+
+// TestVendorFixRunsGoModVendor follows the vendoring fix end to end: an
+// inconsistent vendor/modules.txt is reported on the require, the quick
+// fix runs go mod vendor through the fixture proxy, and the diagnostic
+// clears.
+func TestVendorFixRunsGoModVendor(t *testing.T) {
+	srv := proxytest.New(t)
+	dir := writeFiles(t, map[string]string{
+		"go.mod":             "module example.com/m\n\ngo 1.22\n\nrequire example.com/basic v1.1.0\n",
+		"go.sum":             strings.Join(srv.GoSumLines("example.com/basic", "v1.1.0"), "\n") + "\n",
+		"m.go":               "package m\n\nimport _ \"example.com/basic\"\n",
+		"vendor/modules.txt": "# example.com/basic v1.0.0\n## explicit\nexample.com/basic\n",
+	})
+	ed := start(t, withGo(t, srv, filepath.Join(t.TempDir(), "goenv")))
+	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	gomod := filepath.Join(dir, "go.mod")
+	ed.Open(gomod, "")
+	got := ed.Diagnostics(gomod, wait, hasCodes("vendor-inconsistent,vendor-inconsistent"))
+	if h := hoverText(t, ed, gomod, 4, 12); !strings.Contains(h, "**Vendored:** the go command builds from the vendor directory") {
+		t.Errorf("hover on the require:\n%s", h)
+	}
+	actions, err := ed.Server.CodeAction(ed.Context(), &protocol.CodeActionParams{TextDocument: docID(gomod), Range: got.Diagnostics[0].Range,
+		Context: protocol.CodeActionContext{Diagnostics: got.Diagnostics, Only: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}}})
+	// Both reasons are on the require line; one action fixes both.
+	if err != nil || len(actions) != 1 || len(actions[0].(*protocol.CodeAction).Diagnostics) != 2 {
+		t.Fatalf("actions: %v %v", actions, err)
+	}
+	ca := actions[0].(*protocol.CodeAction)
+	if ca.Title != "Run go mod vendor" || ca.Command.Command != "gomodls.runGoCommand" {
+		t.Fatalf("fix %+v", ca)
+	}
+	if res := execute(t, ed, ca.Command); res["ok"] != true {
+		t.Fatalf("go mod vendor: %v", res)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "vendor", "modules.txt"))
+	if !strings.Contains(string(data), "# example.com/basic v1.1.0\n## explicit") {
+		t.Errorf("vendor/modules.txt:\n%s", data)
+	}
+	ed.Diagnostics(gomod, wait, hasCodes(""))
+	ed.Shutdown()
+}
+
+// TestOutsideWorkspaceFix: a module below a go.work that does not use it
+// is reported on its module line; the fix runs go work use . and the
+// diagnostic clears.
+func TestOutsideWorkspaceFix(t *testing.T) {
+	srv := proxytest.New(t)
+	root := writeFiles(t, map[string]string{
+		"go.work":        "go 1.22\n\nuse ./other\n",
+		"other/go.mod":   "module example.com/other\n\ngo 1.22\n",
+		"m/go.mod":       "module example.com/m\n\ngo 1.22\n",
+		"m/m.go":         "package m\n",
+		"other/other.go": "package other\n",
+	})
+	ed := start(t, withGo(t, srv, filepath.Join(t.TempDir(), "goenv")))
+	ed.Initialize(root, lsptest.Caps{Config: fastSettings})
+	gomod := filepath.Join(root, "m", "go.mod")
+	ed.Open(gomod, "")
+	got := ed.Diagnostics(gomod, wait, hasCodes("outside-workspace"))
+	actions, err := ed.Server.CodeAction(ed.Context(), &protocol.CodeActionParams{TextDocument: docID(gomod), Range: got.Diagnostics[0].Range,
+		Context: protocol.CodeActionContext{Diagnostics: got.Diagnostics, Only: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}}})
+	if err != nil || len(actions) != 1 {
+		t.Fatalf("actions: %v %v", actions, err)
+	}
+	ca := actions[0].(*protocol.CodeAction)
+	if res := execute(t, ed, ca.Command); res["ok"] != true {
+		t.Fatalf("%s: %v", ca.Title, res)
+	}
+	data, _ := os.ReadFile(filepath.Join(root, "go.work"))
+	if !strings.Contains(string(data), "./m") {
+		t.Errorf("go.work:\n%s", data)
+	}
+	ed.Diagnostics(gomod, wait, hasCodes(""))
+	ed.Shutdown()
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -182,15 +183,19 @@ type goCommandArg struct {
 	Args []string `json:"args"`
 }
 
-// cmdRunGoCommand runs go mod tidy, download or verify in a module and
-// reports the go command's output.
+// allowedGoCommands are the go commands runGoCommand runs: those quick
+// fixes offer (fixes.RunGoCommand).
+var allowedGoCommands = []string{"mod tidy", "mod download", "mod verify", "mod vendor", "work vendor", "work use", "work use ."}
+
+// cmdRunGoCommand runs one of allowedGoCommands in a module (or
+// workspace) and reports the go command's output.
 func cmdRunGoCommand(ctx context.Context, s *server, args []json.RawMessage) (any, error) {
 	var a goCommandArg
 	if err := decodeArg(args, &a); err != nil {
 		return nil, err
 	}
-	if len(a.Args) != 2 || a.Args[0] != "mod" || (a.Args[1] != "tidy" && a.Args[1] != "download" && a.Args[1] != "verify") {
-		return nil, invalidParams("runGoCommand: only go mod tidy, go mod download and go mod verify are allowed, not %q", strings.Join(a.Args, " "))
+	if !slices.Contains(allowedGoCommands, strings.Join(a.Args, " ")) {
+		return nil, invalidParams("runGoCommand: only go %s are allowed, not %q", strings.Join(allowedGoCommands, ", go "), strings.Join(a.Args, " "))
 	}
 	p, err := pathFromString(a.URI)
 	if err != nil {
@@ -219,7 +224,14 @@ func cmdRunGoCommand(ctx context.Context, s *server, args []json.RawMessage) (an
 	}
 	wd.end("done")
 	s.showMessage(protocol.MessageTypeInfo, fmt.Sprintf("gomodls: %s succeeded in %s", title, dir))
-	s.session.didChangeFiles([]string{filepath.Join(dir, "go.mod"), filepath.Join(dir, "go.sum")})
+	// go work use and go work vendor change go.work (which may be above
+	// dir), go mod vendor vendor/modules.txt: views that depend on them
+	// are rechecked too.
+	changed := []string{filepath.Join(dir, "go.mod"), filepath.Join(dir, "go.sum"), filepath.Join(dir, "go.work")}
+	if v := env.Get("GOWORK"); filepath.IsAbs(v) {
+		changed = append(changed, v)
+	}
+	s.session.didChangeFiles(changed)
 	return result, nil
 }
 

@@ -155,6 +155,7 @@ func (ss *session) registerWatchers(ctx context.Context) {
 	opts := protocol.DidChangeWatchedFilesRegistrationOptions{Watchers: []protocol.FileSystemWatcher{
 		{GlobPattern: protocol.Pattern("**/go.{mod,sum,work}")},
 		{GlobPattern: protocol.Pattern("**/go.work.sum")},
+		{GlobPattern: protocol.Pattern("**/vendor/modules.txt")},
 	}}
 	raw, err := protocol.Marshal(opts)
 	if err != nil {
@@ -297,6 +298,12 @@ func (ss *session) didChangeFiles(paths []string) {
 	dirs := map[string]bool{}
 	for _, p := range paths {
 		base := filepath.Base(p)
+		if base == "modules.txt" && filepath.Base(filepath.Dir(p)) == "vendor" {
+			// vendor/modules.txt: the vendoring analyzer of the module
+			// (or workspace) beside the vendor directory reads it.
+			dirs[filepath.Dir(filepath.Dir(p))] = true
+			continue
+		}
 		if _, ok := snapshot.KindOf(base); ok {
 			dirs[filepath.Dir(p)] = true
 			if base == "go.mod" || base == "go.work" {

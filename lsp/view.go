@@ -14,6 +14,7 @@ import (
 
 	"github.com/gomodls/gomodls/analyzers"
 	"github.com/gomodls/gomodls/internal/checker"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
@@ -271,6 +272,17 @@ func dependencies(snap *snapshot.Snapshot) []string {
 				add(r.New.Path)
 			}
 		}
+	}
+	// A go.work above the module, and the modules it uses: the workspace
+	// analyzer and the replacements read them.
+	plan := modplan.Of(snap)
+	if w, ws := plan.InWorkspace(); ws {
+		add(filepath.Dir(w))
+		for _, m := range plan.Mains() {
+			add(m.Dir)
+		}
+	} else if w := plan.OutsideWorkspace(); w != "" {
+		add(filepath.Dir(w))
 	}
 	return deps
 }

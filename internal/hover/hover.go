@@ -282,8 +282,12 @@ func requireHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, l
 		d.line("Required indirectly: no package of this module imports it directly (`// indirect`).")
 	}
 	for _, pl := range modplan.Of(snap).Lines {
-		if pl.Syntax == l && pl.Ignored != "" {
+		switch {
+		case pl.Syntax != l:
+		case pl.Ignored != "":
 			d.line("**Not used now:** %s.", pl.Ignored)
+		case pl.Vendored != "":
+			d.line("**Vendored:** %s.", pl.Vendored)
 		}
 	}
 	r := modplan.Of(snap).Replacement(mod)
@@ -392,8 +396,12 @@ func replaceHover(ctx context.Context, snap *snapshot.Snapshot, f *gomod.File, r
 		links(d, snap, r.New)
 	}
 	for _, l := range modplan.Of(snap).Lines {
-		if l.Syntax == r.Syntax && l.Ignored != "" {
+		switch {
+		case l.Syntax != r.Syntax:
+		case l.Ignored != "":
 			d.line("**Not used now:** %s.", l.Ignored)
+		case l.Vendored != "":
+			d.line("**Vendored:** %s.", l.Vendored)
 		}
 	}
 	if f.Kind == gomod.GoMod {

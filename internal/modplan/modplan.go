@@ -12,10 +12,12 @@ package modplan
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
@@ -65,6 +67,10 @@ type Line struct {
 	// ReplacedBy is, for a require, the replacement the go command uses
 	// instead of fetching Mod.
 	ReplacedBy *Replacement
+	// Vendored says, in vendor mode, why the go command does not download
+	// Mod (or read a replacement directory) although it uses the line: it
+	// reads the module from the vendor directory. "" otherwise.
+	Vendored string
 }
 
 // Dir reports whether the line is a replace whose target is a directory.
@@ -73,10 +79,10 @@ func (l *Line) Dir() bool { return l.Role == Replace && modfile.IsDirectoryPath(
 // Fetched reports whether the go command downloads Mod (its go.mod, and
 // its zip when a package of it is built) because of this line: a used
 // require that no replace redirects, or a used replace with a module
-// target. Excluded versions are never fetched.
+// target, outside vendor mode. Excluded versions are never fetched.
 func (l *Line) Fetched() bool {
 	switch {
-	case l.Ignored != "" || l.Role == Exclude:
+	case l.Ignored != "" || l.Vendored != "" || l.Role == Exclude:
 		return false
 	case l.Role == Require:
 		return l.ReplacedBy == nil
@@ -93,6 +99,8 @@ type Replacement struct {
 	File string
 	// Line is its line when it is in one of the snapshot's own files.
 	Line *Line
+	// Syntax is the directive's line in File.
+	Syntax *modfile.Line
 	// Dir is the directory of a directory replacement, absolute.
 	Dir string
 }
@@ -110,12 +118,26 @@ func (r *Replacement) String() string {
 	return s
 }
 
-// A mainModule is a module the go command builds: the snapshot's own, or
-// in workspace mode each module the go.work uses.
-type mainModule struct {
-	dir  string
-	file *modfile.File
+// A MainModule is a module the go command builds: the snapshot's own, or
+// in workspace mode each module the go.work uses (whose go.mod could be
+// read), in the go.work's order.
+type MainModule struct {
+	// Dir is the module's directory, absolute and clean.
+	Dir string
+	// File is its parsed go.mod (the snapshot's own text for the
+	// snapshot's module).
+	File *modfile.File
+	// Use is its use directive in the go.work; nil outside workspace
+	// mode.
+	Use *modfile.Use
+
+	// replace is its replace directives by the module they replace
+	// (modload.toReplaceMap; the first of conflicting ones).
+	replace map[module.Version]*Replacement
 }
+
+// GoMod returns the path of the module's go.mod.
+func (m *MainModule) GoMod() string { return filepath.Join(m.Dir, "go.mod") }
 
 // A Plan is what the go command will do with one snapshot. Build it with
 // Of; it is immutable.
@@ -134,10 +156,18 @@ type Plan struct {
 	// contained in a module that is not one of the workspace modules").
 	outside string
 
-	mains   []mainModule
-	replace map[module.Version]*Replacement // Old (Version "" for all versions) → replacement
+	mains []*MainModule
+	// workReplace holds the go.work's replace directives by the module
+	// they replace (modload.MainModules.WorkFileReplaceMap).
+	workReplace map[module.Version]*Replacement
 	// required maps a module path to the versions main modules require.
 	required map[string][]string
+	// conflicts are the replace directives the go command refuses.
+	conflicts []*Conflict
+
+	// vendor is the vendor mode and list, computed on demand.
+	vendorOnce sync.Once
+	vendor     *vendorState
 }
 
 type memoKey struct{}
@@ -148,7 +178,7 @@ func Of(s *snapshot.Snapshot) *Plan {
 }
 
 func build(s *snapshot.Snapshot) *Plan {
-	p := &Plan{snap: s, replace: map[module.Version]*Replacement{}, required: map[string][]string{}}
+	p := &Plan{snap: s, required: map[string][]string{}}
 	p.findWorkspace()
 	p.addLines()
 	p.resolveReplacements()
@@ -168,19 +198,24 @@ func (p *Plan) findWorkspace() {
 	p.work, p.workPath = wf, wpath
 	if wf == nil {
 		if s.Mod != nil {
-			p.mains = []mainModule{{dir: s.Dir, file: s.Mod.Mod}}
+			p.mains = []*MainModule{{Dir: filepath.Clean(s.Dir), File: s.Mod.Mod}}
 		}
 		return
 	}
 	root := filepath.Dir(wpath)
+	seen := map[string]bool{}
 	for _, u := range wf.Work.Use {
 		dir := u.Path
 		if !filepath.IsAbs(dir) {
 			dir = filepath.Join(root, dir)
 		}
 		dir = filepath.Clean(dir)
+		if seen[dir] {
+			continue // the go command refuses the go.work (see Duplicates)
+		}
+		seen[dir] = true
 		if s.Mod != nil && dir == filepath.Clean(s.Dir) {
-			p.mains = append(p.mains, mainModule{dir: dir, file: s.Mod.Mod})
+			p.mains = append(p.mains, &MainModule{Dir: dir, File: s.Mod.Mod, Use: u})
 			continue
 		}
 		name := filepath.Join(dir, "go.mod")
@@ -188,8 +223,11 @@ func (p *Plan) findWorkspace() {
 		if err != nil {
 			continue // the workuse analyzer reports it
 		}
-		if f, err := modfile.ParseLax(name, data, nil); err == nil {
-			p.mains = append(p.mains, mainModule{dir: dir, file: f})
+		// The go command reads a workspace module's go.mod as a main
+		// module's: replace, exclude and tool count (ParseLax would drop
+		// them).
+		if f := gomod.Parse(gomod.GoMod, name, data); f.Mod != nil {
+			p.mains = append(p.mains, &MainModule{Dir: dir, File: f.Mod, Use: u})
 		}
 	}
 }
@@ -244,11 +282,13 @@ func (p *Plan) addLines() {
 	})
 }
 
-// resolveReplacements builds the replacement map as modload does
-// (modload.MainModules.WorkFileReplaceMap, then each main module's
-// replaces for paths the go.work does not replace: init.go's
-// "replacedByWorkFile"; relative directories resolve against the file
-// that holds them).
+// resolveReplacements indexes the replace directives as modload does:
+// the go.work's (modload.MainModules.WorkFileReplaceMap) and each main
+// module's (modFileIndex.replace), each with toReplaceMap's check for
+// conflicting duplicates; then makeMainModules' check that two workspace
+// modules do not replace one module version differently (paths the
+// go.work replaces exempt). Relative directories resolve against the file
+// that holds them.
 func (p *Plan) resolveReplacements() {
 	own := map[*modfile.Line]*Line{}
 	for _, l := range p.Lines {
@@ -256,60 +296,182 @@ func (p *Plan) resolveReplacements() {
 			own[l.Syntax] = l
 		}
 	}
-	add := func(r *modfile.Replace, file, dir string) {
-		if _, dup := p.replace[r.Old]; dup {
-			return // conflicting duplicates make the go command fail; first wins here
-		}
-		rep := &Replacement{Old: r.Old, New: r.New, File: file, Line: own[r.Syntax]}
-		if modfile.IsDirectoryPath(r.New.Path) {
-			rep.Dir = r.New.Path
-			if !filepath.IsAbs(rep.Dir) {
-				rep.Dir = filepath.Join(dir, rep.Dir)
+	index := func(rs []*modfile.Replace, file string) map[module.Version]*Replacement {
+		m := map[module.Version]*Replacement{}
+		dir := filepath.Dir(file)
+		for _, r := range rs {
+			rep := &Replacement{Old: r.Old, New: r.New, File: file, Line: own[r.Syntax], Syntax: r.Syntax}
+			if modfile.IsDirectoryPath(r.New.Path) {
+				rep.Dir = r.New.Path
+				if !filepath.IsAbs(rep.Dir) {
+					rep.Dir = filepath.Join(dir, rep.Dir)
+				}
+				rep.Dir = filepath.Clean(rep.Dir)
 			}
-			rep.Dir = filepath.Clean(rep.Dir)
+			if prev, dup := m[r.Old]; dup {
+				if prev.New != r.New {
+					p.conflicts = append(p.conflicts, &Conflict{Mod: r.Old, First: prev, Second: rep,
+						Message: fmt.Sprintf("conflicting replacements for %v:\n\t%v\n\t%v", r.Old, prev.New, r.New)})
+				}
+				continue
+			}
+			m[r.Old] = rep
 		}
-		p.replace[r.Old] = rep
+		return m
 	}
-	byWork := map[string]bool{}
-	if p.work != nil {
-		for _, r := range p.work.Work.Replace {
-			byWork[r.Old.Path] = true
-			add(r, p.workPath, filepath.Dir(p.workPath))
-		}
+	workPath := p.workPath
+	if p.work == nil && p.snap.Mod == nil && p.snap.Work != nil {
+		// A go.work whose modules could not be read: its own replaces.
+		workPath = p.snap.Path(snapshot.GoWork)
+	}
+	if wf := p.workFile(); wf != nil {
+		p.workReplace = index(wf.Work.Replace, workPath)
 	}
 	for _, m := range p.mains {
-		for _, r := range m.file.Replace {
-			if !byWork[r.Old.Path] {
-				add(r, filepath.Join(m.dir, "go.mod"), m.dir)
-			}
-		}
+		m.replace = index(m.File.Replace, m.GoMod())
 		excluded := map[module.Version]bool{}
-		for _, x := range m.file.Exclude {
+		for _, x := range m.File.Exclude {
 			excluded[x.Mod] = true
 		}
-		for _, r := range m.file.Require {
+		for _, r := range m.File.Require {
 			if !excluded[r.Mod] && !slices.Contains(p.required[r.Mod.Path], r.Mod.Version) {
 				p.required[r.Mod.Path] = append(p.required[r.Mod.Path], r.Mod.Version)
 			}
 		}
 	}
-	if p.work == nil && p.snap.Mod == nil && p.snap.Work != nil {
-		// A go.work whose modules could not be read: its own replaces.
-		for _, r := range p.snap.Work.Work.Replace {
-			add(r, p.snap.Path(snapshot.GoWork), p.snap.Dir)
+	if p.work == nil {
+		return
+	}
+	// makeMainModules: "conflicting replacements for ...", with relative
+	// directories made absolute (the same directory named two ways is no
+	// conflict).
+	byWork := map[string]bool{}
+	for old := range p.workReplace {
+		byWork[old.Path] = true
+	}
+	seen := map[module.Version]*Replacement{}
+	for _, m := range p.mains {
+		for _, r := range m.File.Replace {
+			rep := m.replace[r.Old]
+			if byWork[r.Old.Path] || rep == nil || rep.Syntax != r.Syntax {
+				continue
+			}
+			if prev := seen[r.Old]; prev != nil && prev.File != rep.File && absTarget(prev) != absTarget(rep) {
+				p.conflicts = append(p.conflicts, &Conflict{Mod: r.Old, First: prev, Second: rep, Workspace: true,
+					Message: fmt.Sprintf("conflicting replacements for %v:\n\t%v\n\t%v\nuse \"go work edit -replace %v=[override]\" to resolve", r.Old, absTarget(prev), absTarget(rep), r.Old)})
+				continue
+			}
+			seen[r.Old] = rep
+		}
+	}
+	// replacementFrom: a version-specific replace in a later module that
+	// disagrees with an earlier module's, for each version the main
+	// modules require.
+	for _, path := range slices.Sorted(maps.Keys(p.required)) {
+		for _, v := range p.required[path] {
+			if _, c := p.replacementFrom(module.Version{Path: path, Version: v}); c != nil {
+				p.conflicts = append(p.conflicts, c)
+			}
 		}
 	}
 }
 
-// Replacement returns the replacement the go command applies to m, or nil
-// (modload.replacement: the version-specific replace first, then the one
-// for every version).
-func (p *Plan) Replacement(m module.Version) *Replacement {
-	if r, ok := p.replace[m]; ok && m.Version != "" {
-		return r
+// workFile is the go.work whose replaces apply: the workspace's, or the
+// snapshot's own when its modules could not be read.
+func (p *Plan) workFile() *gomod.File {
+	if p.work == nil && p.snap.Mod == nil {
+		return p.snap.Work
 	}
-	return p.replace[module.Version{Path: m.Path}]
+	return p.work
 }
+
+// absTarget is r's target as makeMainModules compares targets in a
+// workspace: a relative directory made absolute.
+func absTarget(r *Replacement) module.Version {
+	if r.Dir != "" && !filepath.IsAbs(r.New.Path) {
+		return module.Version{Path: r.Dir}
+	}
+	return r.New
+}
+
+// A Conflict is a pair of replace directives for one module that the go
+// command refuses: it stops with Message.
+type Conflict struct {
+	// Mod is the module (version "" for every version) as the go command
+	// names it.
+	Mod module.Version
+	// First and Second are the two replacements in the order the go
+	// command meets them; they may be in the same file.
+	First, Second *Replacement
+	// Workspace marks conflicts between two workspace modules (which a
+	// replace in the go.work resolves).
+	Workspace bool
+	// Message is the go command's error, without "go: ".
+	Message string
+}
+
+// Conflicts returns the replace directives the go command refuses, in the
+// order it checks them: duplicates in one file (each go.mod, the go.work),
+// then disagreements between workspace modules.
+func (p *Plan) Conflicts() []*Conflict { return p.conflicts }
+
+// Replacement returns the replacement the go command applies to m, or nil
+// (modload.Replacement): the go.work's for m's version, else its one for
+// every version; else, in each main module in turn, the one for m's
+// version or else the one for every version, the last module's winning
+// (where a later module's version-specific one disagrees with an earlier
+// module's, the go command fails: see Conflicts).
+func (p *Plan) Replacement(m module.Version) *Replacement {
+	r, _ := p.replacementFrom(m)
+	return r
+}
+
+// replacementFrom is modload.replacementFrom: the replacement of m and the
+// conflict the go command reports while it looks it up.
+func (p *Plan) replacementFrom(m module.Version) (*Replacement, *Conflict) {
+	if m.Version == "" && p.isMain(m.Path) {
+		return nil, nil // the workspace version of a main module
+	}
+	if r, _ := lookupReplace(p.workReplace, m); r != nil {
+		return r, nil
+	}
+	var found *Replacement
+	for _, mm := range p.mains {
+		r, exact := lookupReplace(mm.replace, m)
+		if r == nil {
+			continue
+		}
+		if found != nil && exact && found.New != r.New {
+			return found, &Conflict{Mod: m, First: found, Second: r, Workspace: true,
+				Message: fmt.Sprintf("conflicting replacements found for %v in workspace modules defined by %v and %v", m, found.File, r.File)}
+		}
+		found = r
+	}
+	return found, nil
+}
+
+// lookupReplace is modload.replacement: the replace of m's version, else
+// the one of every version; exact says which.
+func lookupReplace(rs map[module.Version]*Replacement, m module.Version) (r *Replacement, exact bool) {
+	if r, ok := rs[m]; ok {
+		return r, m.Version != ""
+	}
+	return rs[module.Version{Path: m.Path}], false
+}
+
+// isMain reports whether path is the module path of a main module.
+func (p *Plan) isMain(path string) bool {
+	for _, m := range p.mains {
+		if m.File.Module != nil && m.File.Module.Mod.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+// Mains returns the main modules: the snapshot's own, or in workspace mode
+// those the go.work uses whose go.mod could be read, in its order.
+func (p *Plan) Mains() []*MainModule { return p.mains }
 
 // Required returns the versions of path that the main modules require
 // (excluded ones left out), in file order.
@@ -337,46 +499,88 @@ func (p *Plan) judgeLines() {
 			l.Ignored = p.replaceIgnored(l)
 		}
 	}
+	if !p.Vendor() {
+		return
+	}
+	mode := p.BuildMode()
+	why := mode.Reason
+	if mode.Explicit {
+		why = "GOFLAGS has -mod=vendor"
+	}
+	for _, l := range p.Lines {
+		if l.Ignored == "" && l.Role != Exclude && !(l.Role == Require && l.ReplacedBy != nil) {
+			l.Vendored = fmt.Sprintf("the go command builds from the vendor directory (%s): it downloads no module and reads no replacement directory; the line matters again for go mod vendor, go mod tidy and -mod=mod", strings.TrimSuffix(why, "."))
+		}
+	}
 }
 
 // replaceIgnored says why the go command does not use the replace l when
 // it builds the module now, or "".
 func (p *Plan) replaceIgnored(l *Line) string {
-	if l.File == snapshot.GoMod && p.work != nil {
-		for _, r := range p.work.Work.Replace {
-			if r.Old.Path == l.Old.Path {
-				return fmt.Sprintf("%s:%d replaces %s, which overrides this replace in the workspace; it applies with GOWORK=off or when this module is built on its own", p.workPath, r.Syntax.Start.Line, l.Old.Path)
-			}
-		}
-	}
 	if p.snap.Mod == nil && p.work == nil {
 		return "" // a go.work whose modules could not be read: no evidence
 	}
-	versions := p.required[l.Old.Path]
-	holder := "this module"
-	if p.work != nil {
-		holder = "no module of the workspace"
+	overridden := func(w *Replacement) string {
+		return fmt.Sprintf("%s:%d replaces %s, which overrides this replace in the workspace; it applies with GOWORK=off or when this module is built on its own", w.File, w.Syntax.Start.Line, describe(w.Old))
 	}
+	if l.File == snapshot.GoMod && p.work != nil {
+		// The go.work replaces every version this line could apply to.
+		if w, _ := lookupReplace(p.workReplace, l.Old); w != nil {
+			return overridden(w)
+		}
+	}
+	versions := p.required[l.Old.Path]
 	if len(versions) == 0 {
 		if p.work != nil {
-			return fmt.Sprintf("%s requires %s, so the go command uses this replace only if a dependency requires it", holder, l.Old.Path)
+			return fmt.Sprintf("no module of the workspace requires %s, so the go command uses this replace only if a dependency requires it", l.Old.Path)
 		}
 		return fmt.Sprintf("this module does not require %s, so the go command uses this replace only if a dependency requires it", l.Old.Path)
 	}
-	if l.Old.Version != "" {
-		if !slices.Contains(versions, l.Old.Version) {
-			return fmt.Sprintf("it replaces only %s %s, but %s is required at %s; the go command uses it only if a dependency requires %s", l.Old.Path, l.Old.Version, l.Old.Path, strings.Join(versions, ", "), l.Old.Version)
-		}
-		return ""
+	if l.Old.Version != "" && !slices.Contains(versions, l.Old.Version) {
+		return fmt.Sprintf("it replaces only %s %s, but %s is required at %s; the go command uses it only if a dependency requires %s", l.Old.Path, l.Old.Version, l.Old.Path, strings.Join(versions, ", "), l.Old.Version)
 	}
-	// A replace of every version is shadowed, for a required version, by
-	// one for that version.
+	for _, c := range p.conflicts {
+		if !c.Workspace && c.Second.Syntax == l.Syntax {
+			return fmt.Sprintf("line %d replaces %s too, and the go command refuses both (conflicting replacements)", c.First.Syntax.Start.Line, describe(l.Old))
+		}
+	}
+	// The replacement the go command uses for each required version this
+	// line could apply to.
+	var winners []*Replacement
+	first := ""
 	for _, v := range versions {
-		if r := p.Replacement(module.Version{Path: l.Old.Path, Version: v}); r != nil && r.Old.Version == "" {
+		if l.Old.Version != "" && v != l.Old.Version {
+			continue
+		}
+		r := p.Replacement(module.Version{Path: l.Old.Path, Version: v})
+		if r == nil || r.Syntax == l.Syntax || (r.Old == l.Old && r.New == l.Mod) {
 			return ""
 		}
+		if first == "" {
+			first = v
+		}
+		winners = append(winners, r)
 	}
-	return fmt.Sprintf("every required version of %s (%s) has a replace of its own", l.Old.Path, strings.Join(versions, ", "))
+	own := true // each winner is a version-specific replace of the same file
+	for _, r := range winners {
+		if r.File == p.workPath && l.File == snapshot.GoMod {
+			return overridden(r)
+		}
+		own = own && r.Old.Version != "" && r.File == l.F.Name
+	}
+	if own && l.Old.Version == "" {
+		return fmt.Sprintf("every required version of %s (%s) has a replace of its own", l.Old.Path, strings.Join(versions, ", "))
+	}
+	r := winners[0]
+	return fmt.Sprintf("the go command uses %s:%d (%s) for %s %s instead: in a workspace, the replace of the last module that has one wins; this one applies with GOWORK=off or when this module is built on its own", r.File, r.Syntax.Start.Line, r, l.Old.Path, first)
+}
+
+// describe is "path" or "path version".
+func describe(m module.Version) string {
+	if m.Version == "" {
+		return m.Path
+	}
+	return m.Path + " " + m.Version
 }
 
 // A Route is how the go command fetches a module path

@@ -2,9 +2,6 @@ package analyzers
 
 import (
 	"fmt"
-	"go/version"
-	"path/filepath"
-	"strings"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
@@ -193,41 +190,18 @@ func (m MissingSum) Fix(snap *snapshot.Snapshot, sums *sumcheck.Sums) (fixes.Fix
 
 // sumsRequired reports whether the go command insists on go.sum entries
 // for this go.mod (modload.mustHaveSums): in module mode, with
-// -mod=readonly.
+// -mod=readonly (see modplan.Plan.Mode).
 func sumsRequired(snap *snapshot.Snapshot) bool {
-	env := snap.Env
-	if env == nil {
+	if snap.Env == nil {
 		return true
 	}
 	// In a workspace the go command checks go.work.sum; outside the
 	// go.work that covers the directory it refuses to run at all.
-	if plan := modplan.Of(snap); plan.OutsideWorkspace() != "" {
+	plan := modplan.Of(snap)
+	if plan.OutsideWorkspace() != "" {
 		return false
 	} else if _, ws := plan.InWorkspace(); ws {
 		return false
 	}
-	mod := ""
-	flags, _ := env.Flags()
-	for _, f := range flags {
-		f = strings.TrimLeft(f, "-")
-		if v, ok := strings.CutPrefix(f, "mod="); ok {
-			mod = v
-		}
-	}
-	switch mod {
-	case "mod", "vendor":
-		return false
-	case "":
-		// A vendor directory makes -mod=vendor the default from go 1.14.
-		gov := "1.16" // the go command's assumption without a go line
-		if snap.Mod.Mod.Go != nil {
-			gov = snap.Mod.Mod.Go.Version
-		}
-		if version.Compare("go"+gov, "go1.14") >= 0 {
-			if fi, err := snap.FS.Stat(filepath.Join(snap.Dir, "vendor")); err == nil && fi.IsDir() {
-				return false
-			}
-		}
-	}
-	return true
+	return plan.Mode().Mod == modplan.ModReadonly
 }

@@ -133,6 +133,8 @@ type Env struct {
 	chain, proxies []ProxyEntry
 	chainErr       error
 
+	flagsErr error // GOFLAGS refused by the go command (FlagsError)
+
 	findings []Finding
 }
 
@@ -205,6 +207,14 @@ func Load(ctx context.Context, opt Options) (*Env, error) {
 	}
 
 	e.compute(dir, reported)
+	e.flagsErr = checkFlagWords(e.Get("GOFLAGS"))
+	if e.flagsErr == nil && e.goRan && strings.TrimSpace(e.Get("GOFLAGS")) != "" {
+		timeout := opt.Timeout
+		if timeout <= 0 {
+			timeout = 10 * time.Second
+		}
+		e.flagsErr = probeFlags(ctx, e.goBin, dir, e.environ, timeout)
+	}
 	e.private = compilePatterns(e.Get("GOPRIVATE"))
 	e.noProxy = compilePatterns(e.Get("GONOPROXY"))
 	e.noSumDB = compilePatterns(e.Get("GONOSUMDB"))
@@ -520,16 +530,8 @@ func (e *Env) Offline() bool {
 // flagValue returns the value of the last -name=value / --name=value flag in
 // GOFLAGS (cmd/go applies them in order, so the last one wins).
 func (e *Env) flagValue(name string) string {
-	flags, _ := e.Flags()
-	val := ""
-	for _, f := range flags {
-		f = strings.TrimPrefix(f, "-")
-		f = strings.TrimPrefix(f, "-")
-		if k, v, ok := strings.Cut(f, "="); ok && k == name {
-			val = v
-		}
-	}
-	return val
+	v, _, _ := e.LookupFlag(name)
+	return v
 }
 
 // DefaultNetrcPath is where the go command looks for credentials when NETRC

@@ -398,10 +398,10 @@ func (e *Env) computeFindings() []Finding {
 			Problem:    err.Error() + "; every checksum lookup fails",
 			Suggestion: "sum.golang.org"})
 	}
-	if _, err := e.Flags(); err != nil {
+	if err := e.FlagsError(); err != nil {
 		out = append(out, Finding{Var: "GOFLAGS", Severity: SeverityError,
-			Problem:    "go: parsing $GOFLAGS: " + err.Error() + "; every go command except `go env` fails",
-			Suggestion: strings.NewReplacer(`"`, "", `'`, "").Replace(e.Get("GOFLAGS"))})
+			Problem:    "go: " + err.Error() + "; every go command except `go env` fails",
+			Suggestion: e.FlagsSuggestion()})
 	}
 	return out
 }

@@ -273,4 +273,28 @@ var (
 			"go.mod:1:9: warning: retract range [v1.5.0, v1.2.0] is empty: the low end is above the high end [retract-invalid]",
 		Fix: "Correct the range.",
 	})
+	CodeModulesDisabled = newCode(Code{
+		Name:     "modules-disabled",
+		Severity: Error,
+		Summary:  "GO111MODULE is off (or not one of on, off, auto): the go command ignores go.mod, and every module command fails.",
+		Example: "GO111MODULE=off\n\n" +
+			"go.mod:1:1: error: GO111MODULE=\"off\" (GOENV file /home/u/.config/go/env:1): the go command ignores this go.mod: go mod tidy, go mod download and go get fail with \"modules disabled by GO111MODULE=off\", go list -m with \"list -m cannot be used with GO111MODULE=off\", and go build looks for imports in GOROOT and GOPATH only; remove it with `go env -u GO111MODULE` [modules-disabled]",
+		Fix: "Unset GO111MODULE: the quick fix runs `go env -u GO111MODULE` when the go env -w file sets it (`go env -w` over $GOROOT/go.env; the gomodls.env setting when that sets it); a variable of the process environment must be unset where it is set. Module mode is the default since Go 1.16.",
+	})
+	CodeGoFlagsInvalid = newCode(Code{
+		Name:     "goflags-invalid",
+		Severity: Error,
+		Summary:  "GOFLAGS holds something the go command refuses (a word that is not a flag, a flag no go command has, an unbalanced quote, a -mod or -modfile it rejects), or a -modfile that makes the go command read another file than this go.mod (a warning).",
+		Example: "GOFLAGS=-mod=mod bogus\n\n" +
+			"go.mod:1:1: error: GOFLAGS=\"-mod=mod bogus\" (GOENV file /home/u/.config/go/env:1): every go command except go env fails (go: parsing $GOFLAGS: non-flag \"bogus\"); corrected: GOFLAGS=\"-mod=mod\"; set it with `go env -w GOFLAGS=-mod=mod` [goflags-invalid]",
+		Fix: "Correct GOFLAGS: each word must be a flag of some go command, written -flag or -flag=value (quote a value with spaces: '-ldflags=-s -w'). The quick fix writes the corrected value where GOFLAGS is set (go env -w, or the gomodls.env setting). Unknown flags are found by asking the local go command (`go version` parses GOFLAGS first), so they follow its version.",
+	})
+	CodeGoSumDBInvalid = newCode(Code{
+		Name:     "gosumdb-invalid",
+		Severity: Error,
+		Summary:  "GOSUMDB cannot be parsed, so the go command fails whenever it must verify a go.sum line it does not have yet: an error when go.sum lacks one now, else a warning.",
+		Example: "GOSUMDB=sum.example.com+bad\nrequire golang.org/x/text v0.20.0\n\n" +
+			"go.mod:1:1: error: GOSUMDB=\"sum.example.com+bad\" (GOENV file /home/u/.config/go/env:1): invalid GOSUMDB: malformed verifier id; there is no go.sum to hold golang.org/x/text v0.20.0/go.mod, so go mod tidy and go mod download fail with \"golang.org/x/text@v0.20.0: verifying go.mod: invalid GOSUMDB: malformed verifier id\"; remove it with `go env -u GOSUMDB` [gosumdb-invalid]",
+		Fix: "Unset GOSUMDB (the default sum.golang.org then applies), or write a valid verifier key (name+hash+key, optionally followed by a URL). The quick fix runs `go env -u GOSUMDB` when the go env -w file sets it.",
+	})
 )

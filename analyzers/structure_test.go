@@ -142,6 +142,19 @@ func TestCodeExamples(t *testing.T) {
 			root := t.TempDir()
 			dir := filepath.Join(root, "m")
 			files := map[string]string{}
+			// Leading NAME=value lines are the go env -w file.
+			envExtra := map[string]string{"GOPROXY": "https://proxy.golang.org", "GOWORK": "off"}
+			if vars, rest := splitEnvLines(excerpt); vars != "" {
+				excerpt = rest
+				envExtra["GOENV"] = filepath.Join(root, "goenv")
+				if err := os.WriteFile(envExtra["GOENV"], []byte(vars), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				for _, line := range strings.Split(strings.TrimSpace(vars), "\n") {
+					name, _, _ := strings.Cut(line, "=")
+					envExtra[name] = "" // no test default hides the file's value
+				}
+			}
 			switch {
 			case strings.HasPrefix(message, "go.sum"):
 				files["go.mod"] = "module example.com/m\n\ngo 1.22\n"
@@ -177,7 +190,7 @@ func TestCodeExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			env := analyzerstest.Env(t, map[string]string{"GOPROXY": "https://proxy.golang.org", "GOWORK": "off"})
+			env := analyzerstest.Env(t, envExtra)
 			snap := snapshot.Build(dir, contents, env, nil, nil, nil)
 			diags, _ := checker.Run(context.Background(), snap, analyzers.Local())
 			for _, d := range diags {
@@ -192,4 +205,22 @@ func TestCodeExamples(t *testing.T) {
 			t.Errorf("the example of %s does not produce it:\n%s\ngot:\n%s", c.Name, excerpt, strings.Join(got, "\n"))
 		})
 	}
+}
+
+// splitEnvLines splits the leading NAME=value lines off an example.
+func splitEnvLines(excerpt string) (vars, rest string) {
+	lines := strings.SplitAfter(excerpt, "\n")
+	i := 0
+	for i < len(lines) {
+		name, _, ok := strings.Cut(lines[i], "=")
+		if !ok || name == "" || strings.Trim(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" {
+			break
+		}
+		i++
+	}
+	vars = strings.Join(lines[:i], "")
+	if vars != "" && !strings.HasSuffix(vars, "\n") {
+		vars += "\n"
+	}
+	return vars, strings.Join(lines[i:], "")
 }

@@ -449,6 +449,11 @@ func describeOrigin(v Value) string {
 	return string(v.Origin)
 }
 
+// Where says where the value came from, in words: "environment", "GOENV
+// file /home/u/.config/go/env:3", "go.env /usr/local/go/go.env:5",
+// "setting" or "default".
+func (v Value) Where() string { return describeOrigin(v) }
+
 // Get returns the effective value of name. For names that are not go
 // variables it returns the environment value (overrides applied).
 func (e *Env) Get(name string) string {

@@ -152,3 +152,20 @@ func quoteWord(w string) string {
 	}
 	return `"` + w + `"`
 }
+
+// FlagsWithout returns GOFLAGS without the flags named (in any of their
+// forms), the other words kept as written.
+func (e *Env) FlagsWithout(names ...string) string {
+	words, err := quoted.Split(e.Get("GOFLAGS"))
+	if err != nil {
+		return e.Get("GOFLAGS")
+	}
+	var keep []string
+	for _, f := range words {
+		name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(f, "-"), "-"), "=")
+		if !slices.Contains(names, name) {
+			keep = append(keep, quoteWord(f))
+		}
+	}
+	return strings.Join(keep, " ")
+}

@@ -37,7 +37,8 @@ type Mode struct {
 	// that file (and the .sum beside it) instead of go.mod and go.sum.
 	ModFile string
 	// Err is the go command's refusal of the -mod or -modfile in GOFLAGS,
-	// worded as it words it, with which go build, go list and go test fail.
+	// worded exactly as it prints it, with which go build, go list and go
+	// test fail.
 	Err error
 }
 
@@ -67,18 +68,18 @@ func (p *Plan) mode() Mode {
 		switch {
 		case !has || v == "":
 			if !has {
-				m.Err = fmt.Errorf("flag needs an argument: -modfile (from $GOFLAGS)")
+				m.Err = fmt.Errorf("go: flag needs an argument: -modfile (from $GOFLAGS)")
 			}
 		case p.work != nil:
-			m.Err = fmt.Errorf("-modfile cannot be used in workspace mode")
+			m.Err = fmt.Errorf("go: -modfile cannot be used in workspace mode")
 		case !strings.HasSuffix(v, ".mod"):
-			m.Err = fmt.Errorf("-modfile=%s: file does not have .mod extension", v)
+			m.Err = fmt.Errorf("go: -modfile=%s: file does not have .mod extension", v)
 		}
 	}
 	v, has, ok := s.Env.LookupFlag("mod")
 	switch {
 	case ok && !has:
-		m.Err = fmt.Errorf("flag needs an argument: -mod (from $GOFLAGS)")
+		m.Err = fmt.Errorf("go: flag needs an argument: -mod (from $GOFLAGS)")
 		return m
 	case ok && v != "":
 		switch v {
@@ -89,7 +90,7 @@ func (p *Plan) mode() Mode {
 		}
 		m.Mod, m.Explicit, m.Reason = v, true, "GOFLAGS=-mod="+v
 		if p.work != nil && v == ModMod {
-			m.Err = fmt.Errorf("-mod may only be set to readonly or vendor when in workspace mode, but it is set to %q", v)
+			m.Err = fmt.Errorf("go: -mod may only be set to readonly or vendor when in workspace mode, but it is set to %q", v)
 		}
 		return m
 	}

@@ -32,11 +32,11 @@ func TestMode(t *testing.T) {
 		{name: "vendor directory of a workspace", files: map[string]string{"vendor/modules.txt": "## workspace\n"}, want: "readonly"},
 		{name: "workspace vendor directory", files: map[string]string{"go.work": "go 1.22\n\nuse .\n", "vendor/modules.txt": "## workspace\n"}, want: "vendor"},
 		{name: "bad value", goflags: "-mod=bogus", want: "readonly", err: "-mod=bogus not supported (can be '', 'mod', 'readonly', or 'vendor')"},
-		{name: "no value", goflags: "-mod", want: "readonly", err: "flag needs an argument: -mod (from $GOFLAGS)"},
+		{name: "no value", goflags: "-mod", want: "readonly", err: "go: flag needs an argument: -mod (from $GOFLAGS)"},
 		{name: "mod in a workspace", goflags: "-mod=mod", files: map[string]string{"go.work": "go 1.22\n\nuse .\n"}, want: "mod",
-			err: `-mod may only be set to readonly or vendor when in workspace mode, but it is set to "mod"`},
-		{name: "modfile without .mod", goflags: "-modfile=alt.txt", want: "readonly", err: "-modfile=alt.txt: file does not have .mod extension"},
-		{name: "modfile in a workspace", goflags: "-modfile=alt.mod", files: map[string]string{"go.work": "go 1.22\n\nuse .\n"}, want: "readonly", err: "-modfile cannot be used in workspace mode"},
+			err: `go: -mod may only be set to readonly or vendor when in workspace mode, but it is set to "mod"`},
+		{name: "modfile without .mod", goflags: "-modfile=alt.txt", want: "readonly", err: "go: -modfile=alt.txt: file does not have .mod extension"},
+		{name: "modfile in a workspace", goflags: "-modfile=alt.mod", files: map[string]string{"go.work": "go 1.22\n\nuse .\n"}, want: "readonly", err: "go: -modfile cannot be used in workspace mode"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,340 @@
+package analyzers_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gomodls/gomodls/analyzers"
+	"github.com/gomodls/gomodls/analyzers/analyzerstest"
+	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/benchfixture"
+	"github.com/gomodls/gomodls/internal/checker"
+	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/proxytest"
+	"github.com/gomodls/gomodls/internal/snapshot"
+)
+
+// The environment cross-check holds the verdict contract where the cause
+// is the environment (GO111MODULE, GOFLAGS, GOSUMDB, GOPROXY=off, the
+// module cache, GOTOOLCHAIN) or a go.mod line the go command checks
+// against the toolchain (toolchain, godebug). For each case the real go
+// command runs `go list -m all` and `go build ./...` in the module (whose
+// main package imports the packages of its requires), and gomodls checks
+// the same files with the same environment, loaded as the front ends load
+// it (goenv with the real go command, so GOFLAGS is checked by it). Where
+// the go command fails, gomodls reports an error with the expected code;
+// where it succeeds, none. Then gomodls' own first fix of each error is
+// applied for real (go env -u/-w through the go command, text edits to the
+// files), or, where gomodls can only say what to do, the case's manual
+// fix; after it `go build ./...` must succeed.
+
+type envCase struct {
+	name string
+	// gomod is the go.mod after "module example.com/m\n\n", go line
+	// included; requires of the default corpus are imported by main.go.
+	gomod string
+	// files are other files, relative to the root (the module is "m/");
+	// "$SUMS" in a go.sum is replaced by the go.sum lines of every
+	// require.
+	files map[string]string
+	// env is extra environment for both sides ("$ROOT" is the root);
+	// goenvFile is the go env -w file (GOENV points at it).
+	env       []string
+	goenvFile string
+	opts      []proxytest.Option
+	// setup runs before both sides check (fills the module cache, adds
+	// modules to the fixture).
+	setup func(t *testing.T, w *envWorld)
+
+	goFails bool
+	goSays  string // a substring of the go command's failure
+	codes   string // gomodls' errors, sorted, comma-separated
+	// manual is the fix when gomodls has none to apply (the environment
+	// of the shell), described by manualText.
+	manual     func(t *testing.T, w *envWorld)
+	manualText string
+}
+
+// envWorld is one case's root, module directory and environment.
+type envWorld struct {
+	srv     *proxytest.Server
+	root    string
+	dir     string
+	environ []string
+}
+
+func (w *envWorld) run(t *testing.T, args ...string) benchfixture.GoRun {
+	t.Helper()
+	return benchfixture.RunGo(context.Background(), w.environ, w.dir, 2*time.Minute, args...)
+}
+
+// setenv sets (or, with "NAME=", unsets) variables of the environment.
+func (w *envWorld) setenv(kvs ...string) {
+	for _, kv := range kvs {
+		k, _, _ := strings.Cut(kv, "=")
+		w.environ = slices.DeleteFunc(w.environ, func(e string) bool { return strings.HasPrefix(e, k+"=") })
+		w.environ = append(w.environ, kv)
+	}
+}
+
+// goVerdict runs go list -m all and go build ./...: "" when both succeed,
+// else the first failure's output.
+func (w *envWorld) goVerdict(t *testing.T) string {
+	t.Helper()
+	for _, args := range [][]string{{"list", "-m", "all"}, {"build", "./..."}} {
+		r := w.run(t, args...)
+		t.Logf("go %s: %v\n%s%s", strings.Join(args, " "), r.Err, r.Stdout, r.Stderr)
+		if r.Err != nil {
+			return "go " + strings.Join(args, " ") + ": " + strings.TrimSpace(r.Stderr)
+		}
+	}
+	return ""
+}
+
+// ours loads the environment as the front ends do and runs every analyzer.
+func (w *envWorld) ours(t *testing.T) (*snapshot.Snapshot, []analyzers.Diagnostic) {
+	t.Helper()
+	goBin, err := benchfixture.GoTool()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	env, err := goenv.Load(ctx, goenv.Options{Environ: w.environ, GoCommand: goBin, Dir: w.dir, LocalToolchain: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.GoError(); err != nil {
+		t.Logf("go env: %v", err)
+	}
+	contents, err := snapshot.ReadDir(nil, w.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := snapshot.Build(w.dir, contents, env, nil, nil, fixtureSource(t, env))
+	diags, failures := checker.Run(ctx, snap, analyzers.All())
+	for _, f := range failures {
+		t.Errorf("analyzer failed: %v", f)
+	}
+	return snap, diags
+}
+
+// applyFix applies fx for real: its edits to the module's files, its
+// command through the go command.
+func (w *envWorld) applyFix(t *testing.T, snap *snapshot.Snapshot, fx fixes.Fix) {
+	t.Helper()
+	byFile := map[snapshot.FileKind][]fixes.Edit{}
+	for _, e := range fx.Edits {
+		byFile[e.File] = append(byFile[e.File], e)
+	}
+	for kind, edits := range byFile {
+		if err := os.WriteFile(snap.Path(kind), fixes.Apply(snap.Content(kind), edits), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c := fx.Command; c != nil {
+		arg, _ := c.Args[0].(map[string]string)
+		var args []string
+		switch c.Name {
+		case fixes.CmdGoEnvUnset:
+			args = []string{"env", "-u", arg["name"]}
+		case fixes.CmdGoEnvWrite:
+			args = []string{"env", "-w", arg["name"] + "=" + arg["value"]}
+		default:
+			t.Fatalf("fix %q: command %s not applied by the cross-check", fx.Title, c.Name)
+		}
+		if r := w.run(t, args...); r.Err != nil {
+			t.Fatalf("fix %q: go %s: %v\n%s", fx.Title, strings.Join(args, " "), r.Err, r.Stderr)
+		}
+	}
+}
+
+func importsOf(gomod string) []string {
+	var paths []string
+	for _, line := range strings.Split(gomod, "\n") {
+		f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "require "))
+		if len(f) >= 2 && strings.HasPrefix(f[0], "example.com/") && strings.HasPrefix(f[1], "v") {
+			paths = append(paths, f[0])
+		}
+	}
+	return paths
+}
+
+func newEnvWorld(t *testing.T, tc envCase) *envWorld {
+	t.Helper()
+	srv := proxytest.New(t, tc.opts...)
+	root := t.TempDir()
+	w := &envWorld{srv: srv, root: root, dir: filepath.Join(root, "m")}
+	var env []string
+	for _, kv := range tc.env {
+		env = append(env, strings.ReplaceAll(kv, "$ROOT", root))
+	}
+	if tc.goenvFile != "" {
+		env = append(env, "GOENV="+filepath.Join(root, "goenv"))
+	}
+	w.environ = srv.GoEnv(env...)
+	gomod := "module example.com/m\n\n" + tc.gomod
+	imports := importsOf(tc.gomod)
+	main := "package main\n\n"
+	for _, p := range imports {
+		main += fmt.Sprintf("import _ %q\n", p)
+	}
+	main += "\nfunc main() {}\n"
+	var sums []string
+	for _, p := range imports {
+		for _, line := range strings.Split(gomod, "\n") {
+			if f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "require ")); len(f) >= 2 && f[0] == p {
+				sums = append(sums, srv.GoSumLines(p, f[1])...)
+			}
+		}
+	}
+	files := map[string]string{"m/go.mod": gomod, "m/main.go": main}
+	if tc.goenvFile != "" {
+		files["goenv"] = tc.goenvFile
+	}
+	for name, text := range tc.files {
+		files[name] = strings.ReplaceAll(text, "$SUMS", strings.Join(sums, "\n")+"\n")
+	}
+	for name, text := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w
+}
+
+// sumsOf is a go.sum with the lines of every require: "$SUMS".
+const sumsOf = "$SUMS"
+
+func runEnvCrossCheck(t *testing.T, cases []envCase) {
+	if _, err := benchfixture.GoTool(); err != nil {
+		t.Fatalf("no go command: %v", err)
+	}
+	var mu sync.Mutex
+	rows := map[string]string{}
+	t.Cleanup(func() {
+		if !testing.Verbose() {
+			return
+		}
+		var b strings.Builder
+		b.WriteString("\n| case | go command | gomodls errors | fix | go build after the fix |\n|---|---|---|---|---|\n")
+		for _, c := range cases {
+			b.WriteString(rows[c.name])
+		}
+		t.Log(b.String())
+	})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w := newEnvWorld(t, tc)
+			if tc.setup != nil {
+				tc.setup(t, w)
+			}
+			goSays := w.goVerdict(t)
+			snap, diags := w.ours(t)
+			var codes []string
+			var fixList []fixes.Fix
+			var fixText []string
+			for _, d := range diags {
+				t.Logf("ours: %s: %s", d.Severity, analyzerstest.Format(snap, d))
+				if d.Severity != analyzers.Error {
+					continue
+				}
+				codes = append(codes, d.Code.Name)
+				if len(d.Fixes) > 0 && !slices.Contains(fixText, d.Fixes[0].Title) {
+					fixList = append(fixList, d.Fixes[0])
+					fixText = append(fixText, d.Fixes[0].Title)
+				}
+			}
+			slices.Sort(codes)
+			got := strings.Join(slices.Compact(codes), ",")
+			if (goSays != "") != tc.goFails {
+				t.Errorf("go command fails: %v (%s), want %v", goSays != "", firstLine(goSays), tc.goFails)
+			}
+			if tc.goSays != "" && !strings.Contains(goSays, tc.goSays) {
+				t.Errorf("go command says %q, want it to contain %q", goSays, tc.goSays)
+			}
+			if got != tc.codes {
+				t.Errorf("gomodls errors: %q, want %q", got, tc.codes)
+			}
+
+			after := "-"
+			if goSays != "" {
+				for _, fx := range fixList {
+					w.applyFix(t, snap, fx)
+				}
+				if tc.manual != nil {
+					tc.manual(t, w)
+					fixText = append(fixText, tc.manualText)
+				}
+				if r := w.run(t, "build", "./..."); r.Err != nil {
+					after = "fails: " + firstLine(r.Stderr)
+					t.Errorf("go build after the fix (%s): %v\n%s", strings.Join(fixText, "; "), r.Err, r.Stderr)
+				} else {
+					after = "ok"
+				}
+			}
+			goV := "ok"
+			if goSays != "" {
+				goV = "fails: " + strings.ReplaceAll(strings.TrimSpace(goSays), "\n", " ")
+			}
+			mu.Lock()
+			rows[tc.name] = fmt.Sprintf("| %s | %s | %s | %s | %s |\n", tc.name, goV, got, strings.Join(fixText, "; "), after)
+			mu.Unlock()
+		})
+	}
+}
+
+func TestEnvCrossCheck(t *testing.T) {
+	basic := "go 1.22\n\nrequire example.com/basic v1.1.0\n"
+	withSums := map[string]string{"m/go.sum": sumsOf}
+	runEnvCrossCheck(t, []envCase{
+		{name: "GO111MODULE=off in the go env -w file", gomod: basic, files: withSums,
+			goenvFile: "GO111MODULE=off\n", env: []string{"GO111MODULE="},
+			goFails: true, goSays: "list -m cannot be used with GO111MODULE=off", codes: "modules-disabled"},
+		{name: "GO111MODULE=yes in the environment", gomod: basic, files: withSums, env: []string{"GO111MODULE=yes"},
+			goFails: true, goSays: "unknown environment setting GO111MODULE=yes", codes: "modules-disabled",
+			manual: func(t *testing.T, w *envWorld) { w.setenv("GO111MODULE=") }, manualText: "unset GO111MODULE in the environment"},
+		{name: "GO111MODULE=auto", gomod: basic, files: withSums, env: []string{"GO111MODULE=auto"}},
+
+		{name: "GOFLAGS with an unknown flag (go env -w file)", gomod: basic, files: withSums,
+			goenvFile: "GOFLAGS=-modcacherw -bogus\n", env: []string{"GOFLAGS="},
+			goFails: true, goSays: "go: parsing $GOFLAGS: unknown flag -bogus", codes: "goflags-invalid"},
+		{name: "GOFLAGS with a word that is not a flag", gomod: basic, files: withSums, env: []string{"GOFLAGS=-modcacherw bogus"},
+			goFails: true, goSays: `go: parsing $GOFLAGS: non-flag "bogus"`, codes: "goflags-invalid",
+			manual: func(t *testing.T, w *envWorld) { w.setenv("GOFLAGS=-modcacherw") }, manualText: "GOFLAGS=-modcacherw in the environment"},
+		{name: "GOFLAGS=-mod=bogus", gomod: basic, files: withSums, env: []string{"GOFLAGS=-modcacherw -mod=bogus"},
+			goFails: true, goSays: "-mod=bogus not supported", codes: "goflags-invalid",
+			manual: func(t *testing.T, w *envWorld) { w.setenv("GOFLAGS=-modcacherw") }, manualText: "GOFLAGS=-modcacherw in the environment"},
+		{name: "GOFLAGS=-modcacherw=maybe", gomod: basic, files: withSums, env: []string{"GOFLAGS=-modcacherw=maybe"},
+			goFails: true, goSays: `invalid boolean value "maybe" for flag -modcacherw`, codes: "goflags-invalid",
+			manual: func(t *testing.T, w *envWorld) { w.setenv("GOFLAGS=-modcacherw") }, manualText: "GOFLAGS=-modcacherw in the environment"},
+		{name: "GOFLAGS=-modfile without .mod", gomod: basic, files: withSums, env: []string{"GOFLAGS=-modcacherw -modfile=alt.txt"},
+			goFails: true, goSays: "-modfile=alt.txt: file does not have .mod extension", codes: "goflags-invalid",
+			manual: func(t *testing.T, w *envWorld) { w.setenv("GOFLAGS=-modcacherw") }, manualText: "GOFLAGS=-modcacherw in the environment"},
+		{name: "GOFLAGS=-mod=mod in workspace mode", gomod: basic,
+			files:   map[string]string{"m/go.sum": sumsOf, "go.work": "go 1.22\n\nuse ./m\n"},
+			env:     []string{"GOFLAGS=-modcacherw -mod=mod", "GOWORK=$ROOT/go.work"},
+			goFails: true, goSays: "-mod may only be set to readonly or vendor when in workspace mode", codes: "goflags-invalid",
+			manual: func(t *testing.T, w *envWorld) { w.setenv("GOFLAGS=-modcacherw") }, manualText: "GOFLAGS=-modcacherw in the environment"},
+		{name: "GOFLAGS=-mod=mod without go.sum lines: the go command adds them", gomod: basic,
+			files: map[string]string{"m/go.sum": ""}, env: []string{"GOFLAGS=-modcacherw -mod=mod"}},
+
+		{name: "malformed GOSUMDB, a go.sum line to verify (-mod=mod)", gomod: basic, files: map[string]string{"m/go.sum": ""},
+			env:     []string{"GOSUMDB=sum.example.com+bad", "GOFLAGS=-modcacherw -mod=mod"},
+			goFails: true, goSays: "example.com/basic@v1.1.0: verifying go.mod: invalid GOSUMDB: malformed verifier id", codes: "gosumdb-invalid",
+			manual: func(t *testing.T, w *envWorld) { w.setenv("GOSUMDB=" + w.srv.SumDBKey()) }, manualText: "a valid GOSUMDB in the environment"},
+		{name: "malformed GOSUMDB, go.sum complete", gomod: basic, files: withSums, env: []string{"GOSUMDB=sum.example.com+bad"}},
+	})
+}

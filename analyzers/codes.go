@@ -297,4 +297,12 @@ var (
 			"go.mod:1:1: error: GOSUMDB=\"sum.example.com+bad\" (GOENV file /home/u/.config/go/env:1): invalid GOSUMDB: malformed verifier id; there is no go.sum to hold golang.org/x/text v0.20.0/go.mod, so go mod tidy and go mod download fail with \"golang.org/x/text@v0.20.0: verifying go.mod: invalid GOSUMDB: malformed verifier id\"; remove it with `go env -u GOSUMDB` [gosumdb-invalid]",
 		Fix: "Unset GOSUMDB (the default sum.golang.org then applies), or write a valid verifier key (name+hash+key, optionally followed by a URL). The quick fix runs `go env -u GOSUMDB` when the go env -w file sets it.",
 	})
+	CodeLookupDisabled = newCode(Code{
+		Name:     "lookup-disabled",
+		Severity: Error,
+		Summary:  "The go command may not look the module version up (GOPROXY=off, or a GOPROXY it cannot parse) and the module cache does not hold its go.mod (or the go.mod of a module the graph needs through it).",
+		Example: "GOPROXY=off\nrequire golang.org/x/text v0.20.0\n\n" +
+			"go.mod:5:9: error: golang.org/x/text@v0.20.0: module lookup disabled by GOPROXY=off, and the module cache (/home/u/go/pkg/mod) does not hold its go.mod: go build, go list and go mod tidy fail; fill the cache while a proxy is reachable (go mod download); or let the go command download: remove it with `go env -u GOPROXY` [lookup-disabled]",
+		Fix: "Fill the module cache while a proxy is reachable (`go mod download` with a working GOPROXY; the cache is shared by every module on the machine), vendor the dependencies (`go mod vendor`, then -mod=vendor needs no cache), or let the go command download. The quick fix removes GOPROXY=off from the go env -w file when it is set there. A module whose source is missing while its go.mod is cached is a warning: go build fails only if it builds packages of it.",
+	})
 )

@@ -75,6 +75,12 @@ func (w *envWorld) run(t *testing.T, args ...string) benchfixture.GoRun {
 	return benchfixture.RunGo(context.Background(), w.environ, w.dir, 2*time.Minute, args...)
 }
 
+// runOutside runs the go command in the root, outside the module.
+func (w *envWorld) runOutside(t *testing.T, args ...string) benchfixture.GoRun {
+	t.Helper()
+	return benchfixture.RunGo(context.Background(), w.environ, w.root, 2*time.Minute, args...)
+}
+
 // setenv sets (or, with "NAME=", unsets) variables of the environment.
 func (w *envWorld) setenv(kvs ...string) {
 	for _, kv := range kvs {
@@ -228,7 +234,7 @@ func runEnvCrossCheck(t *testing.T, cases []envCase) {
 			return
 		}
 		var b strings.Builder
-		b.WriteString("\n| case | go command | gomodls errors | fix | go build after the fix |\n|---|---|---|---|---|\n")
+		b.WriteString("\n| case | go command | gomodls | fix | go build after the fix |\n|---|---|---|---|---|\n")
 		for _, c := range cases {
 			b.WriteString(rows[c.name])
 		}
@@ -243,11 +249,14 @@ func runEnvCrossCheck(t *testing.T, cases []envCase) {
 			}
 			goSays := w.goVerdict(t)
 			snap, diags := w.ours(t)
-			var codes []string
+			var codes, warnings []string
 			var fixList []fixes.Fix
 			var fixText []string
 			for _, d := range diags {
 				t.Logf("ours: %s: %s", d.Severity, analyzerstest.Format(snap, d))
+				if d.Severity == analyzers.Warning {
+					warnings = append(warnings, d.Code.Name)
+				}
 				if d.Severity != analyzers.Error {
 					continue
 				}
@@ -285,12 +294,16 @@ func runEnvCrossCheck(t *testing.T, cases []envCase) {
 					after = "ok"
 				}
 			}
+			ourV := got
+			if slices.Sort(warnings); len(warnings) > 0 {
+				ourV = strings.TrimPrefix(ourV+"; warning "+strings.Join(slices.Compact(warnings), ", "), "; ")
+			}
 			goV := "ok"
 			if goSays != "" {
 				goV = "fails: " + strings.ReplaceAll(strings.TrimSpace(goSays), "\n", " ")
 			}
 			mu.Lock()
-			rows[tc.name] = fmt.Sprintf("| %s | %s | %s | %s | %s |\n", tc.name, goV, got, strings.Join(fixText, "; "), after)
+			rows[tc.name] = fmt.Sprintf("| %s | %s | %s | %s | %s |\n", tc.name, goV, ourV, strings.Join(fixText, "; "), after)
 			mu.Unlock()
 		})
 	}
@@ -336,5 +349,82 @@ func TestEnvCrossCheck(t *testing.T) {
 			goFails: true, goSays: "example.com/basic@v1.1.0: verifying go.mod: invalid GOSUMDB: malformed verifier id", codes: "gosumdb-invalid",
 			manual: func(t *testing.T, w *envWorld) { w.setenv("GOSUMDB=" + w.srv.SumDBKey()) }, manualText: "a valid GOSUMDB in the environment"},
 		{name: "malformed GOSUMDB, go.sum complete", gomod: basic, files: withSums, env: []string{"GOSUMDB=sum.example.com+bad"}},
+	})
+}
+
+// writeSums writes a go.sum with the lines of every module version of the
+// fixture whose path starts with prefix.
+func (w *envWorld) writeSums(prefix string) {
+	var lines []string
+	for _, m := range w.srv.Modules() {
+		if strings.HasPrefix(m.Path, prefix) {
+			lines = append(lines, w.srv.GoSumLines(m.Path, m.Version)...)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(w.dir, "go.sum"), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		panic(err)
+	}
+}
+
+// offline returns a setup that runs the go commands (with the fixture as
+// GOPROXY, to fill the module cache), then sets GOPROXY=off.
+func offline(cmds ...[]string) func(t *testing.T, w *envWorld) {
+	return func(t *testing.T, w *envWorld) {
+		for _, args := range cmds {
+			if r := w.run(t, args...); r.Err != nil {
+				t.Fatalf("setup: go %s: %v\n%s", strings.Join(args, " "), r.Err, r.Stderr)
+			}
+		}
+		w.setenv("GOPROXY=off")
+	}
+}
+
+// fillCache is the manual fix of lookup-disabled: go mod download while
+// the proxy is reachable, then offline again.
+func fillCache(t *testing.T, w *envWorld) {
+	w.setenv("GOPROXY=" + w.srv.URL)
+	if r := w.run(t, "mod", "download", "all"); r.Err != nil {
+		t.Fatalf("go mod download all: %v\n%s", r.Err, r.Stderr)
+	}
+	w.setenv("GOPROXY=off")
+}
+
+func TestOfflineCrossCheck(t *testing.T) {
+	basic := "go 1.22\n\nrequire example.com/basic v1.1.0\n"
+	withSums := map[string]string{"m/go.sum": sumsOf}
+	deep := "go 1.16\n\nrequire example.com/deep/top v1.0.0\n"
+	runEnvCrossCheck(t, []envCase{
+		{name: "GOPROXY=off, module cache empty", gomod: basic, files: withSums, setup: offline(),
+			goFails: true, goSays: "example.com/basic@v1.1.0: module lookup disabled by GOPROXY=off", codes: "lookup-disabled",
+			manual: fillCache, manualText: "go mod download all with a reachable GOPROXY, then GOPROXY=off again"},
+		{name: "GOPROXY=off, module cache filled", gomod: basic, files: withSums, setup: offline([]string{"mod", "download"})},
+		{name: "GOPROXY=off, a go 1.16 dependency whose requirements are not cached", gomod: deep,
+			setup: func(t *testing.T, w *envWorld) {
+				w.writeSums("example.com/deep/")
+				// Outside the module: top alone, not its requirements.
+				if r := w.runOutside(t, "mod", "download", "example.com/deep/top@v1.0.0"); r.Err != nil {
+					t.Fatalf("setup: %v\n%s", r.Err, r.Stderr)
+				}
+				w.setenv("GOPROXY=off")
+			},
+			goFails: true, goSays: "module lookup disabled by GOPROXY=off", codes: "lookup-disabled",
+			manual: fillCache, manualText: "go mod download all with a reachable GOPROXY, then GOPROXY=off again"},
+		{name: "GOPROXY=off, the go.mod cached but not the source (a warning)", gomod: basic, files: withSums,
+			setup:   offline([]string{"list", "-m", "all"}),
+			goFails: true, goSays: "main.go:3:8: module lookup disabled by GOPROXY=off",
+			manual: fillCache, manualText: "go mod download all with a reachable GOPROXY, then GOPROXY=off again"},
+		{name: "GOPROXY=off, the .info not cached (a warning: go build works)", gomod: basic, files: withSums,
+			setup: func(t *testing.T, w *envWorld) {
+				offline([]string{"mod", "download"})(t, w)
+				gomodcache, _ := proxytest.EnvValue(w.environ, "GOMODCACHE")
+				if err := os.Remove(filepath.Join(gomodcache, "cache/download/example.com/basic/@v/v1.1.0.info")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			goFails: true, goSays: "go list -m all: go: module lookup disabled by GOPROXY=off",
+			manual: fillCache, manualText: "go mod download all with a reachable GOPROXY, then GOPROXY=off again"},
+		{name: "GOPROXY the go command cannot parse", gomod: basic, files: withSums, env: []string{"GOPROXY=ftp://proxy.example.com"},
+			goFails: true, goSays: "invalid proxy URL scheme", codes: "lookup-disabled",
+			manual: func(t *testing.T, w *envWorld) { w.setenv("GOPROXY=" + w.srv.URL) }, manualText: "a valid GOPROXY in the environment"},
 	})
 }

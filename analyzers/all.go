@@ -3,7 +3,7 @@ package analyzers
 // Local lists the analyzers that need nothing but the snapshot's files and
 // the local disk. Drivers run them synchronously on every edit.
 func Local() []*Analyzer {
-	return []*Analyzer{ParseError, InvalidVersion, ModulePath, ReplaceDir, WorkUse, GoVersion, Environment, Offline, SumMalformed, SumMissing, Private, Retract}
+	return []*Analyzer{ParseError, InvalidVersion, ModulePath, ReplaceDir, WorkUse, GoVersion, Godebug, Environment, Offline, SumMalformed, SumMissing, Private, Retract}
 }
 
 // Network lists the analyzers that consult the module source. Drivers run

@@ -305,4 +305,12 @@ var (
 			"go.mod:5:9: error: golang.org/x/text@v0.20.0: module lookup disabled by GOPROXY=off, and the module cache (/home/u/go/pkg/mod) does not hold its go.mod: go build, go list and go mod tidy fail; fill the cache while a proxy is reachable (go mod download); or let the go command download: remove it with `go env -u GOPROXY` [lookup-disabled]",
 		Fix: "Fill the module cache while a proxy is reachable (`go mod download` with a working GOPROXY; the cache is shared by every module on the machine), vendor the dependencies (`go mod vendor`, then -mod=vendor needs no cache), or let the go command download. The quick fix removes GOPROXY=off from the go env -w file when it is set there. A module whose source is missing while its go.mod is cached is a warning: go build fails only if it builds packages of it.",
 	})
+	CodeGodebugInvalid = newCode(Code{
+		Name:     "godebug-invalid",
+		Severity: Error,
+		Summary:  "A godebug line names a setting the toolchain that runs does not know (or has removed), or a default=go1.X it cannot honour: the go command refuses to load the file.",
+		Example: "godebug panicnill=1\n\n" +
+			"go.mod:1:9: error: unknown godebug \"panicnill\": go1.26.8 does not know it (its settings are listed in /usr/local/go/src/internal/godebugs/table.go), so every go command fails to load go.mod; did you mean panicnil? [godebug-invalid]",
+		Fix: "Correct the key (the quick fix offers the nearest known setting) or delete the line. The known settings are read from the local toolchain's own table ($GOROOT/src/internal/godebugs/table.go), so they follow its version; see https://go.dev/doc/godebug. Values are not checked by the go command, except default=, which must be go1.X no newer than the toolchain.",
+	})
 )

@@ -104,8 +104,29 @@ func (w *envWorld) goVerdict(t *testing.T) string {
 	return ""
 }
 
-// ours loads the environment as the front ends do and runs every analyzer.
+// ours loads the environment as the front ends do and runs every analyzer
+// in the module.
 func (w *envWorld) ours(t *testing.T) (*snapshot.Snapshot, []analyzers.Diagnostic) {
+	t.Helper()
+	return w.oursIn(t, w.dir)
+}
+
+// fixIn applies, in dir (the workspace root, say), the first fix of each
+// error gomodls reports there: how a user fixes a file of another
+// snapshot.
+func (w *envWorld) fixIn(dir string) func(t *testing.T, w *envWorld) {
+	return func(t *testing.T, w *envWorld) {
+		snap, diags := w.oursIn(t, dir)
+		for _, d := range diags {
+			if d.Severity == analyzers.Error && len(d.Fixes) > 0 {
+				t.Logf("fix in %s: %s", dir, d.Fixes[0].Title)
+				w.applyFix(t, snap, d.Fixes[0])
+			}
+		}
+	}
+}
+
+func (w *envWorld) oursIn(t *testing.T, dir string) (*snapshot.Snapshot, []analyzers.Diagnostic) {
 	t.Helper()
 	goBin, err := benchfixture.GoTool()
 	if err != nil {
@@ -113,18 +134,18 @@ func (w *envWorld) ours(t *testing.T) (*snapshot.Snapshot, []analyzers.Diagnosti
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	env, err := goenv.Load(ctx, goenv.Options{Environ: w.environ, GoCommand: goBin, Dir: w.dir, LocalToolchain: true})
+	env, err := goenv.Load(ctx, goenv.Options{Environ: w.environ, GoCommand: goBin, Dir: dir, LocalToolchain: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := env.GoError(); err != nil {
 		t.Logf("go env: %v", err)
 	}
-	contents, err := snapshot.ReadDir(nil, w.dir)
+	contents, err := snapshot.ReadDir(nil, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap := snapshot.Build(w.dir, contents, env, nil, nil, fixtureSource(t, env))
+	snap := snapshot.Build(dir, contents, env, nil, nil, fixtureSource(t, env))
 	diags, failures := checker.Run(ctx, snap, analyzers.All())
 	for _, f := range failures {
 		t.Errorf("analyzer failed: %v", f)
@@ -426,5 +447,26 @@ func TestOfflineCrossCheck(t *testing.T) {
 		{name: "GOPROXY the go command cannot parse", gomod: basic, files: withSums, env: []string{"GOPROXY=ftp://proxy.example.com"},
 			goFails: true, goSays: "invalid proxy URL scheme", codes: "lookup-disabled",
 			manual: func(t *testing.T, w *envWorld) { w.setenv("GOPROXY=" + w.srv.URL) }, manualText: "a valid GOPROXY in the environment"},
+	})
+}
+
+func TestGodebugCrossCheck(t *testing.T) {
+	withSums := map[string]string{"m/go.sum": sumsOf}
+	runEnvCrossCheck(t, []envCase{
+		{name: "godebug: a known setting, any value", gomod: "go 1.22\n\ngodebug panicnil=whatever\n"},
+		{name: "godebug: a misspelt setting", gomod: "go 1.22\n\ngodebug panicnill=1\n",
+			goFails: true, goSays: `go.mod:5: unknown godebug "panicnill"`, codes: "godebug-invalid"},
+		{name: "godebug: a removed setting", gomod: "go 1.22\n\nrequire example.com/basic v1.1.0\n\ngodebug x509sha1=1\n", files: withSums,
+			goFails: true, goSays: `use of removed godebug "x509sha1"`, codes: "godebug-invalid"},
+		{name: "godebug: default= newer than the toolchain", gomod: "go 1.22\n\ngodebug default=go1.99\n",
+			goFails: true, goSays: "default=go1.99 too new", codes: "godebug-invalid"},
+		{name: "godebug: default= not a go version", gomod: "go 1.22\n\ngodebug default=1.21\n",
+			goFails: true, goSays: "value for default= must be goVERSION", codes: "godebug-invalid"},
+		{name: "godebug: go.mod's unknown setting in workspace mode (a warning)", gomod: "go 1.22\n\ngodebug panicnill=1\n",
+			files: map[string]string{"go.work": "go 1.22\n\nuse ./m\n"}, env: []string{"GOWORK=$ROOT/go.work", "GOFLAGS=-modcacherw"}},
+		{name: "godebug: go.work's unknown setting", gomod: "go 1.22\n",
+			files: map[string]string{"go.work": "go 1.22\n\nuse ./m\n\ngodebug panicnill=1\n"}, env: []string{"GOWORK=$ROOT/go.work", "GOFLAGS=-modcacherw"},
+			goFails: true, goSays: `unknown godebug "panicnill"`, codes: "godebug-invalid",
+			manual: func(t *testing.T, w *envWorld) { w.fixIn(w.root)(t, w) }, manualText: "gomodls' fix on go.work: Change to panicnil=1"},
 	})
 }

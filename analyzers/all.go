@@ -9,7 +9,7 @@ func Local() []*Analyzer {
 // Network lists the analyzers that consult the module source. Drivers run
 // them in the background.
 func Network() []*Analyzer {
-	return []*Analyzer{Versions, PathMismatch, Retractions, Deprecations, PseudoVersions, Upgrades, SumVerify}
+	return []*Analyzer{Versions, PathMismatch, Retractions, Deprecations, PseudoVersions, Upgrades, SumVerify, Toolchains}
 }
 
 // All returns every analyzer, local ones first.

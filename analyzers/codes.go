@@ -313,4 +313,20 @@ var (
 			"go.mod:1:9: error: unknown godebug \"panicnill\": go1.26.8 does not know it (its settings are listed in /usr/local/go/src/internal/godebugs/table.go), so every go command fails to load go.mod; did you mean panicnil? [godebug-invalid]",
 		Fix: "Correct the key (the quick fix offers the nearest known setting) or delete the line. The known settings are read from the local toolchain's own table ($GOROOT/src/internal/godebugs/table.go), so they follow its version; see https://go.dev/doc/godebug. Values are not checked by the go command, except default=, which must be go1.X no newer than the toolchain.",
 	})
+	CodeToolchainInvalid = newCode(Code{
+		Name:     "toolchain-invalid",
+		Severity: Error,
+		Summary:  "GOTOOLCHAIN or the toolchain line is one the go command refuses, or the toolchain line of go.mod is one it drops (toolchain default, older than go1.21, or the same as the go line), so builds stop with \"updates to go.mod needed\".",
+		Example: "toolchain default\n\n" +
+			"go.mod:5:11: error: toolchain default: the go command drops this line (toolchain default is only for go get and go env; in go.mod it says nothing), so go build, go list and go test fail with \"updates to go.mod needed\" until go mod tidy removes it [toolchain-invalid]",
+		Fix: "Delete the toolchain line (the quick fix; `go mod tidy` does the same), or name a toolchain newer than the go line (toolchain go1.22.3). Correct an invalid GOTOOLCHAIN: local, auto, path, or a toolchain name (go1.22.3) optionally followed by +auto or +path.",
+	})
+	CodeToolchainUnavailable = newCode(Code{
+		Name:     "toolchain-unavailable",
+		Severity: Error,
+		Summary:  "The go or toolchain line makes the go command switch to a newer toolchain (GOTOOLCHAIN=auto), which it would download as golang.org/toolchain through the GOPROXY chain, and the chain does not serve it for this platform.",
+		Example: "toolchain go1.99.0\n\n" +
+			"go.mod:5:11: error: the toolchain line asks for go1.99.0 (running go 1.26.8; GOTOOLCHAIN=auto): the go command would download golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64, which https://proxy.golang.org does not serve (404 Not Found): it fails with \"download go1.99.0 for linux/amd64: toolchain not available\" [toolchain-unavailable]",
+		Fix: "Name a toolchain the proxy serves (the quick fixes offer the nearest ones that satisfy the go line), delete the toolchain line when the local Go satisfies the go line, install the toolchain on PATH (go install golang.org/dl/go1.99.0@latest), or set GOTOOLCHAIN=local to stay on the local Go.",
+	})
 )

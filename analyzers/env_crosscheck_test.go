@@ -17,6 +17,7 @@ import (
 	"github.com/gomodls/gomodls/internal/benchfixture"
 	"github.com/gomodls/gomodls/internal/checker"
 	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/proxytest"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
@@ -60,6 +61,9 @@ type envCase struct {
 	// of the shell), described by manualText.
 	manual     func(t *testing.T, w *envWorld)
 	manualText string
+	// check runs after the go command's verdict (what it did, beyond
+	// failing or not).
+	check func(t *testing.T, w *envWorld)
 }
 
 // envWorld is one case's root, module directory and environment.
@@ -229,15 +233,7 @@ func newEnvWorld(t *testing.T, tc envCase) *envWorld {
 	for name, text := range tc.files {
 		files[name] = strings.ReplaceAll(text, "$SUMS", strings.Join(sums, "\n")+"\n")
 	}
-	for name, text := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	analyzerstest.WriteFiles(t, root, files)
 	return w
 }
 
@@ -269,6 +265,9 @@ func runEnvCrossCheck(t *testing.T, cases []envCase) {
 				tc.setup(t, w)
 			}
 			goSays := w.goVerdict(t)
+			if tc.check != nil {
+				tc.check(t, w)
+			}
 			snap, diags := w.ours(t)
 			var codes, warnings []string
 			var fixList []fixes.Fix
@@ -468,5 +467,71 @@ func TestGodebugCrossCheck(t *testing.T) {
 			files: map[string]string{"go.work": "go 1.22\n\nuse ./m\n\ngodebug panicnill=1\n"}, env: []string{"GOWORK=$ROOT/go.work", "GOFLAGS=-modcacherw"},
 			goFails: true, goSays: `unknown godebug "panicnill"`, codes: "godebug-invalid",
 			manual: func(t *testing.T, w *envWorld) { w.fixIn(w.root)(t, w) }, manualText: "gomodls' fix on go.work: Change to panicnil=1"},
+	})
+}
+
+// withToolchains adds stand-ins for the toolchains to the fixture.
+func withToolchains(names ...string) func(t *testing.T, w *envWorld) {
+	return func(t *testing.T, w *envWorld) {
+		for _, n := range names {
+			if err := w.srv.AddToolchain(n); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// ranStandIn checks that the go command switched to the fixture's
+// stand-in for name.
+func ranStandIn(name string) func(t *testing.T, w *envWorld) {
+	return func(t *testing.T, w *envWorld) {
+		r := w.run(t, "version")
+		if !strings.Contains(r.Stdout, "go version "+name+" ") || !strings.Contains(r.Stdout, "proxytest stand-in") {
+			t.Errorf("go version: %v %s%s; want the stand-in for %s", r.Err, r.Stdout, r.Stderr, name)
+		}
+	}
+}
+
+func TestToolchainCrossCheck(t *testing.T) {
+	auto := []string{"GOTOOLCHAIN=auto"}
+	runEnvCrossCheck(t, []envCase{
+		{name: "toolchain line, served: the go command switches", gomod: "go 1.22\n\ntoolchain go1.99.1\n", env: auto,
+			setup: withToolchains("go1.99.1"), check: ranStandIn("go1.99.1")},
+		{name: "toolchain line, not served", gomod: "go 1.22\n\ntoolchain go1.99.0\n", env: auto, setup: withToolchains("go1.99.1"),
+			goFails: true, goSays: "download go1.99.0 for " + modplan.Platform() + ": toolchain not available", codes: "toolchain-unavailable"},
+		{name: "go line, not served", gomod: "go 1.99\n", env: auto, setup: withToolchains("go1.99.1"),
+			goFails: true, goSays: "download go1.99.0 for " + modplan.Platform() + ": toolchain not available", codes: "toolchain-unavailable"},
+		{name: "toolchain line, no such toolchain anywhere", gomod: "go 1.22\n\ntoolchain go1.99.0\n", env: auto,
+			goFails: true, goSays: "toolchain not available", codes: "toolchain-unavailable"},
+		{name: "toolchain line, GOSUMDB=off", gomod: "go 1.22\n\ntoolchain go1.99.1\n", env: append(auto, "GOSUMDB=off"), setup: withToolchains("go1.99.1"),
+			goFails: true, goSays: "checksum database disabled by GOSUMDB=off", codes: "go-version-unsupported"},
+		{name: "toolchain line, GOPROXY=off", gomod: "go 1.22\n\ntoolchain go1.99.1\n", env: append(auto, "GOPROXY=off"),
+			goFails: true, goSays: "download go1.99.1 for " + modplan.Platform() + ": toolchain not available", codes: "go-version-unsupported"},
+		{name: "go line, GOTOOLCHAIN=path", gomod: "go 1.99\n", env: []string{"GOTOOLCHAIN=path"},
+			goFails: true, goSays: `cannot find "go1.99.0" in PATH`, codes: "go-version-unsupported",
+			manual: func(t *testing.T, w *envWorld) {
+				bin := filepath.Join(w.root, "bin")
+				if err := os.MkdirAll(bin, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(bin, "go1.99.0"), []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				path, _ := proxytest.EnvValue(w.environ, "PATH")
+				w.setenv("PATH=" + bin + string(os.PathListSeparator) + path)
+			}, manualText: "a go1.99.0 in PATH"},
+		{name: "go line, GOTOOLCHAIN=local", gomod: "go 1.99\n",
+			goFails: true, goSays: "go.mod requires go >= 1.99 (running go 1.26.8; GOTOOLCHAIN=local)", codes: "go-version-unsupported",
+			manual: func(t *testing.T, w *envWorld) { w.setenv("GOTOOLCHAIN=auto"); withToolchains("go1.99.0")(t, w) }, manualText: "GOTOOLCHAIN=auto (the fixture serves go1.99.0)"},
+		{name: "toolchain default", gomod: "go 1.22\n\ntoolchain default\n",
+			goFails: true, goSays: "updates to go.mod needed", codes: "toolchain-invalid"},
+		{name: "toolchain default with -mod=mod (a warning)", gomod: "go 1.22\n\ntoolchain default\n", env: []string{"GOFLAGS=-modcacherw -mod=mod"}},
+		{name: "toolchain default in workspace mode", gomod: "go 1.22\n\ntoolchain default\n",
+			files: map[string]string{"go.work": "go 1.22\n\nuse ./m\n"}, env: []string{"GOWORK=$ROOT/go.work"}},
+		{name: "toolchain line repeating the go line", gomod: "go 1.22\n\ntoolchain go1.22\n",
+			goFails: true, goSays: "updates to go.mod needed", codes: "toolchain-invalid"},
+		{name: "an invalid GOTOOLCHAIN", gomod: "go 1.22\n", env: []string{"GOTOOLCHAIN=go1.22+sometimes"},
+			goFails: true, goSays: `invalid GOTOOLCHAIN "go1.22+sometimes": only version suffixes are +auto and +path`, codes: "toolchain-invalid",
+			manual: func(t *testing.T, w *envWorld) { w.setenv("GOTOOLCHAIN=local") }, manualText: "GOTOOLCHAIN=local in the environment"},
 	})
 }

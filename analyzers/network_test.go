@@ -32,6 +32,7 @@ import (
 //	not-found-status CODE                 proxytest.WithNotFoundStatus
 //	fault PATTERN SPEC                    Server.Fault with proxytest.ParseFault(SPEC); in a
 //	                                      status body, \n and \t are a newline and a tab
+//	toolchain NAME...                     Server.AddToolchain: golang.org/toolchain for this platform
 func caseProxy(t *testing.T, file string) (opts []proxytest.Option, faults func(*proxytest.Server), adjust func(*settings.Settings, *proxytest.Server)) {
 	t.Helper()
 	ar, err := txtar.ParseFile(file)
@@ -49,6 +50,7 @@ func caseProxy(t *testing.T, file string) (opts []proxytest.Option, faults func(
 		f       proxytest.Fault
 	}
 	var list []fault
+	var toolchains []string
 	public := false
 	for i, line := range strings.Split(string(section), "\n") {
 		line = strings.TrimSpace(line)
@@ -101,11 +103,18 @@ func caseProxy(t *testing.T, file string) (opts []proxytest.Option, faults func(
 				bad(err)
 			}
 			list = append(list, fault{pattern, f})
+		case "toolchain":
+			toolchains = append(toolchains, strings.Fields(arg)...)
 		default:
 			bad(fmt.Errorf("unknown directive %s", verb))
 		}
 	}
 	faults = func(s *proxytest.Server) {
+		for _, name := range toolchains {
+			if err := s.AddToolchain(name); err != nil {
+				t.Fatal(err)
+			}
+		}
 		for _, f := range list {
 			s.Fault(f.pattern, f.f)
 		}

@@ -119,7 +119,7 @@ var networkExamples = map[string]bool{
 	"unknown-version": true, "unknown-module": true, "proxy-unreachable": true, "proxy-auth-required": true,
 	"proxy-error": true, "module-not-served": true, "module-path-mismatch": true, "retracted-version": true,
 	"deprecated-module": true, "upgrade-available": true, "sum-mismatch": true, "sum-unverified": true,
-	"sumdb-misbehavior": true, "pseudo-version-tagged": true, "env-pattern": true,
+	"sumdb-misbehavior": true, "pseudo-version-tagged": true, "env-pattern": true, "toolchain-unavailable": true,
 }
 
 // exampleFiles are the files, beside the module's own, that an example
@@ -177,15 +177,7 @@ func TestCodeExamples(t *testing.T) {
 			for name, text := range exampleFiles[c.Name] {
 				files[name] = text
 			}
-			for name, text := range files {
-				p := filepath.Join(dir, filepath.FromSlash(name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			analyzerstest.WriteFiles(t, dir, files)
 			contents, err := snapshot.ReadDir(nil, dir)
 			if err != nil {
 				t.Fatal(err)

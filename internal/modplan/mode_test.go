@@ -1,13 +1,9 @@
 package modplan_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/gomodls/gomodls/analyzers/analyzerstest"
 	"github.com/gomodls/gomodls/internal/modplan"
-	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
 // TestMode follows modload.setDefaultBuildMod and work.BuildInit: -mod in
@@ -40,26 +36,12 @@ func TestMode(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
 			files := map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n"}
 			for k, v := range tc.files {
 				files[k] = v
 			}
-			for name, text := range files {
-				p := filepath.Join(dir, filepath.FromSlash(name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			contents, err := snapshot.ReadDir(nil, dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			env := analyzerstest.Env(t, map[string]string{"GOFLAGS": tc.goflags, "GOWORK": ""})
-			m := modplan.Of(snapshot.Build(dir, contents, env, nil, nil, nil)).Mode()
+			snap := build(t, t.TempDir(), files, map[string]string{"GOFLAGS": tc.goflags, "GOWORK": ""})
+			m := modplan.Of(snap).Mode()
 			got := ""
 			if m.Err != nil {
 				got = m.Err.Error()

@@ -66,6 +66,10 @@ func ModuleVersion(name string) string {
 	return "v0.0.1-" + name + "." + runtime.GOOS + "-" + runtime.GOARCH
 }
 
+// Platform is the GOOS/GOARCH the go command downloads toolchains for
+// ("linux/amd64").
+func Platform() string { return runtime.GOOS + "/" + runtime.GOARCH }
+
 type toolchainKey struct{}
 
 // Toolchain returns the go command's choice of toolchain for the snapshot.

@@ -505,6 +505,13 @@ func TestToolchainCrossCheck(t *testing.T) {
 			goFails: true, goSays: "toolchain not available", codes: "toolchain-unavailable"},
 		{name: "toolchain line, GOSUMDB=off", gomod: "go 1.22\n\ntoolchain go1.99.1\n", env: append(auto, "GOSUMDB=off"), setup: withToolchains("go1.99.1"),
 			goFails: true, goSays: "checksum database disabled by GOSUMDB=off", codes: "go-version-unsupported"},
+		{name: "toolchain line, cached, then GOSUMDB=off", gomod: "go 1.22\n\ntoolchain go1.99.1\n", env: auto,
+			setup: func(t *testing.T, w *envWorld) {
+				withToolchains("go1.99.1")(t, w)
+				ranStandIn("go1.99.1")(t, w) // downloads it into the module cache
+				w.setenv("GOSUMDB=off")
+			},
+			goFails: true, goSays: "checksum database disabled by GOSUMDB=off", codes: "go-version-unsupported"},
 		{name: "toolchain line, GOPROXY=off", gomod: "go 1.22\n\ntoolchain go1.99.1\n", env: append(auto, "GOPROXY=off"),
 			goFails: true, goSays: "download go1.99.1 for " + modplan.Platform() + ": toolchain not available", codes: "go-version-unsupported"},
 		{name: "go line, GOTOOLCHAIN=path", gomod: "go 1.99\n", env: []string{"GOTOOLCHAIN=path"},

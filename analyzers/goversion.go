@@ -102,25 +102,27 @@ func switchFails(pass *Pass, plan *modplan.Plan, tc modplan.Toolchain) (Diagnost
 		d.Message = fmt.Sprintf("%s: the go command looks for it in PATH only and fails: cannot find %q in PATH", asks, tc.Target)
 		return d, true
 	}
+	// Downloaded or taken from the module cache, a toolchain is verified
+	// with the checksum database (modfetch.useSumDB, checkMod).
+	mod := modplan.ToolchainModule + "@" + modplan.ModuleVersion(tc.Target)
+	if env.UseSumDB(modplan.ToolchainModule) {
+		if _, err := env.SumDB(); err != nil {
+			d.Message = fmt.Sprintf("%s: the go command would verify %s with the checksum database, but %v", asks, mod, err)
+			return d, true
+		}
+		if env.Get("GOSUMDB") == "off" {
+			d.Message = fmt.Sprintf("%s: the go command would download %s, but it verifies toolchains (downloaded or cached) with the checksum database even when GOSUMDB=off, so it fails (checksum database disabled by GOSUMDB=off)", asks, mod)
+			d.Fixes = toolchainLocalFixes(tc)
+			return d, true
+		}
+	}
 	if plan.ToolchainCached(tc.Target) {
 		return Diagnostic{}, false
 	}
-	mod := modplan.ToolchainModule + "@" + modplan.ModuleVersion(tc.Target)
 	if why := plan.LookupBlocked(modplan.ToolchainModule); why != "" {
 		d.Message = fmt.Sprintf("%s: the go command would download %s, but %s: it fails with \"download %s for %s: toolchain not available\"", asks, mod, why, tc.Target, modplan.Platform())
 		d.Fixes = toolchainLocalFixes(tc)
 		return d, true
-	}
-	if env.UseSumDB(modplan.ToolchainModule) {
-		if _, err := env.SumDB(); err != nil {
-			d.Message = fmt.Sprintf("%s: the go command would download %s and verify it with the checksum database, but %v", asks, mod, err)
-			return d, true
-		}
-		if env.Get("GOSUMDB") == "off" {
-			d.Message = fmt.Sprintf("%s: the go command would download %s, but it verifies toolchains with the checksum database even when GOSUMDB=off, so it fails (checksum database disabled by GOSUMDB=off)", asks, mod)
-			d.Fixes = toolchainLocalFixes(tc)
-			return d, true
-		}
 	}
 	return Diagnostic{}, false
 }

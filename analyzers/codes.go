@@ -373,4 +373,60 @@ var (
 			"go.mod:1:1: warning: known vulnerabilities not checked: vulnerability database: reading https://vuln.go.dev/index/db.json.gz: dial tcp: lookup vuln.go.dev: no such host [vulndb-unavailable]",
 		Fix: "Check the network, the proxy settings (HTTPS_PROXY) and GOVULNDB (an https://, http:// or file:// mirror in the layout of https://go.dev/security/vuln/database). gomodls keeps the last copy it read in its cache directory and uses it when the database cannot be reached.",
 	})
+	CodeModulesDisabled = newCode(Code{
+		Name:     "modules-disabled",
+		Severity: Error,
+		Summary:  "GO111MODULE is off (or not one of on, off, auto): the go command ignores go.mod, and every module command fails.",
+		Example: "GO111MODULE=off\n\n" +
+			"go.mod:1:1: error: GO111MODULE=\"off\" (GOENV file /home/u/.config/go/env:1): the go command ignores this go.mod: go mod tidy, go mod download and go get fail with \"modules disabled by GO111MODULE=off\", go list -m with \"list -m cannot be used with GO111MODULE=off\", and go build looks for imports in GOROOT and GOPATH only; remove it with `go env -u GO111MODULE` [modules-disabled]",
+		Fix: "Unset GO111MODULE: the quick fix runs `go env -u GO111MODULE` when the go env -w file sets it (`go env -w` over $GOROOT/go.env; the gomodls.env setting when that sets it); a variable of the process environment must be unset where it is set. Module mode is the default since Go 1.16.",
+	})
+	CodeGoFlagsInvalid = newCode(Code{
+		Name:     "goflags-invalid",
+		Severity: Error,
+		Summary:  "GOFLAGS holds something the go command refuses (a word that is not a flag, a flag no go command has, an unbalanced quote, a -mod or -modfile it rejects), or a -modfile that makes the go command read another file than this go.mod (a warning).",
+		Example: "GOFLAGS=-mod=mod bogus\n\n" +
+			"go.mod:1:1: error: GOFLAGS=\"-mod=mod bogus\" (GOENV file /home/u/.config/go/env:1): every go command except go env fails (go: parsing $GOFLAGS: non-flag \"bogus\"); corrected: GOFLAGS=\"-mod=mod\"; set it with `go env -w GOFLAGS=-mod=mod` [goflags-invalid]",
+		Fix: "Correct GOFLAGS: each word must be a flag of some go command, written -flag or -flag=value (quote a value with spaces: '-ldflags=-s -w'). The quick fix writes the corrected value where GOFLAGS is set (go env -w, or the gomodls.env setting). Unknown flags are found by asking the local go command (`go version` parses GOFLAGS first), so they follow its version.",
+	})
+	CodeGoSumDBInvalid = newCode(Code{
+		Name:     "gosumdb-invalid",
+		Severity: Error,
+		Summary:  "GOSUMDB cannot be parsed, so the go command fails whenever it must verify a go.sum line it does not have yet: an error when go.sum lacks one now, else a warning.",
+		Example: "GOSUMDB=sum.example.com+bad\nrequire golang.org/x/text v0.20.0\n\n" +
+			"go.mod:1:1: error: GOSUMDB=\"sum.example.com+bad\" (GOENV file /home/u/.config/go/env:1): invalid GOSUMDB: malformed verifier id; there is no go.sum to hold golang.org/x/text v0.20.0/go.mod, so go mod tidy and go mod download fail with \"golang.org/x/text@v0.20.0: verifying go.mod: invalid GOSUMDB: malformed verifier id\"; remove it with `go env -u GOSUMDB` [gosumdb-invalid]",
+		Fix: "Unset GOSUMDB (the default sum.golang.org then applies), or write a valid verifier key (name+hash+key, optionally followed by a URL). The quick fix runs `go env -u GOSUMDB` when the go env -w file sets it.",
+	})
+	CodeLookupDisabled = newCode(Code{
+		Name:     "lookup-disabled",
+		Severity: Error,
+		Summary:  "The go command may not look the module version up (GOPROXY=off, or a GOPROXY it cannot parse) and the module cache does not hold its go.mod (or the go.mod of a module the graph needs through it).",
+		Example: "GOPROXY=off\nrequire golang.org/x/text v0.20.0\n\n" +
+			"go.mod:5:9: error: golang.org/x/text@v0.20.0: module lookup disabled by GOPROXY=off, and the module cache (/home/u/go/pkg/mod) does not hold its go.mod: go build, go list and go mod tidy fail; fill the cache while a proxy is reachable (go mod download); or let the go command download: remove it with `go env -u GOPROXY` [lookup-disabled]",
+		Fix: "Fill the module cache while a proxy is reachable (`go mod download` with a working GOPROXY; the cache is shared by every module on the machine), vendor the dependencies (`go mod vendor`, then -mod=vendor needs no cache), or let the go command download. The quick fix removes GOPROXY=off from the go env -w file when it is set there. A module whose source is missing while its go.mod is cached is a warning: go build fails only if it builds packages of it.",
+	})
+	CodeGodebugInvalid = newCode(Code{
+		Name:     "godebug-invalid",
+		Severity: Error,
+		Summary:  "A godebug line names a setting the toolchain that runs does not know (or has removed), or a default=go1.X it cannot honour: the go command refuses to load the file.",
+		Example: "godebug panicnill=1\n\n" +
+			"go.mod:1:9: error: unknown godebug \"panicnill\": go1.26.8 does not know it (its settings are listed in /usr/local/go/src/internal/godebugs/table.go), so every go command fails to load go.mod; did you mean panicnil? [godebug-invalid]",
+		Fix: "Correct the key (the quick fix offers the nearest known setting) or delete the line. The known settings are read from the local toolchain's own table ($GOROOT/src/internal/godebugs/table.go), so they follow its version; see https://go.dev/doc/godebug. Values are not checked by the go command, except default=, which must be go1.X no newer than the toolchain.",
+	})
+	CodeToolchainInvalid = newCode(Code{
+		Name:     "toolchain-invalid",
+		Severity: Error,
+		Summary:  "GOTOOLCHAIN or the toolchain line is one the go command refuses, or the toolchain line of go.mod is one it drops (toolchain default, older than go1.21, or the same as the go line), so builds stop with \"updates to go.mod needed\".",
+		Example: "toolchain default\n\n" +
+			"go.mod:5:11: error: toolchain default: the go command drops this line (toolchain default is only for go get and go env; in go.mod it says nothing), so go build, go list and go test fail with \"updates to go.mod needed\" until go mod tidy removes it [toolchain-invalid]",
+		Fix: "Delete the toolchain line (the quick fix; `go mod tidy` does the same), or name a toolchain newer than the go line (toolchain go1.22.3). Correct an invalid GOTOOLCHAIN: local, auto, path, or a toolchain name (go1.22.3) optionally followed by +auto or +path.",
+	})
+	CodeToolchainUnavailable = newCode(Code{
+		Name:     "toolchain-unavailable",
+		Severity: Error,
+		Summary:  "The go or toolchain line makes the go command switch to a newer toolchain (GOTOOLCHAIN=auto), which it would download as golang.org/toolchain through the GOPROXY chain, and the chain does not serve it for this platform.",
+		Example: "toolchain go1.99.0\n\n" +
+			"go.mod:5:11: error: the toolchain line asks for go1.99.0 (running go 1.26.8; GOTOOLCHAIN=auto): the go command would download golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64, which https://proxy.golang.org does not serve (404 Not Found): it fails with \"download go1.99.0 for linux/amd64: toolchain not available\" [toolchain-unavailable]",
+		Fix: "Name a toolchain the proxy serves (the quick fixes offer the nearest ones that satisfy the go line), delete the toolchain line when the local Go satisfies the go line, install the toolchain on PATH (go install golang.org/dl/go1.99.0@latest), or set GOTOOLCHAIN=local to stay on the local Go.",
+	})
 )

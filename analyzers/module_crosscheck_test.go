@@ -2,7 +2,6 @@ package analyzers_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -105,15 +104,7 @@ func TestModuleCrossCheck(t *testing.T) {
 			t.Parallel()
 			srv := proxytest.New(t, tc.opts...)
 			root := t.TempDir()
-			for name, text := range tc.files {
-				p := filepath.Join(root, filepath.FromSlash(name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			analyzerstest.WriteFiles(t, root, tc.files)
 			dir := filepath.Join(root, "m")
 			// -mod=mod lets the go command write go.sum; workspace mode
 			// refuses the flag (and writes go.work.sum by itself).

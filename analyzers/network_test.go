@@ -37,6 +37,7 @@ import (
 //	                                      status body, \n and \t are a newline and a tab
 //	module PATH@VERSION [GO.MOD LINES]    Server.AddModule: a version whose go.mod is
 //	                                      "module PATH" and the given lines (\n separates them)
+//	toolchain NAME...                     Server.AddToolchain: golang.org/toolchain for this platform
 func caseProxy(t *testing.T, file string) (opts []proxytest.Option, faults func(*proxytest.Server), adjust func(*settings.Settings, *proxytest.Server)) {
 	t.Helper()
 	ar, err := txtar.ParseFile(file)
@@ -56,6 +57,7 @@ func caseProxy(t *testing.T, file string) (opts []proxytest.Option, faults func(
 	var list []fault
 	var modules []module.Version
 	gomods := map[module.Version]string{}
+	var toolchains []string
 	public := false
 	for i, line := range strings.Split(string(section), "\n") {
 		line = strings.TrimSpace(line)
@@ -123,11 +125,18 @@ func caseProxy(t *testing.T, file string) (opts []proxytest.Option, faults func(
 			if rest != "" {
 				gomods[m] += "\n" + strings.ReplaceAll(rest, `\n`, "\n") + "\n"
 			}
+		case "toolchain":
+			toolchains = append(toolchains, strings.Fields(arg)...)
 		default:
 			bad(fmt.Errorf("unknown directive %s", verb))
 		}
 	}
 	faults = func(s *proxytest.Server) {
+		for _, name := range toolchains {
+			if err := s.AddToolchain(name); err != nil {
+				t.Fatal(err)
+			}
+		}
 		for _, f := range list {
 			s.Fault(f.pattern, f.f)
 		}

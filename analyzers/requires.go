@@ -52,7 +52,7 @@ func runRequires(pass *Pass) error {
 	// When the go command accepts requirements it would not write, and
 	// why.
 	accepted := ""
-	if mode := plan.BuildMode(); mode.Explicit && mode.Mode == "mod" {
+	if mode := plan.Mode(); mode.Explicit && mode.Mod == modplan.ModMod {
 		accepted = "GOFLAGS has -mod=mod, so the go command rewrites go.mod itself"
 	} else if _, ws := plan.InWorkspace(); ws {
 		accepted = "the workspace's go command accepts it; with GOWORK=off it stops with \"updates to go.mod needed\""

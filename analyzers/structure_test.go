@@ -119,7 +119,7 @@ var networkExamples = map[string]bool{
 	"unknown-version": true, "unknown-module": true, "proxy-unreachable": true, "proxy-auth-required": true,
 	"proxy-error": true, "module-not-served": true, "module-path-mismatch": true, "retracted-version": true,
 	"deprecated-module": true, "upgrade-available": true, "sum-mismatch": true, "sum-unverified": true,
-	"sumdb-misbehavior": true, "pseudo-version-tagged": true, "env-pattern": true,
+	"sumdb-misbehavior": true, "pseudo-version-tagged": true, "env-pattern": true, "toolchain-unavailable": true,
 	// Checked by TestVulnCodeExamples, against the fixture's vulnerability database.
 	"vulnerable-version": true, "vulnerable-toolchain": true, "vulndb-unavailable": true,
 }
@@ -155,6 +155,19 @@ func TestCodeExamples(t *testing.T) {
 			root := t.TempDir()
 			dir := filepath.Join(root, "m")
 			files := map[string]string{}
+			// Leading NAME=value lines are the go env -w file.
+			envExtra := map[string]string{"GOPROXY": "https://proxy.golang.org", "GOWORK": "off"}
+			if vars, rest := splitEnvLines(excerpt); vars != "" {
+				excerpt = rest
+				envExtra["GOENV"] = filepath.Join(root, "goenv")
+				if err := os.WriteFile(envExtra["GOENV"], []byte(vars), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				for _, line := range strings.Split(strings.TrimSpace(vars), "\n") {
+					name, _, _ := strings.Cut(line, "=")
+					envExtra[name] = "" // no test default hides the file's value
+				}
+			}
 			switch {
 			case strings.HasPrefix(message, "go.sum"):
 				files["go.mod"] = "module example.com/m\n\ngo 1.22\n"
@@ -179,24 +192,15 @@ func TestCodeExamples(t *testing.T) {
 			for name, text := range exampleFiles[c.Name] {
 				files[name] = text
 			}
-			for name, text := range files {
-				p := filepath.Join(dir, filepath.FromSlash(name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			analyzerstest.WriteFiles(t, dir, files)
 			contents, err := snapshot.ReadDir(nil, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			vars := map[string]string{"GOPROXY": "https://proxy.golang.org", "GOWORK": "off"}
 			for k, v := range exampleEnv[c.Name] {
-				vars[k] = filepath.Join(dir, filepath.FromSlash(v))
+				envExtra[k] = filepath.Join(dir, filepath.FromSlash(v))
 			}
-			env := analyzerstest.Env(t, vars)
+			env := analyzerstest.Env(t, envExtra)
 			snap := snapshot.Build(dir, contents, env, nil, nil, nil)
 			diags, _ := checker.Run(context.Background(), snap, analyzers.Local())
 			for _, d := range diags {
@@ -211,4 +215,22 @@ func TestCodeExamples(t *testing.T) {
 			t.Errorf("the example of %s does not produce it:\n%s\ngot:\n%s", c.Name, excerpt, strings.Join(got, "\n"))
 		})
 	}
+}
+
+// splitEnvLines splits the leading NAME=value lines off an example.
+func splitEnvLines(excerpt string) (vars, rest string) {
+	lines := strings.SplitAfter(excerpt, "\n")
+	i := 0
+	for i < len(lines) {
+		name, _, ok := strings.Cut(lines[i], "=")
+		if !ok || name == "" || strings.Trim(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" {
+			break
+		}
+		i++
+	}
+	vars = strings.Join(lines[:i], "")
+	if vars != "" && !strings.HasSuffix(vars, "\n") {
+		vars += "\n"
+	}
+	return vars, strings.Join(lines[i:], "")
 }

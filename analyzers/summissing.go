@@ -190,7 +190,7 @@ func (m MissingSum) Fix(snap *snapshot.Snapshot, sums *sumcheck.Sums) (fixes.Fix
 
 // sumsRequired reports whether the go command insists on go.sum entries
 // for this go.mod (modload.mustHaveSums): in module mode, with
-// -mod=readonly.
+// -mod=readonly (see modplan.Plan.Mode).
 func sumsRequired(snap *snapshot.Snapshot) bool {
 	if snap.Env == nil {
 		return true
@@ -198,10 +198,12 @@ func sumsRequired(snap *snapshot.Snapshot) bool {
 	plan := modplan.Of(snap)
 	// In a workspace the go command checks go.work.sum; outside the
 	// go.work that covers the directory it refuses to run at all.
-	if _, ws := plan.InWorkspace(); ws || plan.OutsideWorkspace() != "" {
+	if plan.OutsideWorkspace() != "" {
+		return false
+	} else if _, ws := plan.InWorkspace(); ws {
 		return false
 	}
 	// -mod=mod adds them; in vendor mode (-mod=vendor, or a vendor
 	// directory with go 1.14 or later) the go command reads no go.sum.
-	return plan.BuildMode().Mode == "readonly"
+	return plan.Mode().Mod == modplan.ModReadonly
 }

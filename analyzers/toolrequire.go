@@ -41,7 +41,7 @@ func runToolRequire(pass *Pass) error {
 		return nil
 	}
 	plan := modplan.Of(snap)
-	mode := plan.BuildMode()
+	mode := plan.Mode()
 	for _, t := range f.Mod.Tool {
 		first, _, _ := strings.Cut(t.Path, "/")
 		if !strings.Contains(first, ".") {
@@ -65,7 +65,7 @@ func runToolRequire(pass *Pass) error {
 		d := Diagnostic{File: snapshot.GoMod, Span: f.LineSpan(t.Syntax), Code: CodeToolNotRequired, Severity: Error,
 			Message: fmt.Sprintf("tool %s: no required module provides package %s; to add it: go get %s (or go mod tidy): `go tool %s`, `go list tool`, `go mod vendor` and `go build all` fail until then (`go build ./...` does not load tools)", t.Path, t.Path, t.Path, name),
 			Fixes:   []fixes.Fix{fixes.RunGoCommand(filepath.Dir(f.Name), "mod", "tidy"), fixes.DeleteLine(snapshot.GoMod, f, t.Syntax, "Remove this tool directive")}}
-		if mode.Explicit && mode.Mode == "mod" {
+		if mode.Explicit && mode.Mod == modplan.ModMod {
 			d.Severity = Warning
 			d.Message = fmt.Sprintf("tool %s: no require of go.mod provides package %s; not an error now: GOFLAGS has -mod=mod, so `go tool %s` adds the requirement itself", t.Path, t.Path, name)
 		}

@@ -64,7 +64,7 @@ func runVendoring(pass *Pass) error {
 	if _, ws := plan.InWorkspace(); ws {
 		syncCmd, vendor = "go work vendor", fixes.RunGoCommand(root, "work", "vendor")
 	}
-	mode := plan.BuildMode()
+	mode := plan.Mode()
 	why := mode.Reason
 	if mode.Explicit {
 		why = "GOFLAGS has -mod=vendor"

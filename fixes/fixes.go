@@ -201,6 +201,7 @@ func (a sumKey) less(b sumKey) bool {
 // are part of the editor integrations' contract.
 const (
 	CmdGoEnvWrite    = "gomodls.goenvWrite"    // args: {"name": "GOPRIVATE", "value": "..."}
+	CmdGoEnvUnset    = "gomodls.goenvUnset"    // args: {"name": "GO111MODULE"}
 	CmdSetEnvSetting = "gomodls.setEnvSetting" // args: {"name": "GOPRIVATE", "value": "..."}
 	CmdRecheck       = "gomodls.recheck"       // args: {"uri": "..."} (optional)
 	CmdExplainEnv    = "gomodls.explainEnv"    // args: {"uri": "..."} (optional)
@@ -232,6 +233,16 @@ func GoEnvWrite(name, value string) Fix {
 	return Fix{
 		Title:   "Run go env -w " + name + "=" + value,
 		Command: &Command{Title: "go env -w " + name + "=" + value, Name: CmdGoEnvWrite, Args: []any{map[string]string{"name": name, "value": value}}},
+	}
+}
+
+// GoEnvUnset returns a command fix that runs `go env -u NAME`: it removes
+// NAME from the go env -w file, so that $GOROOT/go.env or the default
+// applies.
+func GoEnvUnset(name string) Fix {
+	return Fix{
+		Title:   "Run go env -u " + name,
+		Command: &Command{Title: "go env -u " + name, Name: CmdGoEnvUnset, Args: []any{map[string]string{"name": name}}},
 	}
 }
 

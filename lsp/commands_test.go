@@ -87,6 +87,42 @@ func TestPrivateFixWritesGoEnv(t *testing.T) {
 	ed.Shutdown()
 }
 
+// TestModulesDisabledFixUnsetsGoEnv follows the GO111MODULE=off fix end
+// to end: the go env -w file sets it, the quick fix runs `go env -u
+// GO111MODULE`, the line is gone from the file and the diagnostic clears.
+func TestModulesDisabledFixUnsetsGoEnv(t *testing.T) {
+	srv := proxytest.New(t)
+	goenvFile := filepath.Join(t.TempDir(), "goenv")
+	if err := os.WriteFile(goenvFile, []byte("GOPRIVATE=old.example.com\nGO111MODULE=off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := writeFiles(t, map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n"})
+	ed := start(t, withGo(t, srv, goenvFile))
+	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	gomod := filepath.Join(dir, "go.mod")
+	ed.Open(gomod, "")
+	got := ed.Diagnostics(gomod, wait, hasCodes("modules-disabled"))
+	actions, err := ed.Server.CodeAction(ed.Context(), &protocol.CodeActionParams{TextDocument: docID(gomod), Range: got.Diagnostics[0].Range,
+		Context: protocol.CodeActionContext{Diagnostics: got.Diagnostics, Only: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}}})
+	if err != nil || len(actions) != 1 {
+		t.Fatalf("actions: %v %v", actions, err)
+	}
+	ca := actions[0].(*protocol.CodeAction)
+	if ca.Title != "Run go env -u GO111MODULE" {
+		t.Errorf("fix title %q", ca.Title)
+	}
+	res := execute(t, ed, ca.Command)
+	if res["previous"] != "off" || res["value"] != "" {
+		t.Errorf("result: %v", res)
+	}
+	data, _ := os.ReadFile(goenvFile)
+	if strings.Contains(string(data), "GO111MODULE") || !strings.Contains(string(data), "GOPRIVATE=old.example.com") {
+		t.Errorf("GOENV file:\n%s", data)
+	}
+	ed.Diagnostics(gomod, wait, hasCodes(""))
+	ed.Shutdown()
+}
+
 func TestSetEnvSettingAndExplainEnv(t *testing.T) {
 	srv := proxytest.New(t)
 	text := "module example.com/m\n\ngo 1.22\n\nrequire git.corp.example/team/lib v1.0.0\n"

@@ -22,6 +22,7 @@ import (
 
 func init() {
 	commands[fixes.CmdGoEnvWrite] = cmdGoEnvWrite
+	commands[fixes.CmdGoEnvUnset] = cmdGoEnvUnset
 	commands[fixes.CmdSetEnvSetting] = cmdSetEnvSetting
 	commands[fixes.CmdRunGoCommand] = cmdRunGoCommand
 	commands[fixes.CmdExplainEnv] = cmdExplainEnv
@@ -55,7 +56,7 @@ func (ss *session) folderForArg(uri string) (*folder, error) {
 // validEnvName accepts the variables gomodls fixes may write.
 func validEnvName(name string) bool {
 	switch name {
-	case "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOINSECURE", "GOPROXY", "GOSUMDB", "GOAUTH", "GOTOOLCHAIN", "GOFLAGS":
+	case "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOINSECURE", "GOPROXY", "GOSUMDB", "GOAUTH", "GOTOOLCHAIN", "GOFLAGS", "GO111MODULE":
 		return true
 	}
 	return false
@@ -92,6 +93,43 @@ func cmdGoEnvWrite(ctx context.Context, s *server, args []json.RawMessage) (any,
 	}
 	s.showMessage(protocol.MessageTypeInfo, msg)
 	return map[string]string{"name": a.Name, "value": a.Value, "previous": before, "output": string(out)}, nil
+}
+
+// cmdGoEnvUnset runs `go env -u NAME`: it removes the line of the go env -w
+// file that sets NAME, so that $GOROOT/go.env or the default applies.
+func cmdGoEnvUnset(ctx context.Context, s *server, args []json.RawMessage) (any, error) {
+	var a envArg
+	if err := decodeArg(args, &a); err != nil {
+		return nil, err
+	}
+	if !validEnvName(a.Name) {
+		return nil, invalidParams("go env -u: %q is not a variable gomodls unsets", a.Name)
+	}
+	f, err := s.session.folderForArg(a.URI)
+	if err != nil {
+		return nil, err
+	}
+	env := s.session.environment(ctx, f)
+	if env == nil {
+		return nil, fmt.Errorf("go env -u: the Go environment is unknown")
+	}
+	before := env.Get(a.Name)
+	out, err := runGo(ctx, env, f.path, 30*time.Second, "env", "-u", a.Name)
+	if err != nil {
+		s.showMessage(protocol.MessageTypeError, fmt.Sprintf("gomodls: go env -u %s failed: %v\n%s", a.Name, err, out))
+		return nil, fmt.Errorf("go env -u %s: %w: %s", a.Name, err, out)
+	}
+	s.session.reloadEnvironments()
+	after := before
+	if e := s.session.environment(ctx, f); e != nil {
+		after = e.Get(a.Name)
+	}
+	msg := fmt.Sprintf("gomodls: removed %s from the go env -w file with go env -u; it is now %q (was %q).", a.Name, after, before)
+	if v := env.Lookup(a.Name); v.Origin == goenv.OriginEnv || v.Origin == goenv.OriginSetting {
+		msg += fmt.Sprintf(" Note: %s is also set in the %s, which takes precedence over go env -w.", a.Name, v.Origin)
+	}
+	s.showMessage(protocol.MessageTypeInfo, msg)
+	return map[string]string{"name": a.Name, "value": after, "previous": before, "output": string(out)}, nil
 }
 
 // cmdSetEnvSetting sets gomodls.env.NAME for this session. Editors that can

@@ -2,6 +2,7 @@ package lsp_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -22,7 +23,10 @@ import (
 const wait = 20 * time.Second
 
 // hermetic returns server options that see no go binary and a fixed Go
-// environment, so results do not depend on the machine.
+// environment, so results do not depend on the machine. Its GOPROXY=off
+// and empty module cache make every require a lookup-disabled error (as
+// the go command would fail); tests about other things disable that code
+// (offlineOK).
 func hermetic(t testing.TB) lsp.Options {
 	home := lsptest.LooseDir(t)
 	return lsp.Options{
@@ -38,6 +42,11 @@ func hermetic(t testing.TB) lsp.Options {
 		CacheDir: filepath.Join(home, "cache"),
 	}
 }
+
+// offlineOK is the configuration of tests whose requires are made up: with
+// hermetic's GOPROXY=off and empty module cache, each would be a
+// lookup-disabled error.
+var offlineOK = json.RawMessage(`{"disable": ["lookup-disabled"]}`)
 
 func start(t *testing.T, opts lsp.Options) *lsptest.Editor {
 	return lsptest.Start(t, serveFunc(opts))
@@ -173,7 +182,7 @@ func TestRequestBeforeInitialize(t *testing.T) {
 func TestBurstOfChanges(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n"})
 	ed := start(t, hermetic(t))
-	ed.Initialize(dir, lsptest.Caps{})
+	ed.Initialize(dir, lsptest.Caps{Config: offlineOK})
 	gomod := filepath.Join(dir, "go.mod")
 	ed.Open(gomod, "")
 	ed.Diagnostics(gomod, wait, lsptest.AtVersion(1))
@@ -222,7 +231,7 @@ func TestUTF16Positions(t *testing.T) {
 	text := "module example.com/m // 🎉 ünïcode\n\ngo 1.22\n\n// 日本語 🎉🎉\nrequire golang.org/x/text v1.2 // 🎉 after\n"
 	dir := writeFiles(t, map[string]string{"go.mod": text})
 	ed := start(t, hermetic(t))
-	ed.Initialize(dir, lsptest.Caps{})
+	ed.Initialize(dir, lsptest.Caps{Config: offlineOK})
 	gomod := filepath.Join(dir, "go.mod")
 	ed.Open(gomod, "")
 	got := ed.Diagnostics(gomod, wait, lsptest.AtVersion(1))

@@ -80,6 +80,21 @@ func Run(t *testing.T, dir string, opts Options, list ...*analyzers.Analyzer) {
 	}
 }
 
+// WriteFiles writes files (slash-separated names relative to dir, with
+// their directories) for a test.
+func WriteFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // Env returns a hermetic effective environment for tests.
 func Env(t testing.TB, extra map[string]string) *goenv.Env {
 	t.Helper()

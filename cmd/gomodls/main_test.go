@@ -15,12 +15,18 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// hermeticEnv makes the CLI see a fixed Go environment and no network.
+// hermeticEnv makes the CLI see a fixed Go environment and no network:
+// GOPROXY=off, with a module cache (testdata/modcache) that holds what the
+// clean module requires, as the go command would need.
 func hermeticEnv(t *testing.T) {
 	home := lsptest.LooseDir(t)
+	modcache, err := filepath.Abs("testdata/modcache")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for k, v := range map[string]string{
 		"HOME": home, "GOENV": "off", "GOPROXY": "off", "GOFLAGS": "", "GOTOOLCHAIN": "local",
-		"GOPRIVATE": "", "GONOPROXY": "", "GONOSUMDB": "", "GOPATH": filepath.Join(home, "go"),
+		"GOPRIVATE": "", "GONOPROXY": "", "GONOSUMDB": "", "GOPATH": filepath.Join(home, "go"), "GOMODCACHE": modcache,
 		"XDG_CACHE_HOME": lsptest.LooseDir(t), "XDG_CONFIG_HOME": filepath.Join(home, ".config"), "GOCACHE": "off",
 		"GOVULNDB": proxytest.VulnDBFileURL(t, nil), // an empty one: no vuln.go.dev, no findings
 	} {

@@ -24,6 +24,11 @@ import (
 // $GOROOT/go.env; the cache keeps answers keyed by exactly those, and a
 // change of any of them runs `go env` again.
 
+// flagsProbeKey holds, in a cached answer, what probeFlags said of
+// GOFLAGS ("" when the go command accepted it), so that a warm start runs
+// no `go version` either.
+const flagsProbeKey = "gomodls:GOFLAGS-probe"
+
 // maxCacheEntries bounds the cache file: one entry per combination of
 // go binary and environment seen recently.
 const maxCacheEntries = 16

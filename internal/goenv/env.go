@@ -138,6 +138,8 @@ type Env struct {
 	chain, proxies []ProxyEntry
 	chainErr       error
 
+	flagsErr error // GOFLAGS refused by the go command (FlagsError)
+
 	findings []Finding
 }
 
@@ -181,6 +183,7 @@ func Load(ctx context.Context, opt Options) (*Env, error) {
 	}
 
 	var reported map[string]string
+	key := "" // of the cache entry, when Options.CacheFile is used
 	if opt.GoCommand != "-" {
 		if e.goBin == "" {
 			e.goErr = errors.New("go command not found in PATH")
@@ -193,7 +196,6 @@ func Load(ctx context.Context, opt Options) (*Env, error) {
 			if opt.LocalToolchain {
 				environ = append(slices.Clone(environ), "GOTOOLCHAIN=local")
 			}
-			key := ""
 			if opt.CacheFile != "" {
 				keyDir := ""
 				if !opt.LocalToolchain {
@@ -225,7 +227,32 @@ func Load(ctx context.Context, opt Options) (*Env, error) {
 		}
 	}
 
+	probe, probed := reported[flagsProbeKey]
+	delete(reported, flagsProbeKey)
 	e.compute(dir, reported)
+	e.flagsErr = checkFlagWords(e.Get("GOFLAGS"))
+	if e.flagsErr == nil && e.goRan && strings.TrimSpace(e.Get("GOFLAGS")) != "" {
+		if !probed {
+			timeout := opt.Timeout
+			if timeout <= 0 {
+				timeout = 10 * time.Second
+			}
+			probe = ""
+			if err := probeFlags(ctx, e.goBin, dir, e.environ, timeout); err != nil {
+				probe = err.Error()
+			}
+			if key != "" {
+				// The answer depends on GOFLAGS and the go binary, both in
+				// the key: keep it with the go env answer.
+				reported[flagsProbeKey] = probe
+				storeGoEnv(opt.CacheFile, key, reported)
+				delete(reported, flagsProbeKey)
+			}
+		}
+		if probe != "" {
+			e.flagsErr = errors.New(probe)
+		}
+	}
 	e.private = compilePatterns(e.Get("GOPRIVATE"))
 	e.noProxy = compilePatterns(e.Get("GONOPROXY"))
 	e.noSumDB = compilePatterns(e.Get("GONOSUMDB"))
@@ -472,6 +499,11 @@ func describeOrigin(v Value) string {
 	return string(v.Origin)
 }
 
+// Where says where the value came from, in words: "environment", "GOENV
+// file /home/u/.config/go/env:3", "go.env /usr/local/go/go.env:5",
+// "setting" or "default".
+func (v Value) Where() string { return describeOrigin(v) }
+
 // Get returns the effective value of name. For names that are not go
 // variables it returns the environment value (overrides applied).
 func (e *Env) Get(name string) string {
@@ -557,16 +589,8 @@ func (e *Env) Offline() bool {
 // flagValue returns the value of the last -name=value / --name=value flag in
 // GOFLAGS (cmd/go applies them in order, so the last one wins).
 func (e *Env) flagValue(name string) string {
-	flags, _ := e.Flags()
-	val := ""
-	for _, f := range flags {
-		f = strings.TrimPrefix(f, "-")
-		f = strings.TrimPrefix(f, "-")
-		if k, v, ok := strings.Cut(f, "="); ok && k == name {
-			val = v
-		}
-	}
-	return val
+	v, _, _ := e.LookupFlag(name)
+	return v
 }
 
 // DefaultNetrcPath is where the go command looks for credentials when NETRC

@@ -398,10 +398,19 @@ func (e *Env) computeFindings() []Finding {
 			Problem:    err.Error() + "; every checksum lookup fails",
 			Suggestion: "sum.golang.org"})
 	}
-	if _, err := e.Flags(); err != nil {
+	switch gm := e.Get("GO111MODULE"); gm {
+	case "", "on", "auto":
+	case "off":
+		out = append(out, Finding{Var: "GO111MODULE", Severity: SeverityError,
+			Problem: "modules are disabled: go mod, go get and go list -m fail in every module, and go build ignores go.mod"})
+	default:
+		out = append(out, Finding{Var: "GO111MODULE", Severity: SeverityError,
+			Problem: fmt.Sprintf("go: unknown environment setting GO111MODULE=%s; every go command that loads modules fails", gm)})
+	}
+	if err := e.FlagsError(); err != nil {
 		out = append(out, Finding{Var: "GOFLAGS", Severity: SeverityError,
-			Problem:    "go: parsing $GOFLAGS: " + err.Error() + "; every go command except `go env` fails",
-			Suggestion: strings.NewReplacer(`"`, "", `'`, "").Replace(e.Get("GOFLAGS"))})
+			Problem:    "go: " + err.Error() + "; every go command except `go env` fails",
+			Suggestion: e.FlagsSuggestion()})
 	}
 	return out
 }

@@ -121,6 +121,7 @@ func TestEnvFindings(t *testing.T) {
 		"GONOSUMDB=other.example",
 		"GOINSECURE=http://plain.example",
 		"GOFLAGS='-mod=mod",
+		"GO111MODULE=off",
 	}})
 	has := func(varName, pattern, problem string) Finding {
 		t.Helper()
@@ -141,6 +142,9 @@ func TestEnvFindings(t *testing.T) {
 	}
 	has("GOPROXY", "", "contains no entries")
 	has("GOFLAGS", "", "unterminated")
+	if f := has("GO111MODULE", "", "modules are disabled"); f.Suggestion != "" {
+		t.Errorf("suggestion = %q, want unset", f.Suggestion)
+	}
 	if e.Get("GOPROXY") != "" {
 		t.Errorf("GOPROXY = %q, want empty (hidden go.env)", e.Get("GOPROXY"))
 	}

@@ -502,7 +502,7 @@ func (p *Plan) judgeLines() {
 	if !p.Vendor() {
 		return
 	}
-	mode := p.BuildMode()
+	mode := p.Mode()
 	why := mode.Reason
 	if mode.Explicit {
 		why = "GOFLAGS has -mod=vendor"

@@ -137,8 +137,8 @@ func TestBuildMode(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, _ := planOf(t, c.files, c.dir, c.env)
-			if got := p.BuildMode(); got.Mode != c.want {
-				t.Errorf("BuildMode() = %+v, want %s", got, c.want)
+			if got := p.Mode(); got.Mod != c.want {
+				t.Errorf("Mode() = %+v, want %s", got, c.want)
 			}
 		})
 	}

@@ -13,42 +13,18 @@ import (
 	"golang.org/x/mod/semver"
 )
 
-// A BuildMode is the -mod mode the go command runs in
-// (modload.setDefaultBuildMod): it decides whether the go command reads
-// modules from the vendor directory (and downloads nothing) or from the
-// module cache.
-type BuildMode struct {
-	// Mode is "readonly", "vendor" or "mod" (or the unsupported value
-	// GOFLAGS gives, which the go command rejects).
-	Mode string
-	// Explicit is set when GOFLAGS sets -mod.
-	Explicit bool
-	// Reason is why the go command chose a default mode, in its words
-	// (cfg.BuildModReason), or "".
-	Reason string
-}
-
 // vendorState is what the plan knows about vendoring, computed once.
 type vendorState struct {
-	mode     BuildMode
 	dir      string // the vendor directory the go command consults, or ""
 	list     *vendorList
 	problems []*VendorProblem
 }
 
-// BuildMode returns the -mod mode of the go command in the snapshot's
-// module or workspace: GOFLAGS' -mod when set (the last one wins);
-// otherwise "vendor" when the vendor directory exists (beside go.mod, or
-// beside go.work in workspace mode), the go line (go.mod's, or go.work's)
-// says 1.14 or later, and vendor/modules.txt was written for the same
-// mode ("## workspace" marks a workspace's); else "readonly".
-func (p *Plan) BuildMode() BuildMode { return p.vendorState().mode }
-
 // Vendor reports whether the go command builds from the vendor directory:
 // it downloads nothing then (no module version is fetched), and fails
 // when vendor/modules.txt disagrees with go.mod or go.work (see
 // VendorProblems).
-func (p *Plan) Vendor() bool { return p.BuildMode().Mode == "vendor" }
+func (p *Plan) Vendor() bool { return p.Mode().Mod == ModVendor }
 
 // VendorDir returns the vendor directory the go command consults: the
 // module's, or the go.work directory's in workspace mode; "" when there is
@@ -58,15 +34,10 @@ func (p *Plan) VendorDir() string { return p.vendorState().dir }
 func (p *Plan) vendorState() *vendorState {
 	p.vendorOnce.Do(func() {
 		v := &vendorState{}
-		switch {
-		case p.outside != "" || len(p.mains) == 0:
-		case p.work != nil:
-			v.dir = filepath.Join(filepath.Dir(p.workPath), "vendor")
-		default:
-			v.dir = filepath.Join(p.mains[0].Dir, "vendor")
+		if p.outside == "" && len(p.mains) > 0 {
+			v.dir = p.Mode().VendorDir
 		}
-		v.mode = p.buildMode(v.dir)
-		if v.mode.Mode == "vendor" && v.dir != "" {
+		if p.Vendor() && v.dir != "" {
 			v.list = p.readVendorList(v.dir)
 			v.problems = p.checkVendor(v.list)
 		}
@@ -75,74 +46,9 @@ func (p *Plan) vendorState() *vendorState {
 	return p.vendor
 }
 
-// buildMode is modload.setDefaultBuildMod for the build commands (go
-// build, go list, go test; go mod tidy and go get use -mod=mod).
-func (p *Plan) buildMode(vendorDir string) BuildMode {
-	if env := p.snap.Env; env != nil {
-		flags, _ := env.Flags()
-		mode, explicit := "", false
-		for _, f := range flags {
-			f = strings.TrimPrefix(strings.TrimPrefix(f, "-"), "-")
-			if v, ok := strings.CutPrefix(f, "mod="); ok {
-				mode, explicit = v, true
-			}
-		}
-		if explicit {
-			return BuildMode{Mode: mode, Explicit: true}
-		}
-	}
-	if vendorDir == "" {
-		return BuildMode{Mode: "readonly"}
-	}
-	source, goVersion := "go.mod", ""
-	if p.work != nil {
-		source = "go.work"
-		if g := p.work.Work.Go; g != nil {
-			goVersion = g.Version
-		}
-	} else if g := p.mains[0].File.Go; g != nil {
-		goVersion = g.Version
-	}
-	fi, err := p.snap.FS.Stat(vendorDir)
-	if err != nil || !fi.IsDir() {
-		return BuildMode{Mode: "readonly"}
-	}
-	switch {
-	case goVersion == "":
-		return BuildMode{Mode: "readonly", Reason: fmt.Sprintf("Go version in %s is unspecified, so vendor directory was not used.", source)}
-	case CompareGo(goVersion, "1.14") < 0:
-		return BuildMode{Mode: "readonly", Reason: fmt.Sprintf("Go version in %s is %s, so vendor directory was not used.", source, goVersion)}
-	}
-	if forWorkspace := p.modulesTxtIsForWorkspace(vendorDir); forWorkspace != (p.work != nil) {
-		if forWorkspace {
-			return BuildMode{Mode: "readonly", Reason: "Outside workspace mode, but vendor directory is for a workspace."}
-		}
-		return BuildMode{Mode: "readonly", Reason: "In workspace mode, but vendor directory is not for a workspace"}
-	}
-	return BuildMode{Mode: "vendor", Reason: "Go version in " + source + " is at least 1.14 and vendor directory exists."}
-}
-
 // CompareGo compares two go versions ("1.14", "1.21.0", "1.22rc1") as
 // gover.Compare does; an invalid one is lower than any valid one.
 func CompareGo(a, b string) int { return version.Compare("go"+a, "go"+b) }
-
-// modulesTxtIsForWorkspace is modload.modulesTextIsForWorkspace: the first
-// line of vendor/modules.txt carries "## workspace".
-func (p *Plan) modulesTxtIsForWorkspace(vendorDir string) bool {
-	data, err := p.snap.FS.ReadFile(filepath.Join(vendorDir, "modules.txt"))
-	if err != nil {
-		return false
-	}
-	line, _, _ := strings.Cut(string(data[:min(len(data), 512)]), "\n")
-	if annotations, ok := strings.CutPrefix(line, "## "); ok {
-		for entry := range strings.SplitSeq(annotations, ";") {
-			if strings.TrimSpace(entry) == "workspace" {
-				return true
-			}
-		}
-	}
-	return false
-}
 
 // A vendorList is vendor/modules.txt as modload.readVendorList reads it.
 type vendorList struct {

@@ -69,19 +69,26 @@ func (s *Snapshot) findWorkFile() string {
 
 // Memo returns the value build computes for key, computing it once per
 // snapshot. Derived views of a snapshot (package modplan's plan) use it so
-// that every analyzer of a run shares one. build must not call Memo.
+// that every analyzer of a run shares one. build may ask Memo for other
+// keys (never for its own).
 func (s *Snapshot) Memo(key any, build func() any) any {
 	s.memoMu.Lock()
-	defer s.memoMu.Unlock()
-	if v, ok := s.memo[key]; ok {
-		return v
+	e, ok := s.memo[key]
+	if !ok {
+		if s.memo == nil {
+			s.memo = map[any]*memoEntry{}
+		}
+		e = &memoEntry{}
+		s.memo[key] = e
 	}
-	if s.memo == nil {
-		s.memo = map[any]any{}
-	}
-	v := build()
-	s.memo[key] = v
-	return v
+	s.memoMu.Unlock()
+	e.once.Do(func() { e.v = build() })
+	return e.v
+}
+
+type memoEntry struct {
+	once sync.Once
+	v    any
 }
 
 // memoState is embedded in Snapshot: lazily derived values, guarded, so
@@ -92,7 +99,7 @@ type memoState struct {
 	workAbovePath string
 
 	memoMu sync.Mutex
-	memo   map[any]any
+	memo   map[any]*memoEntry
 }
 
 // WithSource returns a copy of s whose module source is src (the go.sum

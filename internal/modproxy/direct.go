@@ -229,6 +229,8 @@ func (d *directResolver) fetchMeta(ctx context.Context, prefix string) ([]metaIm
 
 // ---- git ----
 
+var errGitTimeout = errors.New("git timeout")
+
 // lsRemote lists the refs of a git repository (cached for ListTTL).
 func (d *directResolver) lsRemote(ctx context.Context, repo string) (map[string]string, *Error) {
 	d.mu.Lock()
@@ -258,7 +260,7 @@ func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[stri
 	if git == "" {
 		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Op: op, Err: errors.New("git is not installed (needed to check modules fetched from their origin)")}
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, d.c.gitTimeout, errRequestTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, d.c.gitTimeout, errGitTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, git, "ls-remote", "-q", "--", repo)
 	cmd.Dir = os.TempDir()
@@ -276,7 +278,7 @@ func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[stri
 	d.c.log.Debug("git ls-remote", zap.String("repo", redact.String(repo)))
 	if err := cmd.Run(); err != nil {
 		switch {
-		case context.Cause(ctx) == errRequestTimeout:
+		case context.Cause(ctx) == errGitTimeout:
 			return nil, &Error{Kind: Unreachable, Proxy: SourceDirect, Op: op, Err: fmt.Errorf("no answer within %v (gomodls git timeout)", d.c.gitTimeout)}
 		case ctx.Err() != nil:
 			return nil, ctxError(ctx, "", "", op)

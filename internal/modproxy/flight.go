@@ -5,8 +5,6 @@ package modproxy
 import (
 	"context"
 	"sync"
-
-	"golang.org/x/sync/semaphore"
 )
 
 // flightGroup runs one fetch per key at a time and shares its result with
@@ -85,27 +83,4 @@ func (g *flightGroup) wait(ctx context.Context, key string, c *flightCall) (any,
 		g.mu.Unlock()
 		return nil, ctxError(ctx, "", "", "")
 	}
-}
-
-// hostLimiter bounds requests in flight per host.
-type hostLimiter struct {
-	n    int64
-	mu   sync.Mutex
-	sems map[string]*semaphore.Weighted
-}
-
-func (h *hostLimiter) init(n int64) {
-	h.n = n
-	h.sems = make(map[string]*semaphore.Weighted)
-}
-
-func (h *hostLimiter) get(host string) *semaphore.Weighted {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s := h.sems[host]
-	if s == nil {
-		s = semaphore.NewWeighted(h.n)
-		h.sems[host] = s
-	}
-	return s
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/gomodls/gomodls/internal/checker"
 	"github.com/gomodls/gomodls/internal/goenv"
@@ -43,9 +42,10 @@ func check(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output `format`: text, json or sarif")
 	offline := fs.Bool("offline", false, "answer network checks from caches only")
 	network := fs.Bool("network", true, "run the checks that consult proxies and the checksum database")
-	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
-	requestTimeout := fs.Duration("request-timeout", 10*time.Second, "timeout of one request to a proxy")
-	concurrency := fs.Int("concurrency", settings.Default().Concurrency, "most requests in flight to one proxy host")
+	timeout := fs.Duration("timeout", settings.Default().CheckDeadline.D(), "give up after this long")
+	requestTimeout := fs.Duration("request-timeout", settings.Default().RequestTimeout.D(), "timeout of connecting to a proxy; a connected request without an answer by then is slow, not failed")
+	proxyDeadline := fs.Duration("proxy-deadline", settings.Default().ProxyDeadline.D(), "how long a slow proxy is waited for before it is reported unreachable (the go command waits forever)")
+	concurrency := fs.Int("concurrency", settings.Default().Concurrency, "most requests in flight to one proxy host (adapted to the host within it)")
 	fix := fs.Bool("fix", false, "add the go.sum lines go.mod needs, verified by the checksum database (or hashed from the proxy under GOSUMDB=off/GONOSUMDB); never changes existing lines")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -83,7 +83,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if set.Network {
 		cacheDir, _ := modproxy.DefaultCacheDir()
 		c, err := sumcheck.New(modproxy.Options{
-			Env: env, RequestTimeout: *requestTimeout, Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: *concurrency,
+			Env: env, RequestTimeout: *requestTimeout, ProxyDeadline: *proxyDeadline, Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: *concurrency,
 		})
 		if err != nil {
 			fmt.Fprintf(stderr, "gomodls check: %v\n", err)

@@ -323,10 +323,15 @@ func (c *Client) Env() *goenv.Env { return c.env }
 // Invalidate forgets version lists, @latest answers and failures (in memory
 // and, for this process, on disk) so the next lookups ask the network again
 // ("recheck now"). Immutable answers (.info, .mod, zip hashes) are kept.
+// Lookups in flight are cancelled (their callers get Canceled errors), so
+// that none of the next ones joins a request to a proxy that has been
+// hanging.
 func (c *Client) Invalidate() {
 	c.mem.invalidate(c.now())
 	c.direct.invalidate()
 	c.hosts.forgetHung()
+	c.lookups.reset()
+	c.flight.reset()
 }
 
 // checkPath validates a module path as the go command does before any

@@ -281,7 +281,9 @@ func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[stri
 		case context.Cause(ctx) == errGitTimeout:
 			return nil, &Error{Kind: Unreachable, Proxy: SourceDirect, Op: op, Err: fmt.Errorf("no answer within %v (gomodls git timeout)", d.c.gitTimeout)}
 		case ctx.Err() != nil:
-			return nil, ctxError(ctx, "", "", op)
+			e := ctxError(ctx, "", "", op)
+			e.Proxy = SourceDirect
+			return nil, e
 		}
 		return nil, classifyGitError(op, err, stderr.String())
 	}

@@ -48,6 +48,13 @@ type fetchReq struct {
 	dir    string
 }
 
+// ctxError is the error of r when the caller's context ended.
+func (r fetchReq) ctxError(ctx context.Context) *Error {
+	e := ctxError(ctx, "", "", "reading "+r.redacted)
+	e.Proxy = r.proxy
+	return e
+}
+
 type fetchResult struct {
 	data []byte
 	file string // toFile: the temporary file (caller removes it)
@@ -96,7 +103,7 @@ func (c *Client) fetch(ctx context.Context, r fetchReq) (*fetchResult, *Error) {
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, ctxError(ctx, "", "", "reading "+r.redacted)
+			return nil, r.ctxError(ctx)
 		case <-t.C:
 		}
 	}
@@ -120,7 +127,7 @@ func (c *Client) fetchOnce(ctx context.Context, r fetchReq) (res *fetchResult, e
 		if isHostHung(err) {
 			return nil, &Error{Kind: Unreachable, Proxy: r.proxy, Op: "Get " + quoteURL(r.redacted), Err: err}, wait
 		}
-		return nil, ctxError(ctx, "", "", "reading "+r.redacted), wait
+		return nil, r.ctxError(ctx), wait
 	}
 	var out outcome
 	defer func() { gate.release(s, out) }()
@@ -459,7 +466,9 @@ func (c *Client) transportError(ctx, rctx context.Context, r fetchReq, err error
 	case errors.As(err, &rerr):
 		e.Kind, e.Err = ProxyError, rerr
 	case ctx.Err() != nil:
-		return ctxError(ctx, "", "", op)
+		e := ctxError(ctx, "", "", op)
+		e.Proxy = r.proxy
+		return e
 	case cause == errConnectTimeout:
 		e.Err = fmt.Errorf("could not connect within %v (gomodls request timeout)", c.reqTimeout)
 	case cause == errNoAnswer:

@@ -84,3 +84,16 @@ func (g *flightGroup) wait(ctx context.Context, key string, c *flightCall) (any,
 		return nil, ctxError(ctx, "", "", "")
 	}
 }
+
+// reset cancels every fetch in flight and forgets it, so the next caller
+// starts afresh ("recheck now" must not join a request that has been
+// hanging); the callers waiting for one get its cancellation.
+func (g *flightGroup) reset() {
+	g.mu.Lock()
+	calls := g.calls
+	g.calls = nil
+	g.mu.Unlock()
+	for _, c := range calls {
+		c.cancel()
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/mod/sumdb/dirhash"
 
 	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/redact"
 )
 
 // Info returns the .info of path@version: from memory, the module cache,
@@ -32,7 +33,7 @@ import (
 // A NotFound error says in Module whether the module path itself is known,
 // when the version list can tell.
 func (c *Client) Info(ctx context.Context, path, version string) (*Info, error) {
-	v, err := c.shared(ctx, "info\x00"+path+"\x00"+version, func(ctx context.Context) (any, error) { return c.infoLookup(ctx, path, version) })
+	v, err := c.shared(ctx, "info", path, version, func(ctx context.Context) (any, error) { return c.infoLookup(ctx, path, version) })
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +155,7 @@ func proxyName(p string) string {
 // proxy serves it. It does not verify it against go.sum or the checksum
 // database.
 func (c *Client) GoMod(ctx context.Context, path, version string) (*GoModFile, error) {
-	v, err := c.shared(ctx, "mod\x00"+path+"\x00"+version, func(ctx context.Context) (any, error) { return c.goModLookup(ctx, path, version) })
+	v, err := c.shared(ctx, "mod", path, version, func(ctx context.Context) (any, error) { return c.goModLookup(ctx, path, version) })
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +235,7 @@ func (c *Client) proxyGoMod(ctx context.Context, base string, origin bool, path,
 // (the module cache's list and .info files, our cached lists) and marked
 // Unverified.
 func (c *Client) Versions(ctx context.Context, path string) (*VersionList, error) {
-	v, err := c.shared(ctx, "list\x00"+path, func(ctx context.Context) (any, error) { return c.versionsLookup(ctx, path) })
+	v, err := c.shared(ctx, "list", path, "", func(ctx context.Context) (any, error) { return c.versionsLookup(ctx, path) })
 	if err != nil {
 		return nil, err
 	}
@@ -371,7 +372,7 @@ func (c *Client) offlineVersions(path, ck string) (*VersionList, *Error) {
 // exclusions are not applied: the caller decides (see the retraction
 // analyzer).
 func (c *Client) Latest(ctx context.Context, path string) (*Info, error) {
-	v, err := c.shared(ctx, "latest\x00"+path, func(ctx context.Context) (any, error) { return c.latestLookup(ctx, path) })
+	v, err := c.shared(ctx, "latest", path, "", func(ctx context.Context) (any, error) { return c.latestLookup(ctx, path) })
 	if err != nil {
 		return nil, err
 	}
@@ -566,7 +567,7 @@ func (c *Client) offlineLatest(ctx context.Context, path, ck string) (*Info, *Er
 // hashed with dirhash.HashZip. Nothing is written to the module cache and
 // nothing is verified against go.sum or the checksum database.
 func (c *Client) ZipHash(ctx context.Context, path, version string) (*ZipHash, error) {
-	v, err := c.shared(ctx, "zip\x00"+path+"\x00"+version, func(ctx context.Context) (any, error) { return c.zipHashLookup(ctx, path, version) })
+	v, err := c.shared(ctx, "zip", path, version, func(ctx context.Context) (any, error) { return c.zipHashLookup(ctx, path, version) })
 	if err != nil {
 		return nil, err
 	}
@@ -763,8 +764,8 @@ func (c *Client) annotateExistence(ctx context.Context, e *Error) {
 // its answer would miss both and fetch again. Every caller gets the same
 // answer, which may be the one kept in memory: the exported methods hand
 // out clones, so fn need not copy it.
-func (c *Client) shared(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
-	v, e, joined := c.lookups.do(ctx, key, func(ctx context.Context) (any, *Error) {
+func (c *Client) shared(ctx context.Context, op, path, version string, fn func(context.Context) (any, error)) (any, error) {
+	v, e, joined := c.lookups.do(ctx, op+"\x00"+path+"\x00"+version, func(ctx context.Context) (any, *Error) {
 		v, err := fn(ctx)
 		if err == nil {
 			return v, nil
@@ -779,7 +780,28 @@ func (c *Client) shared(ctx context.Context, key string, fn func(context.Context
 		c.stats.add(func(s *Stats) { s.Shared++ })
 	}
 	if e != nil {
+		if e.Path == "" {
+			// The caller's context ended while it waited: say for what,
+			// and whom.
+			if op == "list" || op == "latest" {
+				version = ""
+			}
+			e = e.withModule(path, version)
+			if e.Proxy == "" {
+				e.Proxy = c.firstRoute(path)
+			}
+		}
 		return nil, e
 	}
 	return v, nil
+}
+
+// firstRoute names the first GOPROXY entry path is fetched through: a
+// proxy's redacted URL, "direct" or "off".
+func (c *Client) firstRoute(path string) string {
+	entries, err := c.env.ProxiesFor(path)
+	if err != nil || len(entries) == 0 {
+		return ""
+	}
+	return redact.String(entries[0].URL)
 }

@@ -283,3 +283,35 @@ func TestHostGateAIMD(t *testing.T) {
 		t.Errorf("inFlight = %d", one.inFlight)
 	}
 }
+
+// "Recheck now" (Invalidate) does not join a request that has been
+// hanging: lookups in flight are cancelled, and the next one asks anew.
+func TestInvalidateRestartsLookupsInFlight(t *testing.T) {
+	srv := proxytest.New(t)
+	sw := proxytest.NewSwitch(true)
+	srv.Fault("example.com/basic", proxytest.Hang().When(sw))
+	c := newClient(t, srv, Options{ProxyDeadline: time.Minute})
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.Info(context.Background(), "example.com/basic", "v1.0.0") // a hover's background lookup
+		first <- err
+	}()
+	if _, err := srv.Await(ctxT(t), func(r proxytest.Request) bool { return r.Module == "example.com/basic" }); err != nil {
+		t.Fatal(err)
+	}
+	sw.Set(false)
+	c.Invalidate()
+	wantKind(t, <-first, Canceled)
+	if _, err := c.Info(ctxT(t), "example.com/basic", "v1.0.0"); err != nil {
+		t.Errorf("after Invalidate: %v", err)
+	}
+	// A caller whose own deadline ends the wait learns what it waited for.
+	sw.Set(true)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.Info(ctx, "example.com/basic", "v1.1.0")
+	e := wantKind(t, err, Unreachable)
+	if e.Path != "example.com/basic" || e.Version != "v1.1.0" || e.Proxy != srv.URL {
+		t.Errorf("error = %+v", e)
+	}
+}

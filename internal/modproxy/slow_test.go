@@ -220,12 +220,12 @@ func TestHostGateAIMD(t *testing.T) {
 		}
 		return s
 	}
-	// Fast answers: +1 each (slow start).
-	for range 4 {
+	// Fast answers: +2 each (slow start).
+	for range 2 {
 		g.release(take(), outcome{answered: true, ttfb: 10 * time.Millisecond})
 	}
 	if g.limit() != initialWindow+4 {
-		t.Errorf("after 4 fast answers: window %d, want %d", g.limit(), initialWindow+4)
+		t.Errorf("after 2 fast answers: window %d, want %d", g.limit(), initialWindow+4)
 	}
 	// A much slower answer does not grow it.
 	g.release(take(), outcome{answered: true, ttfb: time.Second})

@@ -11,6 +11,7 @@ import (
 	"github.com/gomodls/gomodls/analyzers/analyzerstest"
 	"github.com/gomodls/gomodls/internal/benchfixture"
 	"github.com/gomodls/gomodls/internal/checker"
+	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/proxytest"
 	"github.com/gomodls/gomodls/internal/settings"
@@ -45,24 +46,14 @@ func TestSlowProxyCrossCheck(t *testing.T) {
 	}
 
 	srv.Reset()
-	env := analyzerstest.Env(t, map[string]string{"GOPROXY": srv.URL, "GOSUMDB": "off", "GOFLAGS": ""})
+	env := fixtureEnv(t, srv)
 	// 100ms: the 6th request in the proxy's queue waits longer than that.
 	src, err := sumcheck.New(modproxy.Options{Env: env, NoAuth: true, NoModCache: true, RequestTimeout: 100 * time.Millisecond, ProxyDeadline: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	contents, err := snapshot.ReadDir(nil, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap := snapshot.Build(dir, contents, env, settings.Default(), nil, src)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 	start := time.Now()
-	diags, failures := checker.Run(ctx, snap, analyzers.All())
-	for _, f := range failures {
-		t.Errorf("analyzer failed: %v", f)
-	}
+	snap, diags := checkDir(t, dir, env, src)
 	for _, d := range diags {
 		if d.Severity == analyzers.Error {
 			t.Errorf("go downloads every module; gomodls: %s", analyzerstest.Format(snap, d))
@@ -71,4 +62,22 @@ func TestSlowProxyCrossCheck(t *testing.T) {
 	s := src.Stats()
 	t.Logf("check through a serial proxy: %v, %d requests, at most %d at once at the proxy, %d slow, %d backoffs",
 		time.Since(start).Round(time.Millisecond), s.Requests, srv.PeakConcurrency(), s.SlowRequests, s.Backoffs)
+}
+
+// checkDir runs every analyzer on dir with the default settings, failing
+// the test if one fails.
+func checkDir(tb testing.TB, dir string, env *goenv.Env, src snapshot.Source) (*snapshot.Snapshot, []analyzers.Diagnostic) {
+	tb.Helper()
+	contents, err := snapshot.ReadDir(nil, dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	snap := snapshot.Build(dir, contents, env, settings.Default(), nil, src)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	diags, failures := checker.Run(ctx, snap, analyzers.All())
+	for _, f := range failures {
+		tb.Fatalf("analyzer failed: %v", f)
+	}
+	return snap, diags
 }

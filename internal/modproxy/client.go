@@ -146,8 +146,10 @@ func DefaultCacheDir() (string, error) {
 }
 
 // A Client answers module questions through the GOPROXY chain. It is safe
-// for concurrent use. Create a new one when the environment changes (the
-// persistent cache carries over).
+// for concurrent use. Create a new one when the environment changes: its
+// memory holds answers of the routes (proxies, direct, off) of its
+// environment; the persistent cache carries over, each answer kept under
+// the route that produced it.
 type Client struct {
 	env        *goenv.Env
 	auth       *auth.Provider
@@ -181,6 +183,8 @@ type Client struct {
 
 	basesMu sync.Mutex
 	bases   map[string]*url.URL // parsed proxy base URLs
+
+	routeKeys sync.Map // module path -> routeKey
 
 	now func() time.Time
 }
@@ -238,7 +242,7 @@ func New(opts Options) (*Client, error) {
 		c.modCache = opts.Env.Get("GOMODCACHE")
 	}
 	if opts.CacheDir != "" {
-		c.disk = &diskCache{dir: filepath.Join(opts.CacheDir, "modproxy", "v1")}
+		c.disk = &diskCache{dir: filepath.Join(opts.CacheDir, "modproxy", "v2")}
 		cleanTmp(c.tmpDir())
 	}
 	c.mem.init()

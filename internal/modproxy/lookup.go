@@ -90,7 +90,7 @@ func (c *Client) storeInfo(info *Info) {
 	}
 	c.mem.put(key, memEntry{val: info, at: c.now()})
 	if c.disk != nil {
-		c.disk.write(c.disk.immutablePath(versionFile(info.Path, info.Version), "info"), &diskEntry{Source: info.Source, Fetched: info.Fetched, Data: string(marshalInfo(info))})
+		c.disk.write(c.disk.immutablePath(c.routeKey(info.Path), versionFile(info.Path, info.Version), "info"), &diskEntry{Source: info.Source, Fetched: info.Fetched, Data: string(marshalInfo(info))})
 	}
 }
 
@@ -102,7 +102,7 @@ func (c *Client) cachedInfo(path, version string) *Info {
 		info.Unverified = c.offline
 		return info
 	}
-	if e, ok := c.disk.read(c.disk.immutablePath(vf, "info")); ok {
+	if e, ok := c.disk.read(c.disk.immutablePath(c.routeKey(path), vf, "info")); ok {
 		info, err := parseInfo([]byte(e.Data))
 		if err == nil && info.Version == version {
 			c.stats.add(func(s *Stats) { s.DiskHits++ })
@@ -181,7 +181,7 @@ func (c *Client) goModLookup(ctx context.Context, path, version string) (*GoModF
 		c.mem.put(key, memEntry{val: gm, at: c.now()})
 		return gm, nil
 	}
-	if e, ok := c.disk.read(c.disk.immutablePath(vf, "mod")); ok {
+	if e, ok := c.disk.read(c.disk.immutablePath(c.routeKey(path), vf, "mod")); ok {
 		c.stats.add(func(s *Stats) { s.DiskHits++ })
 		gm := &GoModFile{Path: path, Version: version, Data: []byte(e.Data), Provenance: Provenance{Source: SourceDisk, CachedFrom: e.Source, Fetched: e.Fetched, Unverified: c.offline}}
 		c.mem.put(key, memEntry{val: gm, at: c.now()})
@@ -209,7 +209,7 @@ func (c *Client) goModLookup(ctx context.Context, path, version string) (*GoModF
 	gm.Attempts = attempts
 	c.mem.put(key, memEntry{val: gm, at: c.now()})
 	if c.disk != nil {
-		c.disk.write(c.disk.immutablePath(vf, "mod"), &diskEntry{Source: gm.Source, Fetched: gm.Fetched, Data: string(gm.Data)})
+		c.disk.write(c.disk.immutablePath(c.routeKey(path), vf, "mod"), &diskEntry{Source: gm.Source, Fetched: gm.Fetched, Data: string(gm.Data)})
 	}
 	return gm, nil
 }
@@ -262,11 +262,11 @@ func (c *Client) versions(ctx context.Context, path string) (*VersionList, *Erro
 		}
 		return v.(*VersionList), nil
 	}
-	ck := c.chainKey(path)
+	rk := c.routeKey(path)
 	if c.offline {
-		return c.offlineVersions(path, ck)
+		return c.offlineVersions(path, rk)
 	}
-	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "list")); ok && c.fresh(de.Fetched, c.listTTL) {
+	if de, ok := c.disk.read(c.disk.routePath(rk, path, "list")); ok && c.fresh(de.Fetched, c.listTTL) {
 		c.stats.add(func(s *Stats) { s.DiskHits++ })
 		l := newVersionList(path, parseList([]byte(de.Data)))
 		l.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched}
@@ -289,7 +289,7 @@ func (c *Client) versions(ctx context.Context, path string) (*VersionList, *Erro
 	l.Attempts = attempts
 	c.mem.put(key, memEntry{val: l, at: l.Fetched, ttl: c.listTTL})
 	if c.disk != nil && !strings.HasPrefix(l.Source, SourceDirect+" (git") {
-		c.disk.write(c.disk.chainPath(ck, path, "list"), &diskEntry{Source: l.Source, Fetched: l.Fetched, Data: formatList(l.lines)})
+		c.disk.write(c.disk.routePath(rk, path, "list"), &diskEntry{Source: l.Source, Fetched: l.Fetched, Data: formatList(l.lines)})
 	}
 	return l, nil
 }
@@ -329,11 +329,11 @@ func (c *Client) proxyList(ctx context.Context, base string, origin bool, path s
 }
 
 // offlineVersions assembles a list from the caches.
-func (c *Client) offlineVersions(path, ck string) (*VersionList, *Error) {
+func (c *Client) offlineVersions(path, rk string) (*VersionList, *Error) {
 	var lines []listLine
 	var src []string
 	var prov Provenance
-	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "list")); ok {
+	if de, ok := c.disk.read(c.disk.routePath(rk, path, "list")); ok {
 		lines = append(lines, parseList([]byte(de.Data))...)
 		src = append(src, SourceDisk)
 		prov.CachedFrom, prov.Fetched = de.Source, de.Fetched
@@ -345,7 +345,7 @@ func (c *Client) offlineVersions(path, ck string) (*VersionList, *Error) {
 		src = append(src, SourceModCache)
 	}
 	if ed := escapedDir(path); c.disk != nil && ed != "" {
-		for _, v := range infoFileVersions(filepath.Join(c.disk.dir, "mod", ed), ".info.json") {
+		for _, v := range infoFileVersions(filepath.Join(c.disk.dir, rk, ed), ".info.json") {
 			lines = append(lines, listLine{version: v})
 		}
 	}
@@ -391,15 +391,15 @@ func (c *Client) latestLookup(ctx context.Context, path string) (*Info, error) {
 		}
 		return v.(*Info), nil
 	}
-	ck := c.chainKey(path)
+	rk := c.routeKey(path)
 	if c.offline {
-		info, e := c.offlineLatest(ctx, path, ck)
+		info, e := c.offlineLatest(ctx, path, rk)
 		if e != nil {
 			return nil, e
 		}
 		return info, nil
 	}
-	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "latest")); ok && c.fresh(de.Fetched, c.listTTL) {
+	if de, ok := c.disk.read(c.disk.routePath(rk, path, "latest")); ok && c.fresh(de.Fetched, c.listTTL) {
 		if info, err := parseInfo([]byte(de.Data)); err == nil {
 			c.stats.add(func(s *Stats) { s.DiskHits++ })
 			info.Path = path
@@ -425,7 +425,7 @@ func (c *Client) latestLookup(ctx context.Context, path string) (*Info, error) {
 	info.Attempts = attempts
 	c.mem.put(key, memEntry{val: info, at: c.now(), ttl: c.listTTL})
 	if c.disk != nil && info.Unchecked == "" {
-		c.disk.write(c.disk.chainPath(ck, path, "latest"), &diskEntry{Source: info.Source, Fetched: c.now(), Data: string(marshalInfo(info))})
+		c.disk.write(c.disk.routePath(rk, path, "latest"), &diskEntry{Source: info.Source, Fetched: c.now(), Data: string(marshalInfo(info))})
 	}
 	return info, nil
 }
@@ -534,15 +534,15 @@ func (c *Client) versionHasGoMod(ctx context.Context, path, v string) (bool, *Er
 }
 
 // offlineLatest picks the latest version from cached lists.
-func (c *Client) offlineLatest(ctx context.Context, path, ck string) (*Info, *Error) {
-	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "latest")); ok {
+func (c *Client) offlineLatest(ctx context.Context, path, rk string) (*Info, *Error) {
+	if de, ok := c.disk.read(c.disk.routePath(rk, path, "latest")); ok {
 		if info, err := parseInfo([]byte(de.Data)); err == nil {
 			info.Path = path
 			info.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched, Unverified: true}
 			return info, nil
 		}
 	}
-	l, e := c.offlineVersions(path, ck)
+	l, e := c.offlineVersions(path, rk)
 	if e != nil {
 		return nil, e.withModule(path, "latest")
 	}
@@ -593,7 +593,7 @@ func (c *Client) zipHashLookup(ctx context.Context, path, version string) (*ZipH
 		c.mem.put(key, memEntry{val: z, at: c.now()})
 		return z, nil
 	}
-	if de, ok := c.disk.read(c.disk.immutablePath(vf, "ziphash")); ok && isValidSum([]byte(de.Data)) {
+	if de, ok := c.disk.read(c.disk.immutablePath(c.routeKey(path), vf, "ziphash")); ok && isValidSum([]byte(de.Data)) {
 		c.stats.add(func(s *Stats) { s.DiskHits++ })
 		z := &ZipHash{Path: path, Version: version, Hash: de.Data, Provenance: Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched, Unverified: c.offline}}
 		c.mem.put(key, memEntry{val: z, at: c.now()})
@@ -618,7 +618,7 @@ func (c *Client) zipHashLookup(ctx context.Context, path, version string) (*ZipH
 	z.Attempts = attempts
 	c.mem.put(key, memEntry{val: z, at: c.now()})
 	if c.disk != nil {
-		c.disk.write(c.disk.immutablePath(vf, "ziphash"), &diskEntry{Source: z.Source, Fetched: z.Fetched, Data: z.Hash})
+		c.disk.write(c.disk.immutablePath(c.routeKey(path), vf, "ziphash"), &diskEntry{Source: z.Source, Fetched: z.Fetched, Data: z.Hash})
 	}
 	return z, nil
 }
@@ -722,7 +722,7 @@ func (c *Client) rememberFailure(k memKey, path, name string, e *Error) {
 	}
 	c.mem.put(k, memEntry{err: e.cloneWithAttempts(), at: c.now(), ttl: c.negTTL})
 	if c.disk != nil && e.Kind == NotFound && !e.noMatch {
-		c.disk.write(c.disk.chainPath(c.chainKey(path), path, name+".neg"), &diskEntry{Source: e.Proxy, Fetched: c.now(), Error: toDiskError(e)})
+		c.disk.write(c.disk.routePath(c.routeKey(path), path, name+".neg"), &diskEntry{Source: e.Proxy, Fetched: c.now(), Error: toDiskError(e)})
 	}
 }
 
@@ -731,7 +731,7 @@ func (c *Client) diskNegative(path, name string) *Error {
 	if c.disk == nil {
 		return nil
 	}
-	de, ok := c.disk.read(c.disk.chainPath(c.chainKey(path), path, name+".neg"))
+	de, ok := c.disk.read(c.disk.routePath(c.routeKey(path), path, name+".neg"))
 	if !ok || de.Error == nil || !c.fresh(de.Fetched, c.negTTL) {
 		return nil
 	}

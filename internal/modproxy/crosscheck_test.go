@@ -85,7 +85,7 @@ func (x *xcheck) goAnswerer(path, version string) string {
 	}
 	if x.origin != nil {
 		for _, r := range x.origin.requests() {
-			if strings.Contains(r, ".git/") {
+			if strings.Contains(r, ".git/") || strings.HasSuffix(r, "/info/refs") {
 				return "origin git"
 			}
 		}
@@ -144,7 +144,7 @@ type xrow struct {
 
 func TestCrossCheck(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the go command 47 times")
+		t.Skip("runs the go command 50 times")
 	}
 	// proxy A with the default corpus; B serves the same checksum database.
 	ab := func(goproxy func(a, b *proxytest.Server) string, fa, fb proxytest.Fault, aopts ...proxytest.Option) func(t *testing.T) *xcheck {
@@ -291,6 +291,9 @@ func TestCrossCheck(t *testing.T) {
 		{name: "file:// proxy, missing version", path: "example.com/basic", version: "v1.9.9", setup: fileTree, wantGo: vNotFound},
 		{name: "GOPRIVATE: direct via git", path: corp + "/team/lib", version: "v1.0.0", setup: direct(), wantGo: vFound, by: "origin git"},
 		{name: "GOPRIVATE: direct, unknown tag", path: corp + "/team/lib", version: "v1.9.9", setup: direct(), wantGo: vNotFound},
+		{name: "GOPRIVATE: path naming its VCS (.git)", path: corp + "/team/dotgit.git", version: "v1.0.0", setup: direct(), wantGo: vFound, by: "origin git"},
+		{name: "GOPRIVATE: .git path, unknown tag", path: corp + "/team/dotgit.git", version: "v1.9.9", setup: direct(), wantGo: vNotFound},
+		{name: "GOPRIVATE without GOINSECURE: .git path, no secure protocol", path: corp + "/team/dotgit.git", version: "v1.0.0", setup: direct("GOINSECURE="), wantGo: vFailed, wantKind: Unreachable},
 		{name: "GOPRIVATE: go-import mod entry", path: corp + "/team/App", version: "v0.1.0", setup: direct(), wantGo: vFound, by: "priv (mod)"},
 		{name: "GONOPROXY+GONOSUMDB (no GOPRIVATE): mod entry", path: corp + "/team/App", version: "v0.1.0", setup: direct("GOPRIVATE=", "GONOPROXY="+corp, "GONOSUMDB="+corp), wantGo: vFound, by: "priv (mod)"},
 		{name: "GOPRIVATE without GOINSECURE: no https origin", path: corp + "/team/lib", version: "v1.0.0", setup: direct("GOINSECURE="), wantGo: vFailed, wantKind: Unreachable},

@@ -82,8 +82,8 @@ func (c *Client) fetchShared(ctx context.Context, r fetchReq) (*fetchResult, *Er
 	return res, e
 }
 
-// fetch performs r: file:// reads, or HTTP with per-host limits, a
-// per-request timeout, credentials, and retries of 429/503.
+// fetch performs r: file:// reads, or HTTP with adaptive per-host limits,
+// the timeouts of fetchOnce, credentials, and retries of 429/503.
 func (c *Client) fetch(ctx context.Context, r fetchReq) (*fetchResult, *Error) {
 	if r.u.Scheme == "file" {
 		return c.fetchFile(r)

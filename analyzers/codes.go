@@ -139,10 +139,10 @@ var (
 	CodeProxyUnreachable = newCode(Code{
 		Name:     "proxy-unreachable",
 		Severity: Error,
-		Summary:  "A proxy in the chain could not be reached: DNS failure, connection refused or reset, TLS failure, or no answer within the proxy deadline (a slow proxy is waited for, as the go command waits). When the chain reached direct and the origin could not be reached (git or go-get failed), the message is the go command's, and says what the proxies before said.",
+		Summary:  "A proxy in the chain, or the origin the chain reached with direct, could not be reached: DNS failure, connection refused or reset, TLS failure, or no answer within the proxy deadline (a slow proxy is waited for, as the go command waits).",
 		Example: "require golang.org/x/text v0.20.0\n\n" +
 			"go.mod:1:9: error: proxy https://goproxy.corp.example unreachable: dial tcp: lookup goproxy.corp.example: no such host [proxy-unreachable]",
-		Fix: "Check VPN, DNS, HTTPS_PROXY and the GOPROXY value. The go command has no timeout and would hang; gomodls gives up after gomodls.proxyDeadline. When a proxy answered 404 before direct failed, the path may be a package inside a module rather than a module: require the module.",
+		Fix: "Check VPN, DNS, HTTPS_PROXY and the GOPROXY value. The go command has no timeout and would hang; gomodls gives up after gomodls.proxyDeadline. When direct failed, the message is the go command's (git's words) and says what the proxies said before: after a 404, the path may be a package inside a module rather than a module; require the module.",
 	})
 	CodeProxyAuthRequired = newCode(Code{
 		Name:     "proxy-auth-required",

@@ -24,9 +24,10 @@ import (
 // its cache) thus gets few requests at once, and none of them waits long
 // in its queue; a fast proxy soon gets Options.PerHostConcurrency.
 //
-// The go command asks one thing at a time and has no timeout
-// (cmd/go/internal/web uses http.DefaultClient's transport: dial and TLS
-// timeouts only): a slow answer is not a failure. So a connected request
+// The go command asks one thing at a time and has no request timeout
+// (cmd/go/internal/web/http.go sends with http.DefaultClient, whose
+// transport bounds only the dial, 30s, and the TLS handshake, 10s): a slow
+// answer is not a failure. So a connected request
 // is waited for until ProxyDeadline; only then is the host reported
 // Unreachable, and, if it answered nothing since, requests queued for it
 // fail at once instead of each waiting its own deadline.

@@ -55,7 +55,9 @@ func TestSlowProxyIsProgressNotFailure(t *testing.T) {
 	if c := codesOf(p); strings.Contains(c, "proxy-unreachable") || strings.Contains(c, "proxy-error") {
 		t.Errorf("a slow proxy reported as failing: %s", c)
 	}
-	if n := srv.PeakConcurrency(); n > 20 {
+	// The window (16, grown by the first, fast answers) bounds the
+	// requests queued at the proxy, not the 64 of gomodls.concurrency.
+	if n := srv.PeakConcurrency(); n > 32 {
 		t.Errorf("%d requests at the serial proxy at once", n)
 	}
 	ed.Shutdown()

@@ -15,9 +15,9 @@ import (
 
 // Requests in flight per host adapt to the host, AIMD-style (as TCP's
 // congestion window does): a host starts with a modest window
-// (initialWindow, at most Options.PerHostConcurrency), which grows by two
+// (initialWindow, at most Options.PerHostConcurrency), which grows by three
 // per answer while the time to the first byte stays near the fastest seen
-// (tripling per round trip, "slow start"; by 1/window per answer once a
+// (quadrupling per round trip, "slow start"; by 1/window per answer once a
 // cut happened), and is halved when the host shows strain: a request
 // without an answer after RequestTimeout, a 429, a 5xx. A proxy that
 // answers one request at a time (a small corporate proxy, Athens filling
@@ -227,10 +227,10 @@ func (g *hostGate) release(s *slot, out outcome) {
 		// answers ever later as the window grows, and stops its growth.
 		if out.ttfb <= 2*g.minRTT+25*time.Millisecond {
 			if g.window < g.ssthresh {
-				// Slow start, by two per answer (as TCP's appropriate
-				// byte counting allows, RFC 3465): the window triples
-				// per round trip, from 16 to 64 in two.
-				g.window += 2
+				// Slow start, by three per answer: the window quadruples
+				// per round trip, from 16 to 64 in one (a fast proxy pays
+				// one round trip for the modest start).
+				g.window += 3
 			} else {
 				g.window += 1 / g.window
 			}

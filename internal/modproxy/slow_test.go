@@ -220,23 +220,23 @@ func TestHostGateAIMD(t *testing.T) {
 		}
 		return s
 	}
-	// Fast answers: +2 each (slow start).
+	// Fast answers: +3 each (slow start).
 	for range 2 {
 		g.release(take(), outcome{answered: true, ttfb: 10 * time.Millisecond})
 	}
-	if g.limit() != initialWindow+4 {
-		t.Errorf("after 2 fast answers: window %d, want %d", g.limit(), initialWindow+4)
+	if g.limit() != initialWindow+6 {
+		t.Errorf("after 2 fast answers: window %d, want %d", g.limit(), initialWindow+6)
 	}
 	// A much slower answer does not grow it.
 	g.release(take(), outcome{answered: true, ttfb: time.Second})
-	if g.limit() != initialWindow+4 {
+	if g.limit() != initialWindow+6 {
 		t.Errorf("after a slow answer: window %d", g.limit())
 	}
 	// Two requests in flight both get 503: one cut.
 	a, b := take(), take()
 	g.release(a, outcome{answered: true, congested: true})
 	g.release(b, outcome{answered: true, congested: true})
-	if want := (initialWindow + 4) / 2; g.limit() != want {
+	if want := (initialWindow + 6) / 2; g.limit() != want {
 		t.Errorf("after a round of 503s: window %d, want %d", g.limit(), want)
 	}
 	// Above ssthresh, growth is by 1/window per answer.

@@ -140,10 +140,10 @@ var (
 	CodeProxyUnreachable = newCode(Code{
 		Name:     "proxy-unreachable",
 		Severity: Error,
-		Summary:  "A proxy in the chain could not be reached: DNS failure, connection refused or reset, TLS failure, or no answer within the deadline.",
+		Summary:  "A proxy in the chain, or the origin the chain reached with direct, could not be reached: DNS failure, connection refused or reset, TLS failure, or no answer within the proxy deadline (a slow proxy is waited for, as the go command waits).",
 		Example: "require golang.org/x/text v0.20.0\n\n" +
 			"go.mod:1:9: error: proxy https://goproxy.corp.example unreachable: dial tcp: lookup goproxy.corp.example: no such host [proxy-unreachable]",
-		Fix: "Check VPN, DNS, HTTPS_PROXY and the GOPROXY value. The go command has no timeout and would hang; gomodls gives up after the configured deadline.",
+		Fix: "Check VPN, DNS, HTTPS_PROXY and the GOPROXY value. The go command has no timeout and would hang; gomodls gives up after gomodls.proxyDeadline. When direct failed, the message is the go command's (git's words) and says what the proxies said before: after a 404, the path may be a package inside a module rather than a module; require the module.",
 	})
 	CodeProxyAuthRequired = newCode(Code{
 		Name:     "proxy-auth-required",

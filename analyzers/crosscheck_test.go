@@ -85,7 +85,7 @@ func TestCrossCheckWithGoCommand(t *testing.T) {
 		{name: "401 with a challenge", mod: "example.com/deep/b@v1.0.0", faults: fault("example.com/deep/b", proxytest.Unauthorized("user", "pass")), want: "proxy-auth-required"},
 		{name: "connection reset", mod: "example.com/deep/c@v1.0.0", faults: fault("example.com/deep/c", proxytest.ConnReset()), want: "proxy-unreachable"},
 		{name: "connection refused", mod: "example.com/basic@v1.1.0", goproxy: func(t *testing.T, _ *proxytest.Server) string { return proxytest.RefusedURL(t) }, want: "proxy-unreachable"},
-		{name: "hang (go: killed after 3s; we: 1s request timeout)", mod: "example.com/deep/e@v1.0.0", faults: fault("example.com/deep/e", proxytest.Hang()), goWait: 3 * time.Second, want: "proxy-unreachable",
+		{name: "hang (go: killed after 3s; we: 2s proxy deadline)", mod: "example.com/deep/e@v1.0.0", faults: fault("example.com/deep/e", proxytest.Hang()), goWait: 3 * time.Second, want: "proxy-unreachable",
 			note: "the go command has no timeout and hangs; a hang is its verdict for an unreachable proxy"},
 		{name: "garbage .info", mod: "example.com/deep/d@v1.0.0", faults: fault("example.com/deep/d", proxytest.GarbageInfo()), want: "proxy-error"},
 		{name: "wrong version in .info", mod: "example.com/deep/d@v1.0.0", faults: fault("example.com/deep/d", proxytest.WrongVersion("v1.1.0")), want: "proxy-error"},

@@ -159,17 +159,7 @@ func compareRequests(srv *proxytest.Server, want map[proxytest.Endpoint][]string
 // error or warning severity (the synthetic files are correct).
 func runAll(tb testing.TB, dir string, env *goenv.Env, src snapshot.Source) []analyzers.Diagnostic {
 	tb.Helper()
-	contents, err := snapshot.ReadDir(nil, dir)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	snap := snapshot.Build(dir, contents, env, settings.Default(), nil, src)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	diags, failures := checker.Run(ctx, snap, analyzers.All())
-	for _, f := range failures {
-		tb.Fatalf("analyzer failed: %v", f)
-	}
+	snap, diags := checkDir(tb, dir, env, src)
 	for _, d := range diags {
 		if d.Severity <= analyzers.Warning {
 			tb.Fatalf("unexpected problem: %s", analyzerstest.Format(snap, d))

@@ -194,9 +194,9 @@ func fixtureVulns(t testing.TB, srv *proxytest.Server) *vulndb.Client {
 }
 
 // fixtureSource is a module source over the case's environment, with no
-// caches on disk and a short request timeout for the hang fault.
+// caches on disk and short timeouts (a hung proxy is reported after 2s).
 func fixtureSource(t testing.TB, env *goenv.Env) snapshot.Source {
-	c, err := sumcheck.New(modproxy.Options{Env: env, NoAuth: true, NoModCache: true, RequestTimeout: time.Second, MaxRetries: -1})
+	c, err := sumcheck.New(modproxy.Options{Env: env, NoAuth: true, NoModCache: true, RequestTimeout: time.Second, ProxyDeadline: 2 * time.Second, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,8 +113,19 @@ func reportLookup(pass *Pass, hosts privateHosts, u modUse, l lookupFailure) {
 	case modproxy.Offline, modproxy.Canceled, modproxy.Invalid, modproxy.Direct:
 		return
 	case modproxy.Unreachable:
-		pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeProxyUnreachable, Severity: Error,
-			Message: fmt.Sprintf("%s: proxy %s unreachable: %s", u.mod, who, cause(e))})
+		msg := fmt.Sprintf("%s: proxy %s unreachable: %s", u.mod, who, cause(e))
+		if strings.HasPrefix(who, modproxy.SourceDirect) {
+			// The chain reached "direct" and the origin could not be
+			// reached: the go command reports the origin's error, whatever
+			// the proxies before it said (TryProxies ranks "direct" errors
+			// first, cmd/go/internal/modfetch/proxy.go). Say it in its
+			// words, and what the proxies said.
+			msg = fmt.Sprintf("%s: %s", u.mod, oneLine(e))
+			if n := len(e.Attempts); n > 1 {
+				msg += fmt.Sprintf(" (before that, %s)", attemptList(e.Attempts[:n-1]))
+			}
+		}
+		pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeProxyUnreachable, Severity: Error, Message: msg})
 		return
 	case modproxy.ProxyError:
 		pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeProxyError, Severity: Error,
@@ -395,6 +406,10 @@ func attempts(e *modproxy.Error) string {
 	if len(list) == 0 {
 		list = []*modproxy.Error{e}
 	}
+	return attemptList(list)
+}
+
+func attemptList(list []*modproxy.Error) string {
 	var parts []string
 	for _, a := range list {
 		op := a.Op

@@ -43,6 +43,7 @@ func (ss *session) sourceFor(f *folder, env *goenv.Env, set *settings.Settings) 
 	c, err := sumcheck.New(modproxy.Options{
 		Env:                env,
 		RequestTimeout:     set.RequestTimeout.D(),
+		ProxyDeadline:      set.ProxyDeadline.D(),
 		PerHostConcurrency: set.Concurrency,
 		ListTTL:            set.ListTTL.D(),
 		Offline:            set.Offline,
@@ -97,6 +98,19 @@ func (c *countingSource) ZipHash(ctx context.Context, path, version string) (*mo
 // progressDelay is how long a check may take before it shows progress: a
 // check answered from caches finishes well before and stays silent.
 const progressDelay = 400 * time.Millisecond
+
+// slowProxy returns the proxy that has kept a request waiting longest, if
+// a second or more: a slow proxy is shown as progress, not as a failure.
+func slowProxy(src snapshot.Source) (modproxy.Waiting, bool) {
+	ws, ok := src.(interface{ Waiting() []modproxy.Waiting })
+	if !ok {
+		return modproxy.Waiting{}, false
+	}
+	if w := ws.Waiting(); len(w) > 0 && w[0].Oldest >= time.Second {
+		return w[0], true
+	}
+	return modproxy.Waiting{}, false
+}
 
 // scheduleNetwork starts the network analyzers on snap after the debounce
 // delay. A newer schedule replaces an older one; the run it replaces is
@@ -155,7 +169,11 @@ func (v *view) runNetwork(snap *snapshot.Snapshot, gen uint64) {
 				if s > 0 {
 					pct = int(100 * d / s)
 				}
-				wd.report(fmt.Sprintf("%d/%d lookups", d, s), pct)
+				msg := fmt.Sprintf("%d/%d lookups", d, s)
+				if w, ok := slowProxy(snap.Source); ok {
+					msg = fmt.Sprintf("waiting for %s: %d s, %d lookups left", w.Proxy, int(w.Oldest.Seconds()), s-d)
+				}
+				wd.report(msg, pct)
 			}
 		}
 	})

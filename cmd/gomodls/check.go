@@ -9,7 +9,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
-	"time"
 
 	"github.com/gomodls/gomodls/internal/checker"
 	"github.com/gomodls/gomodls/internal/goenv"
@@ -49,9 +48,10 @@ func check(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output `format`: text, json or sarif")
 	offline := fs.Bool("offline", false, "answer network checks from caches only")
 	network := fs.Bool("network", true, "run the checks that consult proxies and the checksum database")
-	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
-	requestTimeout := fs.Duration("request-timeout", 10*time.Second, "timeout of one request to a proxy")
-	concurrency := fs.Int("concurrency", settings.Default().Concurrency, "most requests in flight to one proxy host")
+	timeout := fs.Duration("timeout", settings.Default().CheckDeadline.D(), "give up after this long")
+	requestTimeout := fs.Duration("request-timeout", settings.Default().RequestTimeout.D(), "timeout of connecting to a proxy; a connected request without an answer by then is slow, not failed")
+	proxyDeadline := fs.Duration("proxy-deadline", settings.Default().ProxyDeadline.D(), "how long a slow proxy is waited for before it is reported unreachable (the go command waits forever)")
+	concurrency := fs.Int("concurrency", settings.Default().Concurrency, "most requests in flight to one proxy host (adapted to the host within it)")
 	settingsFile := fs.String("settings", "", "read gomodls settings (a JSON object, as in docs/settings.md) from `file`")
 	vulncheck := fs.Bool("vulncheck", true, "report known vulnerabilities from the Go vulnerability database (GOVULNDB, default https://vuln.go.dev)")
 	severity := severityFlag{}
@@ -66,11 +66,6 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gomodls check: unknown -format %q (want text, json or sarif)\n", *format)
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
-
 	cwd, err := os.Getwd()
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls check: %v\n", err)
@@ -97,6 +92,12 @@ func check(args []string, stdout, stderr io.Writer) int {
 			set.Network = *network
 		case "concurrency":
 			set.Concurrency = *concurrency
+		case "request-timeout":
+			set.RequestTimeout = settings.Duration(*requestTimeout)
+		case "proxy-deadline":
+			set.ProxyDeadline = settings.Duration(*proxyDeadline)
+		case "timeout":
+			set.CheckDeadline = settings.Duration(*timeout)
 		case "vulncheck":
 			set.Vulncheck = *vulncheck
 		case "severity":
@@ -108,6 +109,11 @@ func check(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	})
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, set.CheckDeadline.D())
+	defer cancel()
+
 	cacheDir, _ := modproxy.DefaultCacheDir()
 	envOpts := goenv.Options{Dir: cwd, LocalToolchain: true}
 	if cacheDir != "" {
@@ -136,7 +142,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		c, err := sumcheck.New(modproxy.Options{
-			Env: env, RequestTimeout: *requestTimeout, Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: set.Concurrency,
+			Env: env, RequestTimeout: set.RequestTimeout.D(), ProxyDeadline: set.ProxyDeadline.D(), Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: set.Concurrency,
 		})
 		if err != nil {
 			fmt.Fprintf(stderr, "gomodls check: %v\n", err)

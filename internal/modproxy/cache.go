@@ -224,16 +224,22 @@ func infoFileVersions(dir, suffix string) []string {
 
 // ---- our persistent cache ----
 
-// diskCache is the persistent cache under Options.CacheDir/modproxy/v1:
+// diskCache is the persistent cache under Options.CacheDir/modproxy/v2:
 //
-//	mod/<escaped path>/@v/<escaped version>.{info,mod,ziphash}.json   immutable answers
-//	chain/<chain key>/<escaped path>/@v/list.json, latest.json          lists and @latest (ListTTL)
-//	chain/<chain key>/<escaped path>/@v/<name>.neg.json                 "not found" answers (NegativeTTL)
+//	<route>/<escaped path>/@v/<escaped version>.{info,mod,ziphash}.json   immutable answers
+//	<route>/<escaped path>/@v/list.json, latest.json                      lists and @latest (ListTTL)
+//	<route>/<escaped path>/@v/<name>.neg.json                             "not found" answers (NegativeTTL)
 //
-// The chain key is a hash of the GOPROXY entries the path is looked up
-// through, so changing GOPROXY never reuses a list or a "not found" from
-// other proxies. Files are written to a temporary name and renamed, so
-// several processes can share the cache; unreadable files are ignored and
+// An answer belongs to the route that produced it: <route> is a hash of the
+// GOPROXY entries the path is looked up through (routeKey), so "direct"
+// for a GONOPROXY/GOPRIVATE path, "off", or the proxies of GOPROXY. When
+// GOPRIVATE, GONOPROXY, GOPROXY or GOINSECURE change, a module is never
+// answered from what another route said: an answer learned through proxy A
+// is not reused when the module now goes direct or through proxy B (v1 of
+// this cache keyed immutable answers by module only, and did). The go
+// command's module cache, which it too reads whatever the route, is read
+// as it is. Files are written to a temporary name and renamed, so several
+// processes can share the cache; unreadable files are ignored and
 // rewritten.
 type diskCache struct {
 	dir string
@@ -259,16 +265,18 @@ type diskError struct {
 	Module     int    `json:"module,omitempty"`
 }
 
-// immutablePath returns our file for an immutable answer; vf is
-// versionFile(path, version).
-func (d *diskCache) immutablePath(vf, ext string) string {
+// immutablePath returns our file for an immutable answer; rk is the
+// route's key (routeKey) and vf is versionFile(path, version).
+func (d *diskCache) immutablePath(rk, vf, ext string) string {
 	if d == nil || vf == "" {
 		return ""
 	}
-	return filepath.Join(d.dir, "mod", vf+"."+ext+".json")
+	return filepath.Join(d.dir, rk, vf+"."+ext+".json")
 }
 
-func (d *diskCache) chainPath(chainKey, path, name string) string {
+// routePath returns our file name (list, latest, <name>.neg) for path on
+// the route rk.
+func (d *diskCache) routePath(rk, path, name string) string {
 	if d == nil {
 		return ""
 	}
@@ -276,7 +284,7 @@ func (d *diskCache) chainPath(chainKey, path, name string) string {
 	if ed == "" {
 		return ""
 	}
-	return filepath.Join(d.dir, "chain", chainKey, ed, escapeCase(name)+".json")
+	return filepath.Join(d.dir, rk, ed, escapeCase(name)+".json")
 }
 
 // escapeCase applies module case-escaping ('A' -> "!a") to a file name
@@ -363,8 +371,14 @@ func (de *diskError) toError() *Error {
 	return e
 }
 
-// chainKey identifies the GOPROXY entries path is looked up through.
-func (c *Client) chainKey(path string) string {
+// routeKey identifies the route of path: the GOPROXY entries it is looked
+// up through ("direct" alone for GONOPROXY paths, "off"), with the ','
+// or '|' after each, and the GOINSECURE pattern that matches it. The
+// environment of a Client is fixed, so the key of a path is computed once.
+func (c *Client) routeKey(path string) string {
+	if k, ok := c.routeKeys.Load(path); ok {
+		return k.(string)
+	}
 	entries, err := c.env.ProxiesFor(path)
 	h := sha256.New()
 	if err != nil {
@@ -381,5 +395,7 @@ func (c *Client) chainKey(path string) string {
 	if pat, ok := c.env.MatchInsecure(path); ok {
 		h.Write([]byte("insecure " + pat))
 	}
-	return hex.EncodeToString(h.Sum(nil))[:16]
+	k := hex.EncodeToString(h.Sum(nil))[:16]
+	c.routeKeys.Store(path, k)
+	return k
 }

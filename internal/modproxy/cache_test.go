@@ -225,18 +225,24 @@ func TestDiskCache(t *testing.T) {
 		}
 	}
 
-	// A changed GOPROXY does not reuse lists or not-found answers.
+	// A changed GOPROXY reuses no answer of the old proxy: not lists,
+	// not-found answers, nor immutable ones (answers belong to their route).
 	other := proxytest.New(t)
 	c4 := newClient(t, other, Options{CacheDir: cache})
 	if _, err := c4.Versions(ctx, "example.com/basic"); err != nil {
 		t.Fatal(err)
 	}
-	if n := other.Count("/example.com/basic/@v/list"); n != 1 {
-		t.Errorf("list from the new proxy fetched %d times", n)
+	if info, err := c4.Info(ctx, "example.com/basic", "v1.0.0"); err != nil || info.Source != other.URL {
+		t.Errorf("Info through the new proxy = %+v, %v", info, err)
+	}
+	for _, p := range []string{"/example.com/basic/@v/list", "/example.com/basic/@v/v1.0.0.info"} {
+		if n := other.Count(p); n != 1 {
+			t.Errorf("%s from the new proxy fetched %d times", p, n)
+		}
 	}
 
 	// Corrupt entries are ignored and rewritten.
-	file := c1.disk.immutablePath(versionFile("example.com/basic", "v1.0.0"), "info")
+	file := c1.disk.immutablePath(c1.routeKey("example.com/basic"), versionFile("example.com/basic", "v1.0.0"), "info")
 	if err := os.WriteFile(file, []byte("{garbage"), 0o666); err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +319,7 @@ func TestSharedCacheConcurrentWriters(t *testing.T) {
 	}
 	c := newClient(t, srv, Options{CacheDir: cache})
 	for _, v := range []string{"v0.1.0", "v1.0.0", "v1.1.0"} {
-		if _, ok := c.disk.read(c.disk.immutablePath(versionFile("example.com/basic", v), "info")); !ok {
+		if _, ok := c.disk.read(c.disk.immutablePath(c.routeKey("example.com/basic"), versionFile("example.com/basic", v), "info")); !ok {
 			t.Errorf("%s: unreadable cache entry", v)
 		}
 	}

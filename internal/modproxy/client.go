@@ -11,10 +11,12 @@
 // directly only, case-escaped URLs, the checks on .info answers and the
 // @latest fallbacks of modload.Query.
 //
-// Where the go command is weak, it is better: every request has a timeout
-// and every body a size cap, concurrent lookups of one URL share one
-// request, per-host concurrency is bounded, 429/503 answers are retried
-// within the caller's deadline, cancellation reaches every request and
+// Where the go command is weak, it is better: a proxy that cannot be
+// connected to is reported at once, a hung one after a deadline (a slow one
+// is waited for, as the go command does, and Waiting tells how long),
+// every body has a size cap, concurrent lookups of one URL share one
+// request, requests in flight per host adapt to the host (limiter.go),
+// 429/503 answers are retried within the caller's deadline, cancellation reaches every request and
 // git command, private paths never reach a proxy, and each answer says who
 // gave it and each error what was tried ([Provenance], [Error.Explain]).
 //
@@ -55,6 +57,7 @@ import (
 // Default limits.
 const (
 	DefaultRequestTimeout     = 10 * time.Second
+	DefaultProxyDeadline      = 3 * time.Minute
 	DefaultZipTimeout         = 5 * time.Minute
 	DefaultDirectTimeout      = 30 * time.Second
 	DefaultMaxBody            = 16 << 20  // .info, .mod, list, @latest, go-get pages (go's MaxGoMod)
@@ -85,9 +88,18 @@ type Options struct {
 	// RootCAs, if set, are the roots our own client trusts (tests). Ignored
 	// with HTTPClient.
 	RootCAs *x509.CertPool
-	// RequestTimeout bounds each HTTP request of metadata (headers and body)
-	// and, for zips, each stall (no bytes received). Default 10s.
+	// RequestTimeout bounds getting a connection to a host (DNS, TCP,
+	// TLS: a proxy that cannot be reached is reported at once) and, for
+	// zips, each stall (no bytes received). A connected request without an
+	// answer after RequestTimeout is slow, not failed: the host gets fewer
+	// requests at once, and the request waits on, until ProxyDeadline.
+	// Default 10s.
 	RequestTimeout time.Duration
+	// ProxyDeadline is how long a connected request waits for its answer
+	// (for metadata, the whole answer) before the host is reported
+	// Unreachable ("did not answer within ..."). The go command waits
+	// forever. Default 3m.
+	ProxyDeadline time.Duration
 	// ZipTimeout bounds a whole zip download. Default 5m.
 	ZipTimeout time.Duration
 	// DirectTimeout bounds each `git ls-remote`. Default 30s.
@@ -95,7 +107,10 @@ type Options struct {
 	// MaxBody caps .info, .mod, list, @latest and go-get bodies (16 MiB);
 	// MaxZip caps zips (500 MiB, like the go command).
 	MaxBody, MaxZip int64
-	// PerHostConcurrency limits requests in flight per host (default 64).
+	// PerHostConcurrency is the most requests in flight per host (default
+	// 64). Within it, the number adapts to the host: it starts at 16, grows
+	// while answers come as fast as before, and halves when a request is
+	// slow (RequestTimeout) or the host answers 429 or 5xx.
 	PerHostConcurrency int
 	// MaxRetries is how many times a 429 or 503 answer is retried
 	// (default 3; negative disables), waiting Retry-After or an exponential
@@ -131,8 +146,10 @@ func DefaultCacheDir() (string, error) {
 }
 
 // A Client answers module questions through the GOPROXY chain. It is safe
-// for concurrent use. Create a new one when the environment changes (the
-// persistent cache carries over).
+// for concurrent use. Create a new one when the environment changes: its
+// memory holds answers of the routes (proxies, direct, off) of its
+// environment; the persistent cache carries over, each answer kept under
+// the route that produced it.
 type Client struct {
 	env        *goenv.Env
 	auth       *auth.Provider
@@ -140,15 +157,17 @@ type Client struct {
 	insecure   *http.Client // GOINSECURE go-get lookups: no certificate checks
 	log        *zap.Logger
 	reqTimeout time.Duration
-	zipTimeout time.Duration
-	gitTimeout time.Duration
-	maxBody    int64
-	maxZip     int64
-	perHost    int64
-	maxRetries int
-	maxWait    time.Duration
-	listTTL    time.Duration
-	negTTL     time.Duration
+	// proxyDeadline bounds the wait for a connected request's answer.
+	proxyDeadline time.Duration
+	zipTimeout    time.Duration
+	gitTimeout    time.Duration
+	maxBody       int64
+	maxZip        int64
+	perHost       int64
+	maxRetries    int
+	maxWait       time.Duration
+	listTTL       time.Duration
+	negTTL        time.Duration
 
 	offline       bool
 	offlineReason string // the go command's wording, e.g. "module lookup disabled by GOPROXY=off"
@@ -157,13 +176,15 @@ type Client struct {
 
 	flight  flightGroup // HTTP fetches, by URL
 	lookups flightGroup // whole lookups, by question
-	hosts   hostLimiter
+	hosts   hostLimiters
 	mem     memCache
 	stats   statsRecorder
 	direct  directResolver
 
 	basesMu sync.Mutex
 	bases   map[string]*url.URL // parsed proxy base URLs
+
+	routeKeys sync.Map // module path -> routeKey
 
 	now func() time.Time
 }
@@ -174,21 +195,22 @@ func New(opts Options) (*Client, error) {
 		return nil, errors.New("modproxy: Options.Env is required")
 	}
 	c := &Client{
-		env:        opts.Env,
-		auth:       opts.Auth,
-		log:        opts.Logger,
-		reqTimeout: orDefault(opts.RequestTimeout, DefaultRequestTimeout),
-		zipTimeout: orDefault(opts.ZipTimeout, DefaultZipTimeout),
-		gitTimeout: orDefault(opts.DirectTimeout, DefaultDirectTimeout),
-		maxBody:    orDefault(opts.MaxBody, DefaultMaxBody),
-		maxZip:     orDefault(opts.MaxZip, DefaultMaxZip),
-		perHost:    int64(orDefault(opts.PerHostConcurrency, DefaultPerHostConcurrency)),
-		maxRetries: opts.MaxRetries,
-		maxWait:    orDefault(opts.MaxRetryWait, DefaultMaxRetryWait),
-		listTTL:    orDefault(opts.ListTTL, DefaultListTTL),
-		negTTL:     orDefault(opts.NegativeTTL, DefaultNegativeTTL),
-		bases:      map[string]*url.URL{},
-		now:        time.Now,
+		env:           opts.Env,
+		auth:          opts.Auth,
+		log:           opts.Logger,
+		reqTimeout:    orDefault(opts.RequestTimeout, DefaultRequestTimeout),
+		proxyDeadline: orDefault(opts.ProxyDeadline, DefaultProxyDeadline),
+		zipTimeout:    orDefault(opts.ZipTimeout, DefaultZipTimeout),
+		gitTimeout:    orDefault(opts.DirectTimeout, DefaultDirectTimeout),
+		maxBody:       orDefault(opts.MaxBody, DefaultMaxBody),
+		maxZip:        orDefault(opts.MaxZip, DefaultMaxZip),
+		perHost:       int64(orDefault(opts.PerHostConcurrency, DefaultPerHostConcurrency)),
+		maxRetries:    opts.MaxRetries,
+		maxWait:       orDefault(opts.MaxRetryWait, DefaultMaxRetryWait),
+		listTTL:       orDefault(opts.ListTTL, DefaultListTTL),
+		negTTL:        orDefault(opts.NegativeTTL, DefaultNegativeTTL),
+		bases:         map[string]*url.URL{},
+		now:           time.Now,
 	}
 	switch {
 	case opts.MaxRetries == 0:
@@ -220,11 +242,11 @@ func New(opts Options) (*Client, error) {
 		c.modCache = opts.Env.Get("GOMODCACHE")
 	}
 	if opts.CacheDir != "" {
-		c.disk = &diskCache{dir: filepath.Join(opts.CacheDir, "modproxy", "v1")}
+		c.disk = &diskCache{dir: filepath.Join(opts.CacheDir, "modproxy", "v2")}
 		cleanTmp(c.tmpDir())
 	}
 	c.mem.init()
-	c.hosts.init(c.perHost)
+	c.hosts.init(int(c.perHost), c.negTTL)
 	c.direct.init(c)
 	return c, nil
 }
@@ -237,8 +259,10 @@ func orDefault[T comparable](v, def T) T {
 	return v
 }
 
-// newHTTPClient builds the client: base's transport (or ours), go's
-// redirect policy, no overall timeout (we apply our own per request).
+// newHTTPClient builds the client: base's transport (or ours: dial and TLS
+// handshake bounded by RequestTimeout, as cmd/go/internal/web's
+// http.DefaultClient bounds them, and no wait for an answer), go's
+// redirect policy, no overall timeout (fetchOnce applies its own).
 func (c *Client) newHTTPClient(base *http.Client, roots *x509.CertPool, insecure bool) *http.Client {
 	var hc http.Client
 	if base != nil {
@@ -255,12 +279,13 @@ func (c *Client) newHTTPClient(base *http.Client, roots *x509.CertPool, insecure
 				Timeout:   c.reqTimeout,
 				KeepAlive: 30 * time.Second,
 			}).DialContext,
-			TLSClientConfig:       tlsConf,
-			TLSHandshakeTimeout:   c.reqTimeout,
-			ResponseHeaderTimeout: c.reqTimeout,
-			IdleConnTimeout:       90 * time.Second,
-			MaxIdleConnsPerHost:   int(c.perHost),
-			ForceAttemptHTTP2:     true,
+			TLSClientConfig:     tlsConf,
+			TLSHandshakeTimeout: c.reqTimeout,
+			// No ResponseHeaderTimeout: a connected request waits (see
+			// fetchOnce), as the go command's does.
+			IdleConnTimeout:     90 * time.Second,
+			MaxIdleConnsPerHost: int(c.perHost),
+			ForceAttemptHTTP2:   true,
 		}
 		if insecure && base != nil && base.Transport != nil {
 			// Keep a test's dialer/proxy, but never verify certificates.
@@ -302,9 +327,15 @@ func (c *Client) Env() *goenv.Env { return c.env }
 // Invalidate forgets version lists, @latest answers and failures (in memory
 // and, for this process, on disk) so the next lookups ask the network again
 // ("recheck now"). Immutable answers (.info, .mod, zip hashes) are kept.
+// Lookups in flight are cancelled (their callers get Canceled errors), so
+// that none of the next ones joins a request to a proxy that has been
+// hanging.
 func (c *Client) Invalidate() {
 	c.mem.invalidate(c.now())
 	c.direct.invalidate()
+	c.hosts.forgetHung()
+	c.lookups.reset()
+	c.flight.reset()
 }
 
 // checkPath validates a module path as the go command does before any

@@ -222,11 +222,11 @@ func TestGoModAndZipHash(t *testing.T) {
 	}{
 		{proxytest.Drip(time.Second), "no data for 200ms"},
 		{proxytest.Drip(5 * time.Millisecond), "download not complete within 400ms"},
-		{proxytest.Hang(), "no response within 200ms"},
+		{proxytest.Hang(), "did not answer within 300ms (gomodls proxy deadline)"},
 	} {
 		srv.Fault("example.com/basic", tc.fault.On(proxytest.EndpointZip))
 		start := time.Now()
-		_, err = newClient(t, srv, Options{RequestTimeout: 200 * time.Millisecond, ZipTimeout: 400 * time.Millisecond}).ZipHash(ctx, "example.com/basic", "v1.1.0")
+		_, err = newClient(t, srv, Options{RequestTimeout: 200 * time.Millisecond, ProxyDeadline: 300 * time.Millisecond, ZipTimeout: 400 * time.Millisecond}).ZipHash(ctx, "example.com/basic", "v1.1.0")
 		wantContains(t, wantKind(t, err, Unreachable).Error(), tc.want)
 		if d := time.Since(start); d > 3*time.Second {
 			t.Errorf("%v: took %v", tc.fault, d)
@@ -263,8 +263,8 @@ func TestFaults(t *testing.T) {
 		{name: "wrong version", fault: proxytest.WrongVersion("v1.1.0"), kind: ProxyError, message: "proxy returned info for version v1.1.0 instead of requested version"},
 		{name: "oversized", fault: proxytest.Oversized(5 << 20), copts: Options{MaxBody: 1 << 20}, kind: ProxyError, message: "larger than 1048576 bytes"},
 		{name: "redirect loop", fault: proxytest.RedirectLoop(), kind: ProxyError, message: "stopped after 10 redirects"},
-		{name: "hang", fault: proxytest.Hang(), copts: Options{RequestTimeout: 300 * time.Millisecond}, kind: Unreachable, message: "no response within 300ms"},
-		{name: "drip", fault: proxytest.Drip(100 * time.Millisecond), copts: Options{RequestTimeout: 300 * time.Millisecond}, kind: Unreachable, message: "no response within 300ms"},
+		{name: "hang", fault: proxytest.Hang(), copts: Options{RequestTimeout: 100 * time.Millisecond, ProxyDeadline: 500 * time.Millisecond}, kind: Unreachable, message: "did not answer within 500ms (gomodls proxy deadline)"},
+		{name: "drip", fault: proxytest.Drip(100 * time.Millisecond), copts: Options{RequestTimeout: 300 * time.Millisecond, ProxyDeadline: 500 * time.Millisecond}, kind: Unreachable, message: "did not answer within 500ms (gomodls proxy deadline)"},
 		{name: "reset", fault: proxytest.ConnReset(), kind: Unreachable, message: `Get "`},
 		{name: "artifactory 404", opts: []proxytest.Option{proxytest.WithFlavor(proxytest.FlavorArtifactory)}, fault: proxytest.Status(404, "Could not find resource"), kind: NotFound, status: 404, message: "server response: Could not find resource"},
 		{name: "429 forever", fault: proxytest.RetryAfter(429, time.Second), copts: Options{MaxRetries: -1}, kind: ProxyError, status: 429, message: "429 Too Many Requests"},
@@ -300,7 +300,7 @@ func TestFaults(t *testing.T) {
 func TestNoGoroutineLeaks(t *testing.T) {
 	checkNoLeaks(t)
 	srv := proxytest.New(t)
-	c := newClient(t, srv, Options{RequestTimeout: 200 * time.Millisecond, ZipTimeout: 300 * time.Millisecond})
+	c := newClient(t, srv, Options{RequestTimeout: 200 * time.Millisecond, ProxyDeadline: 300 * time.Millisecond, ZipTimeout: 300 * time.Millisecond})
 	faults := []proxytest.Fault{
 		proxytest.Hang(), proxytest.Drip(50 * time.Millisecond), proxytest.ConnReset(),
 		proxytest.Oversized(64 << 20), proxytest.Latency(time.Second), proxytest.RedirectLoop(),
@@ -394,7 +394,7 @@ func TestChain(t *testing.T) {
 			if !tc.faultB.IsZero() {
 				b.Fault(mod, tc.faultB)
 			}
-			c := newClient(t, a, Options{RequestTimeout: 300 * time.Millisecond}, "GOPROXY="+tc.goproxy)
+			c := newClient(t, a, Options{RequestTimeout: 300 * time.Millisecond, ProxyDeadline: 500 * time.Millisecond}, "GOPROXY="+tc.goproxy)
 			info, err := c.Info(ctxT(t), mod, ver)
 			var atts []*Error
 			if tc.source != "" {

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,7 +85,7 @@ func (x *xcheck) goAnswerer(path, version string) string {
 	}
 	if x.origin != nil {
 		for _, r := range x.origin.requests() {
-			if strings.Contains(r, ".git/") {
+			if strings.Contains(r, ".git/") || strings.HasSuffix(r, "/info/refs") {
 				return "origin git"
 			}
 		}
@@ -143,7 +144,7 @@ type xrow struct {
 
 func TestCrossCheck(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the go command 47 times")
+		t.Skip("runs the go command 50 times")
 	}
 	// proxy A with the default corpus; B serves the same checksum database.
 	ab := func(goproxy func(a, b *proxytest.Server) string, fa, fb proxytest.Fault, aopts ...proxytest.Option) func(t *testing.T) *xcheck {
@@ -252,7 +253,7 @@ func TestCrossCheck(t *testing.T) {
 			x := ab(onlyA, proxyOnly(proxytest.Hang()), proxytest.Fault{})(t)
 			x.goWait = 4 * time.Second
 			return x
-		}, wantGo: vHang, wantUs: vFailed, wantKind: Unreachable, note: "go has no timeout; we answer within RequestTimeout"},
+		}, wantGo: vHang, wantUs: vFailed, wantKind: Unreachable, note: "go has no timeout; we answer within ProxyDeadline"},
 		{name: "connection refused", path: "example.com/basic", version: "v1.0.0", setup: func(t *testing.T) *xcheck {
 			s := proxytest.New(t)
 			return &xcheck{env: s.GoEnv("GOPROXY=" + proxytest.RefusedURL(t)), servers: map[string]*proxytest.Server{}}
@@ -290,6 +291,9 @@ func TestCrossCheck(t *testing.T) {
 		{name: "file:// proxy, missing version", path: "example.com/basic", version: "v1.9.9", setup: fileTree, wantGo: vNotFound},
 		{name: "GOPRIVATE: direct via git", path: corp + "/team/lib", version: "v1.0.0", setup: direct(), wantGo: vFound, by: "origin git"},
 		{name: "GOPRIVATE: direct, unknown tag", path: corp + "/team/lib", version: "v1.9.9", setup: direct(), wantGo: vNotFound},
+		{name: "GOPRIVATE: path naming its VCS (.git)", path: corp + "/team/dotgit.git", version: "v1.0.0", setup: direct(), wantGo: vFound, by: "origin git"},
+		{name: "GOPRIVATE: .git path, unknown tag", path: corp + "/team/dotgit.git", version: "v1.9.9", setup: direct(), wantGo: vNotFound},
+		{name: "GOPRIVATE without GOINSECURE: .git path, no secure protocol", path: corp + "/team/dotgit.git", version: "v1.0.0", setup: direct("GOINSECURE="), wantGo: vFailed, wantKind: Unreachable},
 		{name: "GOPRIVATE: go-import mod entry", path: corp + "/team/App", version: "v0.1.0", setup: direct(), wantGo: vFound, by: "priv (mod)"},
 		{name: "GONOPROXY+GONOSUMDB (no GOPRIVATE): mod entry", path: corp + "/team/App", version: "v0.1.0", setup: direct("GOPRIVATE=", "GONOPROXY="+corp, "GONOSUMDB="+corp), wantGo: vFound, by: "priv (mod)"},
 		{name: "GOPRIVATE without GOINSECURE: no https origin", path: corp + "/team/lib", version: "v1.0.0", setup: direct("GOINSECURE="), wantGo: vFailed, wantKind: Unreachable},
@@ -347,6 +351,7 @@ func TestCrossCheck(t *testing.T) {
 			opts := x.opts
 			opts.Env = testEnv(t, x.env)
 			opts.RequestTimeout = time.Second
+			opts.ProxyDeadline = 2 * time.Second
 			opts.NoModCache = true // the go command just filled it
 			if opts.HTTPClient == nil {
 				opts.HTTPClient = http.DefaultClient
@@ -404,6 +409,85 @@ func TestCrossCheck(t *testing.T) {
 			rows = append(rows, xrow{tc.name, gv, uv, goBy, usBy, kind, tc.note})
 			mu.Unlock()
 		})
+	}
+}
+
+// TestCrossCheckSerialProxy: a proxy that serves one request at a time,
+// slowly enough that 64 requests sent at once with a 200ms timeout mostly
+// fail (checked first, with a plain client: the old modproxy behaved so).
+// The go command fetches every module; so must we, with the same short
+// RequestTimeout, in bounded time.
+func TestCrossCheckSerialProxy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	const (
+		n       = 64
+		latency = 15 * time.Millisecond
+		timeout = 200 * time.Millisecond
+		prefix  = "serial.example/m"
+	)
+	srv := proxytest.New(t, proxytest.WithSerial(latency))
+	if err := srv.AddSynthetic(prefix, n, 1); err != nil {
+		t.Fatal(err)
+	}
+	var mods []string
+	for i := range n {
+		mods = append(mods, proxytest.SyntheticPath(prefix, i)+"@v1.0.0")
+	}
+
+	// The control: all at once, each with the timeout, as before.
+	plain := &http.Client{Timeout: timeout}
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	for _, m := range mods {
+		wg.Go(func() {
+			p, v, _ := strings.Cut(m, "@")
+			resp, err := plain.Get(srv.URL + "/" + p + "/@v/" + v + ".info")
+			if err != nil {
+				failed.Add(1)
+				return
+			}
+			resp.Body.Close()
+		})
+	}
+	wg.Wait()
+	if failed.Load() < n/2 {
+		t.Fatalf("only %d of %d requests at once timed out: the fixture is not slow enough to show the defect", failed.Load(), n)
+	}
+
+	// The go command: one thing at a time, no timeout.
+	out, err, hung := runGo(t, srv.GoEnv(), 2*time.Minute, append([]string{"list", "-m", "-json"}, mods...)...)
+	if err != nil || hung {
+		t.Fatalf("go list -m: %v (hung %v)\n%s", err, hung, out)
+	}
+
+	// Us: every lookup at once, the same short timeout; all answered.
+	srv.Reset()
+	c, err := New(Options{Env: testEnv(t, srv.GoEnv()), HTTPClient: srv.Client(), NoModCache: true,
+		RequestTimeout: timeout, ProxyDeadline: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := ctxT(t)
+	start := time.Now()
+	for _, m := range mods {
+		wg.Go(func() {
+			p, v, _ := strings.Cut(m, "@")
+			if info, err := c.Info(ctx, p, v); err != nil {
+				t.Errorf("go found %s; we: %v", m, err)
+			} else if info.Source != srv.URL {
+				t.Errorf("%s answered by %s", m, info.Source)
+			}
+		})
+	}
+	wg.Wait()
+	took := time.Since(start)
+	s := c.Stats()
+	t.Logf("%d lookups through a serial proxy (%v each): %v; %d requests, at most %d at the proxy at once, %d slow, %d backoffs",
+		n, latency, took, s.Requests, srv.PeakConcurrency(), s.SlowRequests, s.Backoffs)
+	if took > 20*time.Second {
+		t.Errorf("took %v (the proxy needs about %v)", took, n*latency)
 	}
 }
 

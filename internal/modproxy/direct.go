@@ -45,6 +45,11 @@ type repoRoot struct {
 	// dynamic: found with ?go-get=1 (the go command's errors then start
 	// with "unrecognized import path").
 	dynamic bool
+	// schemeless is, for a path naming its VCS (host/repo.git), the
+	// repository without a scheme: the go command tries the VCS's schemes
+	// in turn and uses the first one that answers (see pingGit). Repo is
+	// set once one did.
+	schemeless string
 }
 
 type directResolver struct {
@@ -110,11 +115,10 @@ func (d *directResolver) resolve(ctx context.Context, path string) (*repoRoot, *
 		return &repoRoot{Root: root, VCS: "git", Repo: "https://" + root}, nil
 	}
 	if m := vcsSuffixRepo.FindStringSubmatch(path); m != nil {
-		scheme := "https://"
-		if _, ok := d.c.env.MatchInsecure(path); ok {
-			scheme = "http://"
-		}
-		return &repoRoot{Root: m[1], VCS: m[5], Repo: scheme + m[2]}, nil
+		// By name: the numbered groups include unnamed ones (the VCS is
+		// group 6, not 5, which is the last path element).
+		re := vcsSuffixRepo
+		return &repoRoot{Root: m[re.SubexpIndex("root")], VCS: m[re.SubexpIndex("vcs")], schemeless: m[re.SubexpIndex("repo")]}, nil
 	}
 	return d.dynamic(ctx, path)
 }
@@ -227,7 +231,62 @@ func (d *directResolver) fetchMeta(ctx context.Context, prefix string) ([]metaIm
 	return imports, r.redacted, nil
 }
 
+// gitSchemes are the schemes the go command tries, in order, for a path
+// naming a git repository (vcs.go's vcsGit.Scheme), and the secure ones
+// (defaultSecureScheme, unless GIT_ALLOW_PROTOCOL lists them).
+var (
+	gitSchemes    = []string{"git", "https", "http", "git+ssh", "ssh"}
+	secureSchemes = map[string]bool{"https": true, "git+ssh": true, "ssh": true}
+)
+
+// pingGit finds the scheme of a git repository named without one, as
+// repoRootFromVCSPaths does (cmd/go/internal/vcs): each scheme in turn
+// (only secure ones unless GOINSECURE matches path), the first whose `git
+// ls-remote` answers wins; that listing is kept for the lookups that
+// follow. If none answers, the go command says "no secure protocol found
+// for repository".
+func (d *directResolver) pingGit(ctx context.Context, path, repo string) (string, *Error) {
+	_, insecure := d.c.env.MatchInsecure(path)
+	allow := d.c.env.Get("GIT_ALLOW_PROTOCOL")
+	var tried []string
+	kind := NotFound
+	for _, s := range gitSchemes {
+		secure := secureSchemes[s]
+		if allow != "" {
+			secure = slices.Contains(strings.Split(allow, ":"), s)
+		}
+		if !insecure && !secure {
+			continue
+		}
+		u := s + "://" + repo
+		_, e := d.lsRemote(ctx, u)
+		if e == nil {
+			return u, nil
+		}
+		switch {
+		case e.Kind == Canceled:
+			return "", e
+		case e.Kind == AuthRequired:
+			kind = AuthRequired
+		case e.Kind != NotFound && kind == NotFound:
+			kind = Unreachable
+		}
+		why := firstLine(e.ServerText)
+		if why == "" {
+			why = firstLine(e.Error())
+		}
+		tried = append(tried, redact.String(u)+": "+why)
+	}
+	msg := "no secure protocol found for repository"
+	if insecure {
+		msg = "no protocol found for repository"
+	}
+	return "", &Error{Kind: kind, Proxy: SourceDirect + " (git " + redact.String(repo) + ")", Err: errors.New(msg), ServerText: formatDetail(strings.Join(tried, "\n"))}
+}
+
 // ---- git ----
+
+var errGitTimeout = errors.New("git timeout")
 
 // lsRemote lists the refs of a git repository (cached for ListTTL).
 func (d *directResolver) lsRemote(ctx context.Context, repo string) (map[string]string, *Error) {
@@ -253,12 +312,12 @@ func (d *directResolver) lsRemote(ctx context.Context, repo string) (map[string]
 }
 
 func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[string]string, *Error) {
-	op := "git ls-remote " + redact.String(repo)
+	op := "git ls-remote -q " + redact.String(repo) // as the go command runs it
 	git := d.lookGit()
 	if git == "" {
 		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Op: op, Err: errors.New("git is not installed (needed to check modules fetched from their origin)")}
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, d.c.gitTimeout, errRequestTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, d.c.gitTimeout, errGitTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, git, "ls-remote", "-q", "--", repo)
 	cmd.Dir = os.TempDir()
@@ -276,10 +335,12 @@ func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[stri
 	d.c.log.Debug("git ls-remote", zap.String("repo", redact.String(repo)))
 	if err := cmd.Run(); err != nil {
 		switch {
-		case context.Cause(ctx) == errRequestTimeout:
+		case context.Cause(ctx) == errGitTimeout:
 			return nil, &Error{Kind: Unreachable, Proxy: SourceDirect, Op: op, Err: fmt.Errorf("no answer within %v (gomodls git timeout)", d.c.gitTimeout)}
 		case ctx.Err() != nil:
-			return nil, ctxError(ctx, "", "", op)
+			e := ctxError(ctx, "", "", op)
+			e.Proxy = SourceDirect
+			return nil, e
 		}
 		return nil, classifyGitError(op, err, stderr.String())
 	}
@@ -364,7 +425,11 @@ func (d *directResolver) codeRepo(ctx context.Context, path string) (*codeRepo, 
 	if e != nil {
 		return nil, e
 	}
-	cr := &codeRepo{root: rr, source: fmt.Sprintf("%s (%s %s)", SourceDirect, rr.VCS, redact.String(rr.Repo))}
+	repo := rr.Repo
+	if rr.schemeless != "" {
+		repo = rr.schemeless
+	}
+	cr := &codeRepo{root: rr, source: fmt.Sprintf("%s (%s %s)", SourceDirect, rr.VCS, redact.String(repo))}
 	if rr.VCS == "mod" {
 		return cr, nil
 	}
@@ -396,6 +461,15 @@ func (d *directResolver) codeRepo(ctx context.Context, path string) (*codeRepo, 
 	cr.pathMajor = pathMajor
 	if rr.VCS != "git" {
 		return nil, &Error{Kind: Direct, Proxy: cr.source, Err: fmt.Errorf("%s repositories cannot be checked without a checkout (gomodls only lists git refs)", rr.VCS)}
+	}
+	if rr.schemeless != "" {
+		repo, e := d.pingGit(ctx, path, rr.schemeless)
+		if e != nil {
+			return nil, e
+		}
+		rr.Repo = repo
+		cr.source = fmt.Sprintf("%s (%s %s)", SourceDirect, rr.VCS, redact.String(repo))
+		return cr, nil
 	}
 	if u, err := url.Parse(rr.Repo); err == nil && (u.Scheme == "http" || u.Scheme == "git") {
 		if _, ok := d.c.env.MatchInsecure(path); !ok {
@@ -462,6 +536,11 @@ func (c *Client) directInfo(ctx context.Context, path, version string) (*Info, *
 	}
 	refs, e := c.direct.lsRemote(ctx, cr.root.Repo)
 	if e != nil {
+		if e.Kind != Canceled {
+			// codeRepo.Stat's wrapping: module.InvalidVersionError.
+			e = e.clone()
+			e.Op = "invalid version: " + e.Op
+		}
 		return nil, e
 	}
 	info := &Info{Path: path, Version: version, Provenance: Provenance{Source: cr.source, Fetched: c.now()}}

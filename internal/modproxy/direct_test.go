@@ -22,6 +22,7 @@ type directFixture struct {
 	pub, priv *proxytest.Server
 	origin    *originServer
 	repo      *gitRepo
+	dotgit    *gitRepo
 }
 
 func newDirectFixture(t *testing.T) *directFixture {
@@ -32,6 +33,9 @@ func newDirectFixture(t *testing.T) *directFixture {
 		origin: newOrigin(t),
 	}
 	f.repo = f.origin.newGitRepo(t, "team/lib", corp+"/team/lib")
+	// A module path naming its VCS: no go-import tag, the repository is
+	// http://git.corp.example.com/team/dotgit (the path without .git).
+	f.dotgit = f.origin.newGitRepo(t, "team/dotgit", corp+"/team/dotgit.git")
 	f.origin.addMeta(
 		corp+"/team/lib git http://"+corp+"/team/lib.git",
 		corp+"/team/App mod "+f.priv.URL,
@@ -146,6 +150,64 @@ func TestDirectGit(t *testing.T) {
 	f.pub.AssertNoRequestMentions(t, corp)
 }
 
+// TestDirectVCSSuffix: a path naming its VCS (host/team/dotgit.git) is
+// resolved without go-get, by trying git's schemes as the go command does;
+// its tags are checked like any git repository's.
+func TestDirectVCSSuffix(t *testing.T) {
+	f := newDirectFixture(t)
+	c := f.client(t, Options{})
+	ctx := ctxT(t)
+	const mod = corp + "/team/dotgit.git"
+	info, err := c.Info(ctx, mod, "v1.0.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// git:// and https:// fail (no git daemon; the origin refuses CONNECT);
+	// http:// (GOINSECURE) answers.
+	if want := "direct (git http://" + corp + "/team/dotgit)"; info.Source != want || info.Origin.Hash != f.dotgit.tags["v1.0.0"] {
+		t.Errorf("Info = %+v (Source %q, want %q)", info.Origin, info.Source, want)
+	}
+	_, err = c.Info(ctx, mod, "v1.9.9")
+	e := wantKind(t, err, NotFound)
+	wantContains(t, e.Error(), "invalid version: unknown revision v1.9.9")
+	if l, err := c.Versions(ctx, mod); err != nil || !slices.Equal(l.Versions, []string{"v1.0.0", "v1.1.0", "v1.2.0-rc.1"}) {
+		t.Errorf("Versions = %+v, %v", l, err)
+	}
+	if l, err := c.Latest(ctx, mod); err != nil || l.Version != "v1.1.0" {
+		t.Errorf("Latest = %+v, %v", l, err)
+	}
+	// One git command per scheme tried, the answering one's listing reused.
+	if s := c.Stats(); s.GitCommands != 3 {
+		t.Errorf("GitCommands = %d, want 3 (git, https, http)", s.GitCommands)
+	}
+	if n := countPrefix(f.origin.requests(), corp+"/team/dotgit.git"); n > 0 {
+		t.Errorf("go-get or .git URL asked: %v", f.origin.requests())
+	}
+
+	// Without GOINSECURE only secure schemes are tried, and none answers.
+	secure := f.client(t, Options{}, "GOINSECURE=")
+	_, err = secure.Info(ctx, mod, "v1.0.0")
+	e = wantKind(t, err, Unreachable)
+	wantContains(t, e.Error(), mod+"@v1.0.0: no secure protocol found for repository")
+	for _, s := range []string{"https://", "git+ssh://", "ssh://"} {
+		wantContains(t, e.ServerText, s+corp+"/team/dotgit: ")
+	}
+	if strings.Contains(e.ServerText, "http://") {
+		t.Errorf("an insecure scheme was tried: %s", e.ServerText)
+	}
+	// GOVCS is asked before any scheme is tried.
+	novcs := f.client(t, Options{}, "GOVCS="+corp+":hg")
+	_, err = novcs.Info(ctx, mod, "v1.0.0")
+	wantContains(t, wantKind(t, err, Direct).Error(), "GOVCS disallows using git")
+	if s := novcs.Stats(); s.GitCommands != 0 {
+		t.Errorf("GitCommands = %d with git disallowed", s.GitCommands)
+	}
+	// Other VCSs are named as such.
+	_, err = c.Info(ctx, corp+"/team/thing.hg", "v1.0.0")
+	wantContains(t, wantKind(t, err, Direct).Error(), "hg repositories cannot be checked")
+	f.pub.AssertNoRequestMentions(t, corp)
+}
+
 func countPrefix(list []string, prefix string) int {
 	n := 0
 	for _, s := range list {
@@ -205,8 +267,10 @@ func TestDirectFailures(t *testing.T) {
 		message string
 	}{
 		{corp + "/team/svnthing", Direct, "svn repositories cannot be checked"},
-		{corp + "/team/gone", NotFound, "git ls-remote http://" + corp + "/team/gone.git"},
-		{corp + "/team/down", Unreachable, "git ls-remote http://127.0.0.1"},
+		// As the go command says it: "invalid version: git ls-remote -q
+		// origin in DIR: exit status 128:\n\tfatal: ...".
+		{corp + "/team/gone", NotFound, "invalid version: git ls-remote -q http://" + corp + "/team/gone.git: exit status 128:\n\tfatal: repository 'http://" + corp + "/team/gone.git/' not found"},
+		{corp + "/team/down", Unreachable, "invalid version: git ls-remote -q http://127.0.0.1"},
 		{corp + "/team/filerepo", Direct, "file scheme disallowed"},
 		{corp + "/team/nometa", NotFound, `git.corp.example.com/team/nometa@v1.0.0: unrecognized import path "git.corp.example.com/team/nometa": reading http://git.corp.example.com/team/nometa?go-get=1: 404 Not Found`},
 	} {

@@ -182,8 +182,9 @@ func (e *Error) detail() string {
 		msg = e.Kind.String()
 	}
 	if e.Status == 0 && e.ServerText != "" {
-		// A command's own words (git's stderr).
-		msg += "\n\t" + e.ServerText
+		// A command's own words (git's stderr), as the go command shows
+		// them: "git ls-remote -q URL: exit status 128:\n\tfatal: ...".
+		msg += ":\n\t" + e.ServerText
 	}
 	return msg
 }

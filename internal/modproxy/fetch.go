@@ -13,13 +13,13 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"mime"
-	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -46,6 +46,13 @@ type fetchReq struct {
 	// toFile streams the body into a temporary file in dir (zips).
 	toFile bool
 	dir    string
+}
+
+// ctxError is the error of r when the caller's context ended.
+func (r fetchReq) ctxError(ctx context.Context) *Error {
+	e := ctxError(ctx, "", "", "reading "+r.redacted)
+	e.Proxy = r.proxy
+	return e
 }
 
 type fetchResult struct {
@@ -75,8 +82,8 @@ func (c *Client) fetchShared(ctx context.Context, r fetchReq) (*fetchResult, *Er
 	return res, e
 }
 
-// fetch performs r: file:// reads, or HTTP with per-host limits, a
-// per-request timeout, credentials, and retries of 429/503.
+// fetch performs r: file:// reads, or HTTP with adaptive per-host limits,
+// the timeouts of fetchOnce, credentials, and retries of 429/503.
 func (c *Client) fetch(ctx context.Context, r fetchReq) (*fetchResult, *Error) {
 	if r.u.Scheme == "file" {
 		return c.fetchFile(r)
@@ -96,7 +103,7 @@ func (c *Client) fetch(ctx context.Context, r fetchReq) (*fetchResult, *Error) {
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, ctxError(ctx, "", "", "reading "+r.redacted)
+			return nil, r.ctxError(ctx)
 		case <-t.C:
 		}
 	}
@@ -105,39 +112,48 @@ func (c *Client) fetch(ctx context.Context, r fetchReq) (*fetchResult, *Error) {
 // fetchOnce sends one request (plus at most one retry with credentials
 // after a 4xx, as the go command does). wait >= 0 asks fetch to retry after
 // wait (429/503).
+//
+// Timeouts tell "cannot connect" from "slow" (see limiter.go): getting a
+// connection (DNS, TCP, TLS) must succeed within RequestTimeout; a
+// connected request is waited for until ProxyDeadline (a request without
+// an answer after RequestTimeout only makes the host's window smaller);
+// a zip's body must keep flowing (RequestTimeout without a byte is a
+// stall) and end within ZipTimeout.
 func (c *Client) fetchOnce(ctx context.Context, r fetchReq) (res *fetchResult, e *Error, wait time.Duration) {
 	wait = -1
-	sem := c.hosts.get(r.u.Host)
-	if err := sem.Acquire(ctx, 1); err != nil {
-		return nil, ctxError(ctx, "", "", "reading "+r.redacted), wait
+	gate := c.hosts.get(r.u.Host)
+	s, err := gate.acquire(ctx, r.proxy)
+	if err != nil {
+		if isHostHung(err) {
+			return nil, &Error{Kind: Unreachable, Proxy: r.proxy, Op: "Get " + quoteURL(r.redacted), Err: err}, wait
+		}
+		return nil, r.ctxError(ctx), wait
 	}
-	defer sem.Release(1)
+	var out outcome
+	defer func() { gate.release(s, out) }()
 
-	timeout := c.reqTimeout
+	rctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	if r.toFile {
-		timeout = c.zipTimeout
+		var cancelZip context.CancelFunc
+		rctx, cancelZip = context.WithTimeoutCause(rctx, c.zipTimeout, errZipTimeout)
+		defer cancelZip()
 	}
-	rctx, cancel := context.WithTimeoutCause(ctx, timeout, errRequestTimeout)
-	defer cancel()
-	var wd *watchdog
-	if r.toFile {
-		// A zip may take long, but headers, and then each chunk, must come
-		// within RequestTimeout, whatever the transport's own timeouts.
-		wd = newWatchdog(c.reqTimeout, cancel)
-		defer wd.stop()
-	}
+	w := c.newWatch(gate, s, cancel, r.toFile)
+	defer w.stop()
+	rctx = httptrace.WithClientTrace(rctx, w.trace())
 
 	start := time.Now()
 	resp, sentCreds, err := c.send(rctx, r)
 	if err != nil {
-		if wd.fired() && ctx.Err() == nil {
-			return nil, &Error{Kind: Unreachable, Proxy: r.proxy, Op: "Get " + quoteURL(r.redacted), Err: fmt.Errorf("no response within %v (gomodls request timeout)", c.reqTimeout)}, wait
-		}
 		e := c.transportError(ctx, rctx, r, err, "Get "+quoteURL(r.redacted))
 		c.log.Debug("request failed", zap.String("url", r.redacted), zap.Duration("after", time.Since(start)), zap.Stringer("kind", e.Kind))
 		return nil, e, wait
 	}
 	defer resp.Body.Close()
+	w.answered()
+	out.answered, out.ttfb = true, w.ttfb()
+	out.congested = resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500
 	c.log.Debug("response", zap.String("url", r.redacted), zap.Int("status", resp.StatusCode), zap.Bool("credentials", sentCreds), zap.Duration("after", time.Since(start)))
 
 	if resp.StatusCode != http.StatusOK {
@@ -155,7 +171,7 @@ func (c *Client) fetchOnce(ctx context.Context, r fetchReq) (res *fetchResult, e
 		return nil, c.tooLarge(r, resp.ContentLength), wait
 	}
 	if r.toFile {
-		res, e := c.bodyToFile(ctx, rctx, wd, r, resp.Body)
+		res, e := c.bodyToFile(ctx, rctx, w, r, resp.Body)
 		return res, e, wait
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, r.limit+1))
@@ -168,7 +184,174 @@ func (c *Client) fetchOnce(ctx context.Context, r fetchReq) (res *fetchResult, e
 	return &fetchResult{data: data, size: int64(len(data))}, nil, wait
 }
 
-var errRequestTimeout = errors.New("request timeout")
+// Causes of our own cancellations of a request.
+var (
+	errConnectTimeout = errors.New("connect timeout")
+	errNoAnswer       = errors.New("proxy deadline")
+	errStalled        = errors.New("stalled")
+	errZipTimeout     = errors.New("zip timeout")
+)
+
+// A watch follows one request through its phases (httptrace hooks) and
+// applies the timeouts of each: connecting (RequestTimeout), waiting for
+// the answer (slow after RequestTimeout, failed after ProxyDeadline), and
+// for zips, reading the body (RequestTimeout without a byte).
+type watch struct {
+	c      *Client
+	gate   *hostGate
+	s      *slot
+	cancel context.CancelCauseFunc
+	zip    bool
+
+	mu        sync.Mutex
+	phase     int
+	timer     *time.Timer // the phase's deadline
+	slowTimer *time.Timer
+	connected time.Time
+	firstByte time.Time
+}
+
+const (
+	phaseConnect = iota
+	phaseWait
+	phaseBody
+	phaseDone
+)
+
+func (c *Client) newWatch(gate *hostGate, s *slot, cancel context.CancelCauseFunc, zip bool) *watch {
+	w := &watch{c: c, gate: gate, s: s, cancel: cancel, zip: zip}
+	w.mu.Lock()
+	w.enter(phaseConnect)
+	w.mu.Unlock()
+	return w
+}
+
+func (w *watch) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		// A second request (credentials after a 401) connects anew.
+		GetConn: func(string) {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			if w.phase != phaseDone {
+				w.enter(phaseConnect)
+			}
+		},
+		GotConn: func(httptrace.GotConnInfo) {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			if w.phase == phaseConnect {
+				w.connected = time.Now()
+				w.enter(phaseWait)
+			}
+		},
+		GotFirstResponseByte: func() {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			if w.phase == phaseWait {
+				w.firstByte = time.Now()
+				w.enter(phaseBody)
+			}
+		},
+	}
+}
+
+// enter starts phase p's timers; w.mu is held.
+func (w *watch) enter(p int) {
+	w.stopTimers()
+	w.phase = p
+	c := w.c
+	switch p {
+	case phaseConnect:
+		w.timer = time.AfterFunc(c.reqTimeout, func() { w.fire(p, errConnectTimeout, nil) })
+	case phaseWait:
+		w.slowTimer = time.AfterFunc(c.reqTimeout, func() { w.gate.slowRequest(w.s) })
+		w.timer = time.AfterFunc(c.proxyDeadline, func() {
+			// The gate learns first, so that requests queued behind this
+			// one fail rather than take its place.
+			w.fire(p, errNoAnswer, func() { w.gate.noAnswer(w.s, c.proxyDeadline) })
+		})
+	case phaseBody:
+		if w.zip {
+			w.timer = time.AfterFunc(c.reqTimeout, func() { w.fire(p, errStalled, nil) })
+		} else {
+			// Metadata bodies are small: the whole answer, body included,
+			// must come within ProxyDeadline of connecting.
+			left := c.proxyDeadline - time.Since(w.connected)
+			w.timer = time.AfterFunc(max(left, 0), func() { w.fire(p, errNoAnswer, nil) })
+		}
+	}
+}
+
+func (w *watch) stopTimers() {
+	if w.timer != nil {
+		w.timer.Stop()
+		w.timer = nil
+	}
+	if w.slowTimer != nil {
+		w.slowTimer.Stop()
+		w.slowTimer = nil
+	}
+}
+
+// fire cancels the request if it is still in phase p, after calling
+// before (if not nil).
+func (w *watch) fire(p int, cause error, before func()) {
+	w.mu.Lock()
+	if w.phase != p {
+		w.mu.Unlock()
+		return
+	}
+	w.phase = phaseDone
+	w.stopTimers()
+	w.mu.Unlock()
+	if before != nil {
+		before()
+	}
+	w.cancel(cause)
+}
+
+// answered moves to the body phase once the response is there, in case
+// the transport did not report the phases (a RoundTripper without
+// httptrace support).
+func (w *watch) answered() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.phase == phaseConnect || w.phase == phaseWait {
+		now := time.Now()
+		if w.connected.IsZero() {
+			w.connected = now
+		}
+		w.firstByte = now
+		w.enter(phaseBody)
+	}
+}
+
+// progress restarts a zip body's stall timer.
+func (w *watch) progress() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.phase == phaseBody && w.timer != nil {
+		w.timer.Reset(w.c.reqTimeout)
+	}
+}
+
+func (w *watch) stop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.phase = phaseDone
+	w.stopTimers()
+}
+
+// ttfb is the time from connecting to the first byte of the answer, 0 if
+// unknown.
+func (w *watch) ttfb() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.connected.IsZero() || w.firstByte.IsZero() {
+		return 0
+	}
+	return w.firstByte.Sub(w.connected)
+}
 
 // send issues the GET with credentials like cmd/go/internal/web: stored
 // credentials on https requests, and after a 4xx on https the GOAUTH
@@ -220,9 +403,9 @@ func (c *Client) send(ctx context.Context, r fetchReq) (*http.Response, bool, er
 	return resp, sent, err
 }
 
-// bodyToFile streams a zip into a temporary file; the watchdog cancels
-// when no byte arrives for RequestTimeout.
-func (c *Client) bodyToFile(ctx, rctx context.Context, wd *watchdog, r fetchReq, body io.Reader) (*fetchResult, *Error) {
+// bodyToFile streams a zip into a temporary file; the watch cancels when
+// no byte arrives for RequestTimeout.
+func (c *Client) bodyToFile(ctx, rctx context.Context, w *watch, r fetchReq, body io.Reader) (*fetchResult, *Error) {
 	if err := os.MkdirAll(r.dir, 0o777); err != nil {
 		return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Op: "reading " + r.redacted, Err: fmt.Errorf("temporary directory: %w", err)}
 	}
@@ -230,22 +413,13 @@ func (c *Client) bodyToFile(ctx, rctx context.Context, wd *watchdog, r fetchReq,
 	if err != nil {
 		return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Op: "reading " + r.redacted, Err: fmt.Errorf("temporary file: %w", err)}
 	}
-	wd.reset()
-	n, err := io.Copy(f, io.LimitReader(&watchedReader{body, wd}, r.limit+1))
+	n, err := io.Copy(f, io.LimitReader(&watchedReader{body, w}, r.limit+1))
 	cerr := f.Close()
 	if err == nil {
 		err = cerr
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		switch {
-		case ctx.Err() != nil:
-			return nil, ctxError(ctx, "", "", "reading "+r.redacted)
-		case wd.fired():
-			return nil, &Error{Kind: Unreachable, Proxy: r.proxy, Op: "reading " + r.redacted, Err: fmt.Errorf("no data for %v (gomodls request timeout)", c.reqTimeout)}
-		case errors.Is(context.Cause(rctx), errRequestTimeout):
-			return nil, &Error{Kind: Unreachable, Proxy: r.proxy, Op: "reading " + r.redacted, Err: fmt.Errorf("download not complete within %v (gomodls zip timeout)", c.zipTimeout)}
-		}
 		return nil, c.transportError(ctx, rctx, r, err, "reading "+r.redacted)
 	}
 	if n > r.limit {
@@ -255,46 +429,16 @@ func (c *Client) bodyToFile(ctx, rctx context.Context, wd *watchdog, r fetchReq,
 	return &fetchResult{file: f.Name(), size: n}, nil
 }
 
-// watchdog calls cancel unless reset within d; nil is a no-op watchdog.
-type watchdog struct {
-	t       *time.Timer
-	d       time.Duration
-	tripped atomic.Bool
-}
-
-func newWatchdog(d time.Duration, cancel context.CancelFunc) *watchdog {
-	w := &watchdog{d: d}
-	w.t = time.AfterFunc(d, func() {
-		w.tripped.Store(true)
-		cancel()
-	})
-	return w
-}
-
-func (w *watchdog) reset() {
-	if w != nil && !w.tripped.Load() {
-		w.t.Reset(w.d)
-	}
-}
-
-func (w *watchdog) stop() {
-	if w != nil {
-		w.t.Stop()
-	}
-}
-
-func (w *watchdog) fired() bool { return w != nil && w.tripped.Load() }
-
-// watchedReader resets the watchdog on every read that makes progress.
+// watchedReader tells the watch about every read that makes progress.
 type watchedReader struct {
-	r  io.Reader
-	wd *watchdog
+	r io.Reader
+	w *watch
 }
 
-func (w *watchedReader) Read(p []byte) (int, error) {
-	n, err := w.r.Read(p)
+func (wr *watchedReader) Read(p []byte) (int, error) {
+	n, err := wr.r.Read(p)
 	if n > 0 {
-		w.wd.reset()
+		wr.w.progress()
 	}
 	return n, err
 }
@@ -318,26 +462,25 @@ func (c *Client) transportError(ctx, rctx context.Context, r fetchReq, err error
 		err = uerr.Err
 	}
 	var rerr *auth.RedirectError
-	switch {
+	switch cause := context.Cause(rctx); {
 	case errors.As(err, &rerr):
 		e.Kind, e.Err = ProxyError, rerr
 	case ctx.Err() != nil:
-		return ctxError(ctx, "", "", op)
-	case errors.Is(context.Cause(rctx), errRequestTimeout) && r.toFile:
+		e := ctxError(ctx, "", "", op)
+		e.Proxy = r.proxy
+		return e
+	case cause == errConnectTimeout:
+		e.Err = fmt.Errorf("could not connect within %v (gomodls request timeout)", c.reqTimeout)
+	case cause == errNoAnswer:
+		e.Err = fmt.Errorf("did not answer within %v (gomodls proxy deadline)", c.proxyDeadline)
+	case cause == errStalled:
+		e.Err = fmt.Errorf("no data for %v (gomodls request timeout)", c.reqTimeout)
+	case cause == errZipTimeout:
 		e.Err = fmt.Errorf("download not complete within %v (gomodls zip timeout)", c.zipTimeout)
-	case errors.Is(context.Cause(rctx), errRequestTimeout), isTimeout(err):
-		e.Err = fmt.Errorf("no response within %v (gomodls request timeout)", c.reqTimeout)
 	default:
 		e.Err = err
 	}
 	return e
-}
-
-// isTimeout reports a transport-level timeout (dial, TLS handshake,
-// response headers), which our own timeouts also bound.
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // statusError builds the error for a non-200 answer, reading the body's

@@ -5,8 +5,6 @@ package modproxy
 import (
 	"context"
 	"sync"
-
-	"golang.org/x/sync/semaphore"
 )
 
 // flightGroup runs one fetch per key at a time and shares its result with
@@ -87,25 +85,15 @@ func (g *flightGroup) wait(ctx context.Context, key string, c *flightCall) (any,
 	}
 }
 
-// hostLimiter bounds requests in flight per host.
-type hostLimiter struct {
-	n    int64
-	mu   sync.Mutex
-	sems map[string]*semaphore.Weighted
-}
-
-func (h *hostLimiter) init(n int64) {
-	h.n = n
-	h.sems = make(map[string]*semaphore.Weighted)
-}
-
-func (h *hostLimiter) get(host string) *semaphore.Weighted {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s := h.sems[host]
-	if s == nil {
-		s = semaphore.NewWeighted(h.n)
-		h.sems[host] = s
+// reset cancels every fetch in flight and forgets it, so the next caller
+// starts afresh ("recheck now" must not join a request that has been
+// hanging); the callers waiting for one get its cancellation.
+func (g *flightGroup) reset() {
+	g.mu.Lock()
+	calls := g.calls
+	g.calls = nil
+	g.mu.Unlock()
+	for _, c := range calls {
+		c.cancel()
 	}
-	return s
 }

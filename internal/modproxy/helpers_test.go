@@ -26,7 +26,8 @@ func testEnv(t testing.TB, environ []string) *goenv.Env {
 }
 
 // newClient returns a client for the fixture with extra environment
-// entries (e.g. "GOPROXY=..."), short timeouts and a private cache.
+// entries (e.g. "GOPROXY=..."), short timeouts (a hung proxy is reported
+// after 5s) and a private cache.
 func newClient(t testing.TB, srv *proxytest.Server, opts Options, extra ...string) *Client {
 	t.Helper()
 	if opts.Env == nil {
@@ -37,6 +38,9 @@ func newClient(t testing.TB, srv *proxytest.Server, opts Options, extra ...strin
 	}
 	if opts.RequestTimeout == 0 {
 		opts.RequestTimeout = 2 * time.Second
+	}
+	if opts.ProxyDeadline == 0 {
+		opts.ProxyDeadline = 5 * time.Second
 	}
 	if opts.CacheDir == "" {
 		opts.CacheDir = t.TempDir()

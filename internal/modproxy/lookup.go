@@ -21,6 +21,7 @@ import (
 	"golang.org/x/mod/sumdb/dirhash"
 
 	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/redact"
 )
 
 // Info returns the .info of path@version: from memory, the module cache,
@@ -32,7 +33,7 @@ import (
 // A NotFound error says in Module whether the module path itself is known,
 // when the version list can tell.
 func (c *Client) Info(ctx context.Context, path, version string) (*Info, error) {
-	v, err := c.shared(ctx, "info\x00"+path+"\x00"+version, func(ctx context.Context) (any, error) { return c.infoLookup(ctx, path, version) })
+	v, err := c.shared(ctx, "info", path, version, func(ctx context.Context) (any, error) { return c.infoLookup(ctx, path, version) })
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ func (c *Client) storeInfo(info *Info) {
 	}
 	c.mem.put(key, memEntry{val: info, at: c.now()})
 	if c.disk != nil {
-		c.disk.write(c.disk.immutablePath(versionFile(info.Path, info.Version), "info"), &diskEntry{Source: info.Source, Fetched: info.Fetched, Data: string(marshalInfo(info))})
+		c.disk.write(c.disk.immutablePath(c.routeKey(info.Path), versionFile(info.Path, info.Version), "info"), &diskEntry{Source: info.Source, Fetched: info.Fetched, Data: string(marshalInfo(info))})
 	}
 }
 
@@ -101,7 +102,7 @@ func (c *Client) cachedInfo(path, version string) *Info {
 		info.Unverified = c.offline
 		return info
 	}
-	if e, ok := c.disk.read(c.disk.immutablePath(vf, "info")); ok {
+	if e, ok := c.disk.read(c.disk.immutablePath(c.routeKey(path), vf, "info")); ok {
 		info, err := parseInfo([]byte(e.Data))
 		if err == nil && info.Version == version {
 			c.stats.add(func(s *Stats) { s.DiskHits++ })
@@ -154,7 +155,7 @@ func proxyName(p string) string {
 // proxy serves it. It does not verify it against go.sum or the checksum
 // database.
 func (c *Client) GoMod(ctx context.Context, path, version string) (*GoModFile, error) {
-	v, err := c.shared(ctx, "mod\x00"+path+"\x00"+version, func(ctx context.Context) (any, error) { return c.goModLookup(ctx, path, version) })
+	v, err := c.shared(ctx, "mod", path, version, func(ctx context.Context) (any, error) { return c.goModLookup(ctx, path, version) })
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +181,7 @@ func (c *Client) goModLookup(ctx context.Context, path, version string) (*GoModF
 		c.mem.put(key, memEntry{val: gm, at: c.now()})
 		return gm, nil
 	}
-	if e, ok := c.disk.read(c.disk.immutablePath(vf, "mod")); ok {
+	if e, ok := c.disk.read(c.disk.immutablePath(c.routeKey(path), vf, "mod")); ok {
 		c.stats.add(func(s *Stats) { s.DiskHits++ })
 		gm := &GoModFile{Path: path, Version: version, Data: []byte(e.Data), Provenance: Provenance{Source: SourceDisk, CachedFrom: e.Source, Fetched: e.Fetched, Unverified: c.offline}}
 		c.mem.put(key, memEntry{val: gm, at: c.now()})
@@ -208,7 +209,7 @@ func (c *Client) goModLookup(ctx context.Context, path, version string) (*GoModF
 	gm.Attempts = attempts
 	c.mem.put(key, memEntry{val: gm, at: c.now()})
 	if c.disk != nil {
-		c.disk.write(c.disk.immutablePath(vf, "mod"), &diskEntry{Source: gm.Source, Fetched: gm.Fetched, Data: string(gm.Data)})
+		c.disk.write(c.disk.immutablePath(c.routeKey(path), vf, "mod"), &diskEntry{Source: gm.Source, Fetched: gm.Fetched, Data: string(gm.Data)})
 	}
 	return gm, nil
 }
@@ -234,7 +235,7 @@ func (c *Client) proxyGoMod(ctx context.Context, base string, origin bool, path,
 // (the module cache's list and .info files, our cached lists) and marked
 // Unverified.
 func (c *Client) Versions(ctx context.Context, path string) (*VersionList, error) {
-	v, err := c.shared(ctx, "list\x00"+path, func(ctx context.Context) (any, error) { return c.versionsLookup(ctx, path) })
+	v, err := c.shared(ctx, "list", path, "", func(ctx context.Context) (any, error) { return c.versionsLookup(ctx, path) })
 	if err != nil {
 		return nil, err
 	}
@@ -261,11 +262,11 @@ func (c *Client) versions(ctx context.Context, path string) (*VersionList, *Erro
 		}
 		return v.(*VersionList), nil
 	}
-	ck := c.chainKey(path)
+	rk := c.routeKey(path)
 	if c.offline {
-		return c.offlineVersions(path, ck)
+		return c.offlineVersions(path, rk)
 	}
-	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "list")); ok && c.fresh(de.Fetched, c.listTTL) {
+	if de, ok := c.disk.read(c.disk.routePath(rk, path, "list")); ok && c.fresh(de.Fetched, c.listTTL) {
 		c.stats.add(func(s *Stats) { s.DiskHits++ })
 		l := newVersionList(path, parseList([]byte(de.Data)))
 		l.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched}
@@ -288,7 +289,7 @@ func (c *Client) versions(ctx context.Context, path string) (*VersionList, *Erro
 	l.Attempts = attempts
 	c.mem.put(key, memEntry{val: l, at: l.Fetched, ttl: c.listTTL})
 	if c.disk != nil && !strings.HasPrefix(l.Source, SourceDirect+" (git") {
-		c.disk.write(c.disk.chainPath(ck, path, "list"), &diskEntry{Source: l.Source, Fetched: l.Fetched, Data: formatList(l.lines)})
+		c.disk.write(c.disk.routePath(rk, path, "list"), &diskEntry{Source: l.Source, Fetched: l.Fetched, Data: formatList(l.lines)})
 	}
 	return l, nil
 }
@@ -328,11 +329,11 @@ func (c *Client) proxyList(ctx context.Context, base string, origin bool, path s
 }
 
 // offlineVersions assembles a list from the caches.
-func (c *Client) offlineVersions(path, ck string) (*VersionList, *Error) {
+func (c *Client) offlineVersions(path, rk string) (*VersionList, *Error) {
 	var lines []listLine
 	var src []string
 	var prov Provenance
-	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "list")); ok {
+	if de, ok := c.disk.read(c.disk.routePath(rk, path, "list")); ok {
 		lines = append(lines, parseList([]byte(de.Data))...)
 		src = append(src, SourceDisk)
 		prov.CachedFrom, prov.Fetched = de.Source, de.Fetched
@@ -344,7 +345,7 @@ func (c *Client) offlineVersions(path, ck string) (*VersionList, *Error) {
 		src = append(src, SourceModCache)
 	}
 	if ed := escapedDir(path); c.disk != nil && ed != "" {
-		for _, v := range infoFileVersions(filepath.Join(c.disk.dir, "mod", ed), ".info.json") {
+		for _, v := range infoFileVersions(filepath.Join(c.disk.dir, rk, ed), ".info.json") {
 			lines = append(lines, listLine{version: v})
 		}
 	}
@@ -371,7 +372,7 @@ func (c *Client) offlineVersions(path, ck string) (*VersionList, *Error) {
 // exclusions are not applied: the caller decides (see the retraction
 // analyzer).
 func (c *Client) Latest(ctx context.Context, path string) (*Info, error) {
-	v, err := c.shared(ctx, "latest\x00"+path, func(ctx context.Context) (any, error) { return c.latestLookup(ctx, path) })
+	v, err := c.shared(ctx, "latest", path, "", func(ctx context.Context) (any, error) { return c.latestLookup(ctx, path) })
 	if err != nil {
 		return nil, err
 	}
@@ -390,15 +391,15 @@ func (c *Client) latestLookup(ctx context.Context, path string) (*Info, error) {
 		}
 		return v.(*Info), nil
 	}
-	ck := c.chainKey(path)
+	rk := c.routeKey(path)
 	if c.offline {
-		info, e := c.offlineLatest(ctx, path, ck)
+		info, e := c.offlineLatest(ctx, path, rk)
 		if e != nil {
 			return nil, e
 		}
 		return info, nil
 	}
-	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "latest")); ok && c.fresh(de.Fetched, c.listTTL) {
+	if de, ok := c.disk.read(c.disk.routePath(rk, path, "latest")); ok && c.fresh(de.Fetched, c.listTTL) {
 		if info, err := parseInfo([]byte(de.Data)); err == nil {
 			c.stats.add(func(s *Stats) { s.DiskHits++ })
 			info.Path = path
@@ -424,7 +425,7 @@ func (c *Client) latestLookup(ctx context.Context, path string) (*Info, error) {
 	info.Attempts = attempts
 	c.mem.put(key, memEntry{val: info, at: c.now(), ttl: c.listTTL})
 	if c.disk != nil && info.Unchecked == "" {
-		c.disk.write(c.disk.chainPath(ck, path, "latest"), &diskEntry{Source: info.Source, Fetched: c.now(), Data: string(marshalInfo(info))})
+		c.disk.write(c.disk.routePath(rk, path, "latest"), &diskEntry{Source: info.Source, Fetched: c.now(), Data: string(marshalInfo(info))})
 	}
 	return info, nil
 }
@@ -533,15 +534,15 @@ func (c *Client) versionHasGoMod(ctx context.Context, path, v string) (bool, *Er
 }
 
 // offlineLatest picks the latest version from cached lists.
-func (c *Client) offlineLatest(ctx context.Context, path, ck string) (*Info, *Error) {
-	if de, ok := c.disk.read(c.disk.chainPath(ck, path, "latest")); ok {
+func (c *Client) offlineLatest(ctx context.Context, path, rk string) (*Info, *Error) {
+	if de, ok := c.disk.read(c.disk.routePath(rk, path, "latest")); ok {
 		if info, err := parseInfo([]byte(de.Data)); err == nil {
 			info.Path = path
 			info.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched, Unverified: true}
 			return info, nil
 		}
 	}
-	l, e := c.offlineVersions(path, ck)
+	l, e := c.offlineVersions(path, rk)
 	if e != nil {
 		return nil, e.withModule(path, "latest")
 	}
@@ -566,7 +567,7 @@ func (c *Client) offlineLatest(ctx context.Context, path, ck string) (*Info, *Er
 // hashed with dirhash.HashZip. Nothing is written to the module cache and
 // nothing is verified against go.sum or the checksum database.
 func (c *Client) ZipHash(ctx context.Context, path, version string) (*ZipHash, error) {
-	v, err := c.shared(ctx, "zip\x00"+path+"\x00"+version, func(ctx context.Context) (any, error) { return c.zipHashLookup(ctx, path, version) })
+	v, err := c.shared(ctx, "zip", path, version, func(ctx context.Context) (any, error) { return c.zipHashLookup(ctx, path, version) })
 	if err != nil {
 		return nil, err
 	}
@@ -592,7 +593,7 @@ func (c *Client) zipHashLookup(ctx context.Context, path, version string) (*ZipH
 		c.mem.put(key, memEntry{val: z, at: c.now()})
 		return z, nil
 	}
-	if de, ok := c.disk.read(c.disk.immutablePath(vf, "ziphash")); ok && isValidSum([]byte(de.Data)) {
+	if de, ok := c.disk.read(c.disk.immutablePath(c.routeKey(path), vf, "ziphash")); ok && isValidSum([]byte(de.Data)) {
 		c.stats.add(func(s *Stats) { s.DiskHits++ })
 		z := &ZipHash{Path: path, Version: version, Hash: de.Data, Provenance: Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched, Unverified: c.offline}}
 		c.mem.put(key, memEntry{val: z, at: c.now()})
@@ -617,7 +618,7 @@ func (c *Client) zipHashLookup(ctx context.Context, path, version string) (*ZipH
 	z.Attempts = attempts
 	c.mem.put(key, memEntry{val: z, at: c.now()})
 	if c.disk != nil {
-		c.disk.write(c.disk.immutablePath(vf, "ziphash"), &diskEntry{Source: z.Source, Fetched: z.Fetched, Data: z.Hash})
+		c.disk.write(c.disk.immutablePath(c.routeKey(path), vf, "ziphash"), &diskEntry{Source: z.Source, Fetched: z.Fetched, Data: z.Hash})
 	}
 	return z, nil
 }
@@ -721,7 +722,7 @@ func (c *Client) rememberFailure(k memKey, path, name string, e *Error) {
 	}
 	c.mem.put(k, memEntry{err: e.cloneWithAttempts(), at: c.now(), ttl: c.negTTL})
 	if c.disk != nil && e.Kind == NotFound && !e.noMatch {
-		c.disk.write(c.disk.chainPath(c.chainKey(path), path, name+".neg"), &diskEntry{Source: e.Proxy, Fetched: c.now(), Error: toDiskError(e)})
+		c.disk.write(c.disk.routePath(c.routeKey(path), path, name+".neg"), &diskEntry{Source: e.Proxy, Fetched: c.now(), Error: toDiskError(e)})
 	}
 }
 
@@ -730,7 +731,7 @@ func (c *Client) diskNegative(path, name string) *Error {
 	if c.disk == nil {
 		return nil
 	}
-	de, ok := c.disk.read(c.disk.chainPath(c.chainKey(path), path, name+".neg"))
+	de, ok := c.disk.read(c.disk.routePath(c.routeKey(path), path, name+".neg"))
 	if !ok || de.Error == nil || !c.fresh(de.Fetched, c.negTTL) {
 		return nil
 	}
@@ -763,8 +764,8 @@ func (c *Client) annotateExistence(ctx context.Context, e *Error) {
 // its answer would miss both and fetch again. Every caller gets the same
 // answer, which may be the one kept in memory: the exported methods hand
 // out clones, so fn need not copy it.
-func (c *Client) shared(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
-	v, e, joined := c.lookups.do(ctx, key, func(ctx context.Context) (any, *Error) {
+func (c *Client) shared(ctx context.Context, op, path, version string, fn func(context.Context) (any, error)) (any, error) {
+	v, e, joined := c.lookups.do(ctx, op+"\x00"+path+"\x00"+version, func(ctx context.Context) (any, *Error) {
 		v, err := fn(ctx)
 		if err == nil {
 			return v, nil
@@ -779,7 +780,28 @@ func (c *Client) shared(ctx context.Context, key string, fn func(context.Context
 		c.stats.add(func(s *Stats) { s.Shared++ })
 	}
 	if e != nil {
+		if e.Path == "" {
+			// The caller's context ended while it waited: say for what,
+			// and whom.
+			if op == "list" || op == "latest" {
+				version = ""
+			}
+			e = e.withModule(path, version)
+			if e.Proxy == "" {
+				e.Proxy = c.firstRoute(path)
+			}
+		}
 		return nil, e
 	}
 	return v, nil
+}
+
+// firstRoute names the first GOPROXY entry path is fetched through: a
+// proxy's redacted URL, "direct" or "off".
+func (c *Client) firstRoute(path string) string {
+	entries, err := c.env.ProxiesFor(path)
+	if err != nil || len(entries) == 0 {
+		return ""
+	}
+	return redact.String(entries[0].URL)
 }

@@ -100,7 +100,9 @@ func (o *originServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, b.String())
 		return
 	}
-	if strings.Contains(r.URL.Path, ".git/") {
+	// Smart HTTP, with or without the .git suffix (as hosting services
+	// answer both; git http-backend finds <name>.git for <name>).
+	if strings.Contains(r.URL.Path, ".git/") || strings.HasSuffix(r.URL.Path, "/info/refs") || strings.HasSuffix(r.URL.Path, "/git-upload-pack") {
 		o.git.ServeHTTP(w, r)
 		return
 	}

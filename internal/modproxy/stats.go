@@ -29,6 +29,11 @@ type Stats struct {
 	MemoryHits, ModCacheHits, DiskHits, NegativeHits int
 	// GitCommands counts `git ls-remote` runs.
 	GitCommands int
+	// SlowRequests counts requests without an answer after RequestTimeout
+	// (waited for all the same, until ProxyDeadline); Backoffs, how often a
+	// host's window of requests in flight was halved (slow answers, 429,
+	// 5xx).
+	SlowRequests, Backoffs int
 }
 
 type statsRecorder struct {
@@ -58,5 +63,11 @@ func (c *Client) Stats() Stats {
 	defer c.stats.mu.Unlock()
 	s := c.stats.s
 	s.Endpoints = maps.Clone(s.Endpoints)
+	for _, g := range c.hosts.all() {
+		g.mu.Lock()
+		s.SlowRequests += g.slow
+		s.Backoffs += g.cuts
+		g.mu.Unlock()
+	}
 	return s
 }

@@ -320,6 +320,16 @@ func TestGoFallThrough(t *testing.T) {
 	failGo(t, a.GoEnv("GOPROXY="+RefusedURL(t)), "", "connection refused", "mod", "download", "example.com/basic@v1.0.0")
 }
 
+// TestGoSerial: the go command asks one thing at a time and waits as long
+// as it takes, so a proxy serving one request at a time does not bother it.
+func TestGoSerial(t *testing.T) {
+	srv := New(t, WithSerial(20*time.Millisecond))
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/basic v1.1.0\n\texample.com/deep/a v1.0.0\n)\n"})
+	mustGo(t, srv.GoEnv(), dir, "mod", "download")
+	t.Logf("at most %d requests at the proxy at once", srv.PeakConcurrency())
+}
+
 func TestGoNoLatest(t *testing.T) {
 	srv := New(t, WithoutLatest())
 	env := srv.GoEnv()

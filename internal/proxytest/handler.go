@@ -173,6 +173,14 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request) {
 	if ok && (rel == "" || rel[0] == '/') {
 		t = classifyProxy(rel)
 	}
+	n := s.active.Add(1)
+	defer s.active.Add(-1)
+	for {
+		p := s.peak.Load()
+		if n <= p || s.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
 	s.handle(w, r, "proxy", t, s.answerProxy)
 }
 
@@ -192,6 +200,20 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, server string, t
 
 	if s.cfg.latency > 0 && !s.sleep(r, s.cfg.latency) {
 		panic(http.ErrAbortHandler)
+	}
+	if s.serial != nil && server == "proxy" {
+		// One at a time: wait for the turn, then take serialLatency.
+		select {
+		case s.serial <- struct{}{}:
+		case <-r.Context().Done():
+			panic(http.ErrAbortHandler)
+		case <-s.done:
+			panic(http.ErrAbortHandler)
+		}
+		defer func() { <-s.serial }()
+		if s.cfg.serialLatency > 0 && !s.sleep(r, s.cfg.serialLatency) {
+			panic(http.ErrAbortHandler)
+		}
 	}
 	if f, ok := s.faults.match(t, r); ok {
 		s.rec.setFault(req, f.String())

@@ -3,12 +3,14 @@ package proxytest
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -196,6 +198,50 @@ func TestProxyOptions(t *testing.T) {
 		if v, _ := EnvValue(srv.GoEnv(), "GOSUMDB"); v != srv.SumDBKey()+" "+srv.SumDBURL {
 			t.Errorf("GoEnv GOSUMDB = %q, want the standalone URL form", v)
 		}
+	})
+	t.Run("serial", func(t *testing.T) {
+		// Eight requests at once are served one after the other: together
+		// they take at least eight times the per-request latency, and all
+		// eight were at the server at once.
+		const n, each = 8, 40 * time.Millisecond
+		srv := New(t, WithSerial(each))
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				resp, err := http.Get(srv.URL + "/example.com/basic/@v/v1.0.0.info")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					t.Errorf("status %d", resp.StatusCode)
+				}
+			})
+		}
+		wg.Wait()
+		if d := time.Since(start); d < n*each {
+			t.Errorf("%d requests took %v; one at a time they take at least %v", n, d, n*each)
+		}
+		if p := srv.PeakConcurrency(); p != n {
+			t.Errorf("PeakConcurrency = %d, want %d", p, n)
+		}
+		srv.Reset()
+		wantGet(t, srv, "/example.com/basic/@v/list", 200, "v1.0.0")
+		if p := srv.PeakConcurrency(); p != 1 {
+			t.Errorf("PeakConcurrency after Reset = %d, want 1", p)
+		}
+		// A request whose client gives up leaves its turn.
+		srv.Fault("example.com/deep", Hang())
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/example.com/deep/a/@v/list", nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			t.Errorf("hung request answered")
+		}
+		cancel()
+		wantGet(t, srv, "/example.com/basic/@v/list", 200, "v1.0.0")
 	})
 	t.Run("filter", func(t *testing.T) {
 		srv := New(t, WithFilter("example.com/basic@v1.0.0", "example.com/zero"))

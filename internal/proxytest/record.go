@@ -146,11 +146,12 @@ func (s *Server) Await(ctx context.Context, match func(Request) bool) (Request, 
 	}
 }
 
-// Reset forgets the recorded requests.
+// Reset forgets the recorded requests (and the peak of PeakConcurrency).
 func (s *Server) Reset() {
 	s.rec.mu.Lock()
 	s.rec.reqs = nil
 	s.rec.mu.Unlock()
+	s.peak.Store(s.active.Load())
 }
 
 // RequestsFor returns the recorded requests for modPath exactly (proxy and

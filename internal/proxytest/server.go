@@ -27,6 +27,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -61,6 +62,10 @@ type Server struct {
 	faults     faultTable
 	filterMu   sync.Mutex // guards cfg.filters, which Filter extends
 
+	serial chan struct{} // WithSerial: held by the request being served
+	active atomic.Int64  // proxy requests being handled (waiting in serial mode included)
+	peak   atomic.Int64  // the most at once
+
 	done      chan struct{} // closed by Close: unblocks hung handlers
 	closeOnce sync.Once
 
@@ -81,6 +86,8 @@ type config struct {
 	sumdbKey      string
 	latency       time.Duration
 	infoSkew      time.Duration
+	serial        bool
+	serialLatency time.Duration
 	tls           bool
 	hosts         string
 	filters       []string
@@ -148,6 +155,19 @@ func WithInfoTimeSkew(d time.Duration) Option { return func(c *config) { c.infoS
 
 // WithLatency delays every response (proxy and checksum database) by d.
 func WithLatency(d time.Duration) Option { return func(c *config) { c.latency = d } }
+
+// WithSerial makes the proxy serve one request at a time, each taking
+// latency (after WithLatency's delay, if any), like a small corporate
+// proxy or an Athens instance filling its cache from the origins: requests
+// that arrive meanwhile wait their turn, connected, without an answer.
+// The go command, which asks one thing at a time and has no timeout, is
+// not bothered; a client that sends many requests at once with a short
+// timeout is. The checksum database served through the proxy (/sumdb/) is
+// serialised too; the standalone one (SumDBURL) is not. PeakConcurrency
+// tells how many requests were waiting at once.
+func WithSerial(latency time.Duration) Option {
+	return func(c *config) { c.serial, c.serialLatency = true, latency }
+}
 
 // WithTLS serves both the proxy and the checksum database over HTTPS with
 // httptest's self-signed certificate, which clients do not trust unless
@@ -262,6 +282,9 @@ func NewServer(opts ...Option) (*Server, error) {
 	}
 
 	s := &Server{cfg: cfg, corpus: newCorpus(), done: make(chan struct{})}
+	if cfg.serial {
+		s.serial = make(chan struct{}, 1)
+	}
 	if cfg.defaultCorpus {
 		if err := s.corpus.addDefault(); err != nil {
 			return nil, err
@@ -348,6 +371,11 @@ func (s *Server) Close() {
 		s.tmpMu.Unlock()
 	})
 }
+
+// PeakConcurrency returns the most proxy requests the server was handling
+// at once (in serial mode: the one served plus those waiting their turn)
+// since it started or was last Reset.
+func (s *Server) PeakConcurrency() int { return int(s.peak.Load()) }
 
 // Client returns an HTTP client that trusts the servers' certificate (with
 // WithTLS) and has no timeout of its own.

@@ -49,8 +49,15 @@ type Settings struct {
 	// upgrade suggestions.
 	Prereleases bool `json:"prereleases"`
 
-	// RequestTimeout bounds one HTTP request to a proxy.
+	// RequestTimeout bounds connecting to a proxy (DNS, TCP, TLS): one
+	// that cannot be reached is reported at once. A connected request
+	// without an answer by then only counts as slow.
 	RequestTimeout Duration `json:"requestTimeout"`
+
+	// ProxyDeadline is how long a connected request waits for a slow
+	// proxy's answer before the proxy is reported unreachable (the go
+	// command waits forever).
+	ProxyDeadline Duration `json:"proxyDeadline"`
 
 	// CheckDeadline bounds one whole background check of a file; results
 	// missing by then are reported as unreachable proxies.
@@ -75,7 +82,8 @@ type Settings struct {
 	// CodeLenses shows code lenses (upgrade, check now) above requires.
 	CodeLenses bool `json:"codeLenses"`
 
-	// Concurrency bounds the requests in flight to one proxy host.
+	// Concurrency bounds the requests in flight to one proxy host (the
+	// number adapts to the host within it).
 	Concurrency int `json:"concurrency"`
 
 	// PublicProxies are the proxies that must never see private module
@@ -125,7 +133,8 @@ func Default() *Settings {
 		Network:        true,
 		Upgrades:       "minor",
 		RequestTimeout: Duration(10 * time.Second),
-		CheckDeadline:  Duration(30 * time.Second),
+		ProxyDeadline:  Duration(3 * time.Minute),
+		CheckDeadline:  Duration(10 * time.Minute),
 		Debounce:       Duration(300 * time.Millisecond),
 		ListTTL:        Duration(time.Hour),
 		WorkspaceScan:  true,
@@ -249,14 +258,15 @@ func Docs() []Doc {
 		{"offline", "boolean", fmt.Sprint(d.Offline), "Answer network checks from caches only (also implied by GOPROXY=off and GOFLAGS=-mod=vendor); results are marked unverified instead of errors."},
 		{"upgrades", "string", d.Upgrades, "Which upgrades upgrade-available reports: off, patch, minor (patch and minor releases of the same major) or major (also a newer major module path)."},
 		{"prereleases", "boolean", fmt.Sprint(d.Prereleases), "Offer prerelease versions in completion and upgrades."},
-		{"requestTimeout", "duration", d.RequestTimeout.D().String(), "Timeout of one HTTP request to a proxy or checksum database."},
-		{"checkDeadline", "duration", d.CheckDeadline.D().String(), "Deadline of one background check of a file; a proxy that has not answered by then is reported unreachable."},
+		{"requestTimeout", "duration", d.RequestTimeout.D().String(), "Timeout of connecting to a proxy (DNS, TCP, TLS: one that cannot be reached is reported at once), and of one request to a checksum database. A proxy that has not answered a connected request by then is slow, not unreachable: it gets fewer requests at once, and progress shows the wait."},
+		{"proxyDeadline", "duration", d.ProxyDeadline.D().String(), "How long a slow proxy is waited for: a request it accepted and has not answered by then is reported proxy-unreachable (the go command waits forever)."},
+		{"checkDeadline", "duration", d.CheckDeadline.D().String(), "Deadline of one whole background check of a file; lookups still waiting then are reported unreachable."},
 		{"debounce", "duration", d.Debounce.D().String(), "Delay between the last edit and the start of network checks."},
 		{"listTTL", "duration", d.ListTTL.D().String(), "How long version lists and latest versions are cached."},
 		{"workspaceScan", "boolean", fmt.Sprint(d.WorkspaceScan), "Check every go.mod and go.work in the workspace folders, not only open files."},
 		{"latestVersionHints", "boolean", fmt.Sprint(d.LatestVersionHints), "Show the latest version after each require as an inlay hint."},
 		{"codeLenses", "boolean", fmt.Sprint(d.CodeLenses), "Show code lenses above requires (upgrade, check now)."},
-		{"concurrency", "integer", fmt.Sprint(d.Concurrency), "Most requests in flight to one proxy host at a time (the go command makes one at a time; gomodls checks a 250-require go.mod in about a second at 64 on a 50 ms proxy). Lower it for a fragile corporate proxy."},
+		{"concurrency", "integer", fmt.Sprint(d.Concurrency), "Most requests in flight to one proxy host at a time (the go command makes one at a time; gomodls checks a 250-require go.mod in about a second at 64 on a 50 ms proxy). Within it, the number adapts to the proxy: it starts at 16, grows while answers stay as fast, and halves when answers are slow or the proxy answers 429 or 5xx. Lower it for a fragile corporate proxy."},
 		{"publicProxies", "array of strings", `["https://proxy.golang.org", ...]`, "Public module mirrors that must never see private paths: a module they refuse, or that needs credentials there, is reported as private-module-not-configured."},
 		{"vulncheck", "boolean", fmt.Sprint(d.Vulncheck), "Report known vulnerabilities of required module versions and of the Go toolchain that builds the module, from the Go vulnerability database (GOVULNDB, default https://vuln.go.dev; set it in gomodls.env or the environment). Only the database's index and reports by ID are downloaded, never a module path. Module-level: whether your code calls the vulnerable code is not checked (run govulncheck for that)."},
 		{"vulncheckDirectOnly", "boolean", fmt.Sprint(d.VulncheckDirectOnly), "Check only direct requires (and their replacements) for known vulnerabilities, not `// indirect` ones."},

@@ -13,12 +13,13 @@ func TestDecode(t *testing.T) {
 		"env": {"GOPRIVATE": "git.corp.example"},
 		"requestTimeout": "2s",
 		"checkDeadline": 1500,
+		"proxyDeadline": "1m30s",
 		"upgrades": "sideways",
 		"concurrency": 0,
 		"bogus": true,
 		"network": "yes"
 	}`))
-	if s.Formatting || s.Env["GOPRIVATE"] != "git.corp.example" || s.RequestTimeout.D() != 2*time.Second || s.CheckDeadline.D() != 1500*time.Millisecond {
+	if s.Formatting || s.Env["GOPRIVATE"] != "git.corp.example" || s.RequestTimeout.D() != 2*time.Second || s.CheckDeadline.D() != 1500*time.Millisecond || s.ProxyDeadline.D() != 90*time.Second {
 		t.Errorf("decoded %+v", s)
 	}
 	// Bad values keep the base value and are reported.

@@ -91,6 +91,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		noLatest  = fs.Bool("no-latest", false, "answer 404 to every @latest")
 		noSumdbPx = fs.Bool("no-sumdb-proxy", false, "do not pass the checksum database through /sumdb/")
 		latency   = fs.Duration("latency", 0, "delay every response")
+		serial    = fs.Duration("serial", -1, "serve one proxy request at a time, each taking this long (0: no extra delay; negative: not serial)")
 		tree      = fs.String("tree", "", "also write the corpus in proxy layout to this directory (for file:// GOPROXY)")
 		useStdin  = fs.Bool("stdin", true, "read commands from stdin and exit at EOF")
 		vulnDB    = fs.String("vulndb", "empty", "the vulnerability database to serve (GOVULNDB in env): empty, fixture (its real reports) or none")
@@ -122,6 +123,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	}
 	if *latency > 0 {
 		opts = append(opts, proxytest.WithLatency(*latency))
+	}
+	if *serial >= 0 {
+		opts = append(opts, proxytest.WithSerial(*serial))
 	}
 	switch *vulnDB {
 	case "empty":

@@ -220,10 +220,10 @@ var (
 	CodeSumMissing = newCode(Code{
 		Name:     "sum-missing",
 		Severity: Error,
-		Summary:  "go.sum has no /go.mod hash line for a required module version, so the go command fails with \"missing go.sum entry\".",
+		Summary:  "go.sum lacks a line the go command reads: the go.mod hash of a module in the module graph (go list -m all; every command below go 1.17), or the zip and go.mod hashes of a module that provides or may provide an imported package (go build, or go test for test imports), so it stops with \"missing go.sum entry\". A warning when a dependency's source is not in the module cache and gomodls cannot tell whether its packages need the line.",
 		Example: "require golang.org/x/text v0.20.0\n\n" +
-			"go.mod:1:9: error: missing go.sum entry for golang.org/x/text v0.20.0/go.mod [sum-missing]",
-		Fix: "The quick fix adds the exact lines, taken from the checksum database (or, when GONOSUMDB/GOSUMDB=off applies, by hashing what the proxy serves). It never invents a hash.",
+			"go.mod:1:9: error: missing go.sum entry for golang.org/x/text v0.20.0/go.mod: go list -m all fails with \"missing go.sum entry for go.mod file\": it reads the go.mod of every module this go.mod requires; go build and go test do not need it: none of their packages comes from golang.org/x/text (go mod download golang.org/x/text) [sum-missing]",
+		Fix: "The quick fix adds the exact lines, taken from the checksum database (or, when GONOSUMDB/GOSUMDB=off applies, by hashing what the proxy serves); `gomodls check -fix` adds every one, creating go.sum if needed, so that go build, go test and go list -m all find what they read. It never invents a hash. `go mod download <module>` adds a module's lines too; `go mod tidy` rewrites go.sum whole.",
 	})
 	CodeSumMismatch = newCode(Code{
 		Name:     "sum-mismatch",

@@ -115,7 +115,9 @@ var sumCases = map[string]sumCase{
 	"summissing/fix/verified": {
 		before: func(t *testing.T, srv *proxytest.Server, newSource func() *sumcheck.Source) {
 			sumWarm(sumcheck.ZipLine, "example.com/zero@v0.2.0")(t, srv, newSource)
-			sumWarm(sumcheck.GoModLine, "example.com/deep/a@v1.0.0", "example.com/deep/c@v1.1.0")(t, srv, newSource)
+			sumWarm(sumcheck.GoModLine, "example.com/deep/a@v1.0.0", "example.com/deep/c@v1.1.0",
+				"example.com/deep/c@v1.0.0", "example.com/deep/d@v1.0.0", "example.com/deep/d@v1.1.0",
+				"example.com/deep/e@v1.0.0", "example.com/deep/e@v1.1.0")(t, srv, newSource)
 		},
 		// Each diagnostic also offers one fix adding every line, in
 		// go.sum's order; it is the preferred one ("fix all").
@@ -123,14 +125,19 @@ var sumCases = map[string]sumCase{
 			want := "example.com/basic v1.1.0 h1:5XN7kOlb+oAur06SeFZEbrGSTkmoTHIxJqNIRKAysu0=\n" +
 				"example.com/basic v1.1.0/go.mod h1:BOK6UDcxFkMy3nlbYGGffUlMObMwU5WJQ2GWI1uXc5k=\n" +
 				"example.com/deep/a v1.0.0/go.mod h1:z9OcrMxFqWPgYPX1kUxDclWRSAcR8T0n9DObH5Qcb54=\n" +
+				"example.com/deep/c v1.0.0/go.mod h1:81Y6qUanulUGoJtSGwnus7f8zG+NXkD7o2zhyiTkCmc=\n" +
 				"example.com/deep/c v1.1.0/go.mod h1:vgr8l01nYfPNU4YR9zIIq5/oFwaLV4qvGyvaLgY9ntE=\n" +
+				"example.com/deep/d v1.0.0/go.mod h1:vGa8tTyqo5340+sNoOH0Qj1l0vd72ql0KdDYbiIBYA0=\n" +
+				"example.com/deep/d v1.1.0/go.mod h1:qas4nXNdXyX4IPSxWdtFTToT0zBaRQt8jfx6q69BAwQ=\n" +
+				"example.com/deep/e v1.0.0/go.mod h1:180W5Ika+aKWxBvT2kdbT5Y/ohePVQcd3Fu7J4fQ6DQ=\n" +
+				"example.com/deep/e v1.1.0/go.mod h1:180W5Ika+aKWxBvT2kdbT5Y/ohePVQcd3Fu7J4fQ6DQ=\n" +
 				"example.com/zero v0.2.0 h1:QwZWg2BchLUDK2vFf42XQHOwNVdjDL2dV4mkCqYKvxY=\n" +
 				"example.com/zero v0.2.0/go.mod h1:9qaPZK1Cvk5LDZXhv5WdV8TxTh+hlXsXsCQrqjapRCE=\n"
 			for _, d := range diags {
 				if len(d.Fixes) != 2 || d.Fixes[0].Preferred || !d.Fixes[1].Preferred {
 					t.Fatalf("%s: fixes %+v, want one per module and a preferred one for all", d.Message, d.Fixes)
 				}
-				if d.Fixes[1].Title != "Add all 3 missing go.sum entries" {
+				if d.Fixes[1].Title != "Add all 8 missing go.sum entries" {
 					t.Errorf("title %q", d.Fixes[1].Title)
 				}
 				if got := string(fixes.Apply(gosum, d.Fixes[1].Edits)); got != want {

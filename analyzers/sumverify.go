@@ -96,6 +96,9 @@ func runSumVerify(pass *Pass) error {
 			g.lines = append(g.lines, l)
 		}
 	}
+	// The go.mod files of the module graph first: which go.sum lines are
+	// missing depends on them (summissing reads them from the caches).
+	FetchGoMods(pass.Context, snap)
 	missing := MissingSums(snap)
 	preload := make([]module.Version, 0, len(groups)+len(missing))
 	for _, gr := range groups {
@@ -136,7 +139,7 @@ func runSumVerify(pass *Pass) error {
 	for i, m := range missing {
 		g.Go(func() error {
 			mode := sumcheck.GoModLine
-			if m.Direct {
+			if m.Zip {
 				mode = sumcheck.ZipLine
 			}
 			s, err := src.Sums(ctx, m.Mod.Path, m.Mod.Version, mode)

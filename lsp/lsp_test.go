@@ -22,6 +22,10 @@ const wait = 20 * time.Second
 
 // hermetic returns server options that see no go binary and a fixed Go
 // environment, so results do not depend on the machine.
+//
+// Its fixtures have no go.sum: -mod=mod (the go command writes go.sum
+// itself) keeps sum-missing out of tests about other things; the go.sum
+// tests (sum_test.go) use the default, -mod=readonly.
 func hermetic(t testing.TB) lsp.Options {
 	home := lsptest.LooseDir(t)
 	return lsp.Options{
@@ -30,7 +34,7 @@ func hermetic(t testing.TB) lsp.Options {
 		GoCommand: "-",
 		Environ: []string{
 			"HOME=" + home, "GOENV=off", "PATH=", "GOPROXY=off", "GOTOOLCHAIN=local",
-			"GOVERSION=go1.26.8", "GOPATH=" + filepath.Join(home, "go"),
+			"GOVERSION=go1.26.8", "GOPATH=" + filepath.Join(home, "go"), "GOFLAGS=-mod=mod",
 		},
 		CacheDir: filepath.Join(home, "cache"),
 	}

@@ -20,12 +20,16 @@ import (
 )
 
 // withSumDB is withProxy with the fixture's checksum database (reached
-// through the proxy, as the go command does) instead of GOSUMDB=off.
+// through the proxy, as the go command does) instead of GOSUMDB=off, and
+// -mod=readonly.
 func withSumDB(t *testing.T, srv *proxytest.Server) lsp.Options {
 	opts := withProxy(t, srv)
 	for i, kv := range opts.Environ {
-		if strings.HasPrefix(kv, "GOSUMDB=") {
+		switch {
+		case strings.HasPrefix(kv, "GOSUMDB="):
 			opts.Environ[i] = "GOSUMDB=" + srv.SumDBKey()
+		case strings.HasPrefix(kv, "GOFLAGS="):
+			opts.Environ[i] = "GOFLAGS=-modcacherw" // -mod=readonly: go.sum lines are needed
 		}
 	}
 	return opts
@@ -59,7 +63,9 @@ func TestSumMissingEndToEnd(t *testing.T) {
 	}
 
 	gomodText := "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/basic v1.1.0\n\texample.com/zero v0.2.0\n)\n"
-	dir := writeFiles(t, map[string]string{"go.mod": gomodText, "go.sum": sumBasic})
+	// The module's package imports example.com/zero: go build needs its
+	// zip hash too.
+	dir := writeFiles(t, map[string]string{"go.mod": gomodText, "go.sum": sumBasic, "m.go": "package m\n\nimport _ \"example.com/zero\"\n"})
 	ed := start(t, opts)
 	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
 	gomod, gosum := filepath.Join(dir, "go.mod"), filepath.Join(dir, "go.sum")
@@ -183,6 +189,7 @@ func TestSumMissingResolvedFix(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/basic v1.1.0\n\texample.com/zero v0.2.0\n)\n",
 		"go.sum": sumZero,
+		"m.go":   "package m\n\nimport _ \"example.com/basic\"\n",
 	})
 	ed := start(t, withSumDB(t, srv))
 	// A long debounce: the background check does not run during the test.

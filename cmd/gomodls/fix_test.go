@@ -31,6 +31,10 @@ func TestCheckFix(t *testing.T) {
 	}
 	write("go.mod", gomod)
 	write("go.sum", gosum)
+	// go build needs the zip lines of what the package imports; go list
+	// -m all the go.mod files of the graph below deep/a and deep/c (go
+	// 1.16: not pruned).
+	write("m.go", "package m\n\nimport (\n\t_ \"example.com/deep/c\"\n\t_ \"example.com/zero\"\n)\n")
 
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"check", "-fix", dir}, nil, &stdout, &stderr)
@@ -44,8 +48,14 @@ func TestCheckFix(t *testing.T) {
 	want := tampered +
 		"example.com/basic v1.1.0/go.mod h1:BOK6UDcxFkMy3nlbYGGffUlMObMwU5WJQ2GWI1uXc5k=\n" +
 		"example.com/deep/a v1.0.0/go.mod h1:z9OcrMxFqWPgYPX1kUxDclWRSAcR8T0n9DObH5Qcb54=\n" +
+		"example.com/deep/b v1.0.0/go.mod h1:eR/hRn860Wd6NbHjQJz7cDeqEn40Dp2Dto4p19rW/CI=\n" +
+		"example.com/deep/c v1.0.0/go.mod h1:81Y6qUanulUGoJtSGwnus7f8zG+NXkD7o2zhyiTkCmc=\n" +
 		"example.com/deep/c v1.1.0 h1:U20FtZPCapLaDtJCXNU3Yo9n/BqaLgqJOai7U2fYRDc=\n" +
 		"example.com/deep/c v1.1.0/go.mod h1:vgr8l01nYfPNU4YR9zIIq5/oFwaLV4qvGyvaLgY9ntE=\n" +
+		"example.com/deep/d v1.0.0/go.mod h1:vGa8tTyqo5340+sNoOH0Qj1l0vd72ql0KdDYbiIBYA0=\n" +
+		"example.com/deep/d v1.1.0/go.mod h1:qas4nXNdXyX4IPSxWdtFTToT0zBaRQt8jfx6q69BAwQ=\n" +
+		"example.com/deep/e v1.0.0/go.mod h1:180W5Ika+aKWxBvT2kdbT5Y/ohePVQcd3Fu7J4fQ6DQ=\n" +
+		"example.com/deep/e v1.1.0/go.mod h1:180W5Ika+aKWxBvT2kdbT5Y/ohePVQcd3Fu7J4fQ6DQ=\n" +
 		"example.com/zero v0.2.0 h1:QwZWg2BchLUDK2vFf42XQHOwNVdjDL2dV4mkCqYKvxY=\n" +
 		"example.com/zero v0.2.0/go.mod h1:9qaPZK1Cvk5LDZXhv5WdV8TxTh+hlXsXsCQrqjapRCE=\n"
 	if string(got) != want {

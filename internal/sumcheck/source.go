@@ -156,6 +156,7 @@ type Source struct {
 	mu     sync.Mutex
 	known  map[module.Version]*Sums
 	failed map[module.Version]failure
+	gomods map[module.Version][]byte // go.mod files GoMod fetched
 }
 
 type failure struct {
@@ -193,6 +194,7 @@ func NewSource(c *modproxy.Client, opts modproxy.Options) (*Source, error) {
 		now:       time.Now,
 		known:     map[module.Version]*Sums{},
 		failed:    map[module.Version]failure{},
+		gomods:    map[module.Version][]byte{},
 	}
 	if s.negTTL == 0 {
 		s.negTTL = modproxy.DefaultNegativeTTL
@@ -366,6 +368,39 @@ func (s *Source) CachedSums(path, version string) *Sums {
 		return nil
 	}
 	return r
+}
+
+// GoMod is the GOPROXY client's GoMod; the answer is kept for
+// CachedGoMod.
+func (s *Source) GoMod(ctx context.Context, path, version string) (*modproxy.GoModFile, error) {
+	gm, err := s.Client.GoMod(ctx, path, version)
+	if err == nil {
+		s.mu.Lock()
+		s.gomods[module.Version{Path: path, Version: version}] = gm.Data
+		s.mu.Unlock()
+	}
+	return gm, err
+}
+
+// CachedGoMod returns path@version's go.mod from memory and disk caches
+// only (an earlier GoMod, the module cache, gomodls' cache), for local
+// analyzers that must not wait; false when it is not cached.
+func (s *Source) CachedGoMod(path, version string) ([]byte, bool) {
+	m := module.Version{Path: path, Version: version}
+	s.mu.Lock()
+	data, ok := s.gomods[m]
+	s.mu.Unlock()
+	if ok {
+		return data, true
+	}
+	if checkModule(path, version) != nil {
+		return nil, false
+	}
+	gm, err := s.cacheOnly.GoMod(context.Background(), path, version)
+	if err != nil {
+		return nil, false
+	}
+	return gm.Data, true
 }
 
 // Preload answers, in one pass and without the network, what the

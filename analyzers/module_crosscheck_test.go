@@ -2,12 +2,10 @@ package analyzers_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -89,19 +87,7 @@ func TestModuleCrossCheck(t *testing.T) {
 		{name: "a path without a dot, replaced", files: map[string]string{"m/go.mod": gomodOf("require mycompany/lib v1.0.0\n\nreplace mycompany/lib => ./lib\n"), "m/lib/go.mod": "module mycompany/lib\n"}},
 	}
 
-	var mu sync.Mutex
-	rows := map[string]string{}
-	t.Cleanup(func() {
-		if !testing.Verbose() {
-			return
-		}
-		var b strings.Builder
-		b.WriteString("\n| case | go command | gomodls errors |\n|---|---|---|\n")
-		for _, c := range cases {
-			b.WriteString(rows[c.name])
-		}
-		t.Log(b.String())
-	})
+	rows := logTable(t, "| case | go command | gomodls errors |", cases, func(c modCase) string { return c.name })
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -166,9 +152,7 @@ func TestModuleCrossCheck(t *testing.T) {
 			if goFails {
 				goV = "fails: " + firstLine(r.Stderr)
 			}
-			mu.Lock()
-			rows[tc.name] = fmt.Sprintf("| %s | %s | %s |\n", tc.name, goV, got)
-			mu.Unlock()
+			rows.set(tc.name, tc.name, goV, got)
 			if goFails != tc.goFails {
 				t.Errorf("go command fails: %v, want %v", goFails, tc.goFails)
 			}

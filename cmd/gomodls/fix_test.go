@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,5 +104,89 @@ func TestCheckFixNeedsNetwork(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "-fix needs the network checks") {
 		t.Errorf("stderr: %s", stderr.String())
+	}
+}
+
+// TestCheckFixThenGoBuild: testify v1.9.0 is required (with go-spew,
+// go-difflib and yaml as indirect requirements, as go mod tidy writes
+// them) and go-spew's go.sum lines are gone; the module imports assert.
+// With a fresh module cache gomodls cannot read testify's source, so it
+// cannot tell whether go build needs go-spew's zip: -fix adds the lines
+// the build may need, and the real go build ./..., offline against the
+// fixture with another fresh module cache, succeeds. The go.sum is the one
+// go mod tidy writes.
+func TestCheckFixThenGoBuild(t *testing.T) {
+	// The build cache of the machine: hermeticEnv turns it off.
+	gocache, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		t.Fatalf("go env GOCACHE: %v", err)
+	}
+	hermeticEnv(t)
+	srv := proxytest.New(t)
+	t.Setenv("GOPROXY", srv.URL)
+	t.Setenv("GOSUMDB", srv.SumDBKey())
+	dir := t.TempDir()
+	gomod := "module example.com/m\n\ngo 1.22\n\nrequire example.com/testify v1.9.0\n\nrequire (\n" +
+		"\texample.com/difflib v1.0.0 // indirect\n\texample.com/spew v1.1.1 // indirect\n\texample.com/yaml v1.0.0 // indirect\n)\n"
+	files := map[string]string{
+		"go.mod": gomod,
+		"m.go":   "package m\n\nimport _ \"example.com/testify/assert\"\n",
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What go mod tidy writes, in a copy.
+	tidyDir := t.TempDir()
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(tidyDir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	goCmd := func(dir string, args ...string) (string, error) {
+		t.Helper()
+		cmd := exec.Command("go", args...)
+		cmd.Dir, cmd.Env = dir, srv.GoEnv("GOCACHE="+strings.TrimSpace(string(gocache))) // a fresh GOPATH and module cache each time
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := goCmd(tidyDir, "mod", "tidy"); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	}
+	tidy, err := os.ReadFile(filepath.Join(tidyDir, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(tidyDir, "go.mod")); string(got) != gomod {
+		t.Fatalf("go mod tidy changed go.mod:\n%s", got)
+	}
+	var broken []string
+	for _, l := range strings.SplitAfter(string(tidy), "\n") {
+		if !strings.HasPrefix(l, "example.com/spew ") {
+			broken = append(broken, l)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), []byte(strings.Join(broken, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := goCmd(dir, "build", "./..."); err == nil || !strings.Contains(out, "missing go.sum entry") {
+		t.Fatalf("go build before the fix: %v\n%s", err, out)
+	}
+
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"check", "-fix", dir}, nil, &stdout, &stderr); code != 0 {
+		t.Errorf("gomodls check -fix: exit code %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	for _, want := range []string{"added example.com/spew v1.1.1 h1:", "added example.com/spew v1.1.1/go.mod h1:"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if out, err := goCmd(dir, "build", "./..."); err != nil {
+		t.Errorf("go build after the fix: %v\n%s", err, out)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "go.sum")); string(got) != string(tidy) {
+		t.Errorf("go.sum after -fix:\n%s\ngo mod tidy writes:\n%s", got, tidy)
 	}
 }

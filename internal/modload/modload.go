@@ -124,6 +124,10 @@ type Reason struct {
 	// main module's package, with Test set for its tests).
 	Pkg, ImportedBy string
 	Test            bool
+	// Verify says that the module does not hold the package, but another
+	// module whose path is a prefix of it does: the go command reads its
+	// zip to verify that only one module provides the package.
+	Verify bool
 	// Text explains a reason that is not a package (the module graph).
 	Text string
 }
@@ -148,7 +152,10 @@ func (n *Need) GoMessage() string {
 	if n.GoMod {
 		return "missing go.sum entry for go.mod file"
 	}
-	if n.Why.Pkg != "" {
+	switch {
+	case n.Why.Pkg != "" && n.Why.Verify:
+		return fmt.Sprintf("missing go.sum entry needed to verify package %s (imported by %s) is provided by exactly one module", n.Why.Pkg, n.Why.ImportedBy)
+	case n.Why.Pkg != "":
 		return fmt.Sprintf("missing go.sum entry for module providing package %s (imported by %s)", n.Why.Pkg, n.Why.ImportedBy)
 	}
 	return "missing go.sum entry"

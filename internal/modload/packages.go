@@ -76,28 +76,40 @@ func (l *loader) loadPackages() {
 		if len(cands) == 0 || isStd(ctxt.GOROOT, v.path, firstElemHasDot(v.path)) {
 			continue // standard library, or no module provides it (the go command fails otherwise)
 		}
-		var providers []provider
+		var providers, others []provider
 		var missing []module.Version
 		for _, c := range cands {
 			r, replaced := l.resolve(c)
-			var rep module.Version
+			p := provider{mod: c, resolved: r, root: l.root(c)}
 			if replaced {
-				rep = c
-			}
-			root := l.root(c)
-			if r.Version != "" {
-				// fetch: every module that may hold the package must
-				// have its zip hash, found or not.
-				l.res.add(Key{Mod: r}, cmds, why, root, rep)
+				p.replaces = c
 			}
 			dir, local, ok := l.dir(r)
 			if !ok {
 				missing = append(missing, r)
+				others = append(others, p)
 				continue
 			}
-			pkgDir, ok := dirInModule(v.path, c.Path, dir, local)
-			if ok {
-				providers = append(providers, provider{mod: c, resolved: r, dir: pkgDir, local: local, root: root, replaces: rep})
+			if p.dir, ok = dirInModule(v.path, c.Path, dir, local); ok {
+				p.local = local
+				providers = append(providers, p)
+			} else {
+				others = append(others, p)
+			}
+		}
+		// fetch: every module that may hold the package must have its zip
+		// hash, whether it holds it or not (then the go command needs it
+		// to verify that only one module provides the package).
+		for _, p := range providers {
+			if p.resolved.Version != "" {
+				l.res.add(Key{Mod: p.resolved}, cmds, why, p.root, p.replaces)
+			}
+		}
+		for _, p := range others {
+			if p.resolved.Version != "" {
+				w := why
+				w.Verify = len(providers) > 0
+				l.res.add(Key{Mod: p.resolved}, cmds, w, p.root, p.replaces)
 			}
 		}
 		if len(missing) > 0 {

@@ -228,10 +228,18 @@ var (
 	CodeSumMismatch = newCode(Code{
 		Name:     "sum-mismatch",
 		Severity: Error,
-		Summary:  "A go.sum hash disagrees with the checksum database or the module cache: the go command stops with SECURITY ERROR.",
+		Summary:  "A go.sum hash disagrees with the checksum database, the module cache, or what the GOPROXY chain serves (the go.mod; with gomodls check -verify or the gomodls.verifySums command, also the zip, downloaded and hashed): the go command stops with SECURITY ERROR.",
 		Example: "golang.org/x/text v0.20.0 h1:AAAA...=\n\n" +
 			"go.sum:1:27: error: checksum mismatch for golang.org/x/text v0.20.0: go.sum has h1:AAAA...=, sum.golang.org has h1:Xyz...=; this can mean the module was tampered with [sum-mismatch]",
 		Fix: "Find out why first. The explicit quick fix replaces the line with the verified value; it is never applied automatically.",
+	})
+	CodeModCacheModified = newCode(Code{
+		Name:     "modcache-modified",
+		Severity: Error,
+		Summary:  "A module cache directory (or zip) no longer hashes to what was downloaded: go mod verify fails with \"dir has been modified\", and go build uses the modified files without checking them. Found by gomodls check -verify and the gomodls.verifySums command, which hash the module cache as go mod verify does.",
+		Example: "require example.com/lib v1.2.0\n\n" +
+			"go.mod:1:9: error: the module cache's copy of example.com/lib v1.2.0 no longer matches what was downloaded: dir has been modified (/home/me/go/pkg/mod/example.com/lib@v1.2.0 hashes to h1:AAAA...=, its .ziphash records h1:Xyz...=); go mod verify fails, and go build uses the modified files without checking them. Remove it and download it again: go clean -modcache (removes every module), or delete /home/me/go/pkg/mod/example.com/lib@v1.2.0 and run go mod download example.com/lib [modcache-modified]",
+		Fix: "Remove the copy and download it again: `go clean -modcache` removes the whole module cache; to remove one module, make its directory writable (`chmod -R u+w`), delete it and its cache/download files, then `go mod download <module>`. Find out first what changed the files (an editor that followed a definition into the module cache, a build script, -modcacherw).",
 	})
 	CodeSumUnverified = newCode(Code{
 		Name:     "sum-unverified",

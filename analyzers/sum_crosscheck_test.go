@@ -17,6 +17,7 @@ import (
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/proxytest"
+	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/sumcheck"
 )
@@ -78,6 +79,19 @@ func (w *sumWorld) goCmd(args ...string) (string, error) {
 // ours runs summissing and sumverify on the module as it is on disk.
 func (w *sumWorld) ours() (*snapshot.Snapshot, []analyzers.Diagnostic) {
 	w.t.Helper()
+	return w.oursWith(settings.Default())
+}
+
+// oursVerify is ours as gomodls check -verify runs it.
+func (w *sumWorld) oursVerify() (*snapshot.Snapshot, []analyzers.Diagnostic) {
+	w.t.Helper()
+	set := settings.Default()
+	set.VerifyZips = true
+	return w.oursWith(set)
+}
+
+func (w *sumWorld) oursWith(set *settings.Settings) (*snapshot.Snapshot, []analyzers.Diagnostic) {
+	w.t.Helper()
 	env, err := goenv.Load(context.Background(), goenv.Options{Environ: w.environ, GoCommand: "-", Dir: w.dir})
 	if err != nil {
 		w.t.Fatal(err)
@@ -90,7 +104,7 @@ func (w *sumWorld) ours() (*snapshot.Snapshot, []analyzers.Diagnostic) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	snap := snapshot.Build(w.dir, contents, env, nil, nil, src)
+	snap := snapshot.Build(w.dir, contents, env, set, nil, src)
 	// The network pass first (it looks up what the local fix needs), as
 	// the language server runs it in the background; then the local one.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -339,6 +353,80 @@ func TestSumCrossCheckWithGoCommand(t *testing.T) {
 	}
 	t.Run("GONOSUMDB", func(t *testing.T) { t.Parallel(); excluded(t, "GONOSUMDB=example.com/deep") })
 	t.Run("GOSUMDB=off", func(t *testing.T) { t.Parallel(); excluded(t, "GOSUMDB=off") })
+
+	t.Run("tampered zip hash, GONOSUMDB, not in the module cache: -verify", func(t *testing.T) {
+		t.Parallel()
+		bad := strings.Replace(sumZeroZip, "h1:QwZW", "h1:AAAA", 1)
+		w := newSumWorld(t, proxytest.New(t), sumTwoReqs, sumBasicZip+sumBasicGoMod+bad+sumZeroGoMod, "GONOSUMDB=example.com/zero")
+		w.write("m.go", sumImportZero)
+		// Nothing in any cache can tell: the background check is silent.
+		if snap, diags := w.ours(); len(sumErrors(diags)) != 0 {
+			t.Errorf("ours without -verify:\n%s", sumDescribe(snap, diags))
+		}
+		// -verify downloads the zip and hashes it.
+		snap, diags := w.oursVerify()
+		errs := sumErrors(diags)
+		if len(errs) != 1 || errs[0].Code != analyzers.CodeSumMismatch || !strings.Contains(errs[0].Message, "go.sum has h1:AAAAg2BchLUDK2vFf42XQHOwNVdjDL2dV4mkCqYKvxY=, but what http://127.0.0.1") {
+			t.Errorf("ours with -verify:\n%s\nwant one sum-mismatch on zero's zip line", sumDescribe(snap, diags))
+		}
+		// From then on the background check compares with the hash it
+		// downloaded (gomodls' cache), without downloading again.
+		if snap, diags := w.ours(); len(sumErrors(diags)) != 1 {
+			t.Errorf("ours after -verify:\n%s", sumDescribe(snap, diags))
+		}
+		// The go command stops when it downloads the module.
+		out, err := w.goCmd("build", "./...")
+		if err == nil || !strings.Contains(out, "verifying example.com/zero@v0.2.0: checksum mismatch") || !strings.Contains(out, "SECURITY ERROR") {
+			t.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+
+	t.Run("modified module cache: -verify", func(t *testing.T) {
+		t.Parallel()
+		w := newSumWorld(t, proxytest.New(t), sumTwoReqs, sumBasicZip+sumBasicGoMod+sumZeroZip+sumZeroGoMod)
+		w.write("m.go", sumImportZero)
+		if out, err := w.goCmd("mod", "download"); err != nil {
+			t.Fatalf("go mod download: %v\n%s", err, out)
+		}
+		goEnv := func(name string) string {
+			out, err := w.goCmd("env", name)
+			if err != nil {
+				t.Fatalf("go env %s: %v", name, err)
+			}
+			return strings.TrimSpace(out)
+		}
+		dir := filepath.Join(goEnv("GOMODCACHE"), "example.com", "zero@v0.2.0")
+		if err := os.WriteFile(filepath.Join(dir, "zero.go"), []byte("package zero\n\nconst Version = \"edited\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := w.goCmd("mod", "verify")
+		if err == nil || !strings.Contains(out, "example.com/zero v0.2.0: dir has been modified ("+dir+")") {
+			t.Errorf("go mod verify: %v\n%s", err, out)
+		}
+		// go build does not check: it builds the edited file.
+		if out, err := w.goCmd("build", "./..."); err != nil {
+			t.Errorf("go build: %v\n%s", err, out)
+		}
+		snap, diags := w.oursVerify()
+		errs := sumErrors(diags)
+		if len(errs) != 1 || errs[0].Code != analyzers.CodeModCacheModified || snap.Mapper(errs[0].File).Line(errs[0].Span.Start) != 6 ||
+			!strings.Contains(errs[0].Message, "dir has been modified ("+dir+" hashes to") {
+			t.Errorf("ours with -verify:\n%s\nwant modcache-modified on zero's require line", sumDescribe(snap, diags))
+		}
+		// The advice: go clean -modcache, and download again.
+		if out, err := w.goCmd("clean", "-modcache"); err != nil {
+			t.Fatalf("go clean -modcache: %v\n%s", err, out)
+		}
+		if out, err := w.goCmd("mod", "download"); err != nil {
+			t.Fatalf("go mod download: %v\n%s", err, out)
+		}
+		if out, err := w.goCmd("mod", "verify"); err != nil {
+			t.Errorf("go mod verify after the fix: %v\n%s", err, out)
+		}
+		if snap, diags := w.oursVerify(); len(sumErrors(diags)) != 0 {
+			t.Errorf("ours after the fix:\n%s", sumDescribe(snap, diags))
+		}
+	})
 
 	t.Run("unreachable checksum database", func(t *testing.T) {
 		t.Parallel()

@@ -17,6 +17,7 @@ import (
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/proxytest"
+	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/sumcheck"
 )
@@ -36,6 +37,8 @@ type sumCase struct {
 	after func(t *testing.T, srv *proxytest.Server)
 	// check looks at the diagnostics, given the case's go.sum.
 	check func(t *testing.T, diags []analyzers.Diagnostic, gosum []byte)
+	// verifyZips runs with the setting on (gomodls check -verify).
+	verifyZips bool
 }
 
 func sumWarm(mode sumcheck.Mode, mods ...string) func(*testing.T, *proxytest.Server, func() *sumcheck.Source) {
@@ -169,10 +172,12 @@ var sumCases = map[string]sumCase{
 }
 
 // TestSumCases runs the go.sum cases that need the checksum database:
-// testdata/sumverify/db (sumverify) and testdata/summissing/fix
-// (summissing, with caches warmed by an earlier lookup).
+// testdata/sumverify/db (sumverify), testdata/sumverify/verify (sumverify
+// with verifyZips, as gomodls check -verify runs it) and
+// testdata/summissing/fix (summissing, with caches warmed by an earlier
+// lookup).
 func TestSumCases(t *testing.T) {
-	for _, dir := range []string{"sumverify/db", "summissing/fix"} {
+	for _, dir := range []string{"sumverify/db", "sumverify/verify", "summissing/fix"} {
 		a := analyzers.SumVerify
 		if strings.HasPrefix(dir, "summissing") {
 			a = analyzers.SumMissing
@@ -183,9 +188,11 @@ func TestSumCases(t *testing.T) {
 		}
 		for _, file := range files {
 			name := dir + "/" + strings.TrimSuffix(filepath.Base(file), ".txtar")
+			c := sumCases[name]
+			c.verifyZips = dir == "sumverify/verify"
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				runSumCase(t, file, sumCases[name], a)
+				runSumCase(t, file, c, a)
 			})
 		}
 	}
@@ -213,8 +220,11 @@ func runSumCase(t *testing.T, file string, c sumCase, a *analyzers.Analyzer) {
 	if c.before != nil {
 		c.before(t, srv, func() *sumcheck.Source { return newSource(analyzerstest.Env(t, over)) })
 	}
+	set := settings.Default()
+	set.VerifyZips = c.verifyZips
 	diags := analyzerstest.RunCase(t, file, analyzerstest.Options{
 		Env:       over,
+		Settings:  set,
 		NewSource: func(t testing.TB, env *goenv.Env) snapshot.Source { return newSource(env) },
 	}, a)
 	if c.after != nil {

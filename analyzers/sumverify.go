@@ -11,6 +11,7 @@ import (
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/gosum"
+	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
@@ -46,12 +47,26 @@ so later checks verify from disk.
   the one seen before (a forked log). This is reported, never a crash;
   nothing the database says is used until the next recheck.
 
+With the setting verifyZips (gomodls check -verify, the gomodls.verifySums
+command; never in the background by default), the zip of every module
+version go.sum has a zip line for is hashed too: the module cache's, or
+else one downloaded through the GOPROXY chain (kept in gomodls' cache, so
+later checks compare with it without downloading). That finds a tampered
+zip hash under GOSUMDB=off or GONOSUMDB before the go command stops on it
+with SECURITY ERROR when it downloads the module. It also hashes the module
+cache's extracted copies, as go mod verify does:
+
+- modcache-modified (error): a module cache directory (or zip) no longer
+  hashes to what was downloaded: go mod verify fails with "dir has been
+  modified", and go build uses the modified files without checking them.
+  Reported on the require line of the module (else on its go.sum line).
+
 Paths matched by GONOSUMDB (GOPRIVATE by default) are never sent to the
 database. For go.mod lines whose go.sum entries are missing (summissing), the
 analyzer looks the hashes up so that summissing's fix can add them, and
 reports sum-mismatch on the require when what the proxy serves contradicts
 the database (adding those lines would only move the failure).`,
-	Codes:   []*Code{CodeSumMismatch, CodeSumUnverified, CodeSumDBMisbehavior},
+	Codes:   []*Code{CodeSumMismatch, CodeSumUnverified, CodeSumDBMisbehavior, CodeModCacheModified},
 	Network: true,
 	Run:     runSumVerify,
 }
@@ -115,14 +130,28 @@ func runSumVerify(pass *Pass) error {
 	warm := make([]sumResult, len(missing))
 	g, ctx := errgroup.WithContext(pass.Context)
 	g.SetLimit(32)
+	// With verifyZips, zips go.sum has a line for are downloaded and
+	// hashed (what the go command would download), not only compared with
+	// the caches.
+	verifyZips := snap.Settings != nil && snap.Settings.VerifyZips
+	zipLines := map[module.Version]bool{}
+	for _, gr := range groups {
+		for _, l := range gr.lines {
+			zipLines[gr.mod] = zipLines[gr.mod] || !l.GoMod
+		}
+	}
 	seen := map[module.Version]bool{}
 	for _, gr := range groups {
 		if seen[gr.mod] {
 			continue
 		}
 		seen[gr.mod] = true
+		mode := sumcheck.Verify
+		if verifyZips && zipLines[gr.mod] && modplan.Of(snap).Lookable(gr.mod.Path) {
+			mode = sumcheck.Download
+		}
 		g.Go(func() error {
-			s, err := src.Sums(ctx, gr.mod.Path, gr.mod.Version, sumcheck.Verify)
+			s, err := src.Sums(ctx, gr.mod.Path, gr.mod.Version, mode)
 			if err == nil && s.Verified && s.ServedGoMod == "" && disagrees(gr, s) {
 				// Before showing a mismatch, ask the proxy what it serves:
 				// it tells whether go.sum or the database is the odd one out.
@@ -202,6 +231,10 @@ func runSumVerify(pass *Pass) error {
 		}
 		for _, l := range gr.lines {
 			checkSumLine(pass, gr, l, s)
+			if !l.GoMod && s.ZipErr != nil && verifyZips {
+				pass.Report(Diagnostic{File: gr.kind, Span: l.PathSpan, Code: CodeSumUnverified, Severity: Information,
+					Message: fmt.Sprintf("the zip of %s %s was not verified: %v", gr.mod.Path, gr.mod.Version, s.ZipErr)})
+			}
 		}
 	}
 	for _, kind := range []snapshot.FileKind{snapshot.GoSum, snapshot.GoWorkSum} {
@@ -234,6 +267,9 @@ func runSumVerify(pass *Pass) error {
 	}
 	if security != nil {
 		reportSecurity(pass, security)
+	}
+	if verifyZips {
+		checkModCache(pass, groups)
 	}
 	return nil
 }

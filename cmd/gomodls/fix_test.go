@@ -16,26 +16,15 @@ import (
 // proxy under GONOSUMDB), a mismatching line is left alone and still
 // reported.
 func TestCheckFix(t *testing.T) {
-	hermeticEnv(t)
-	srv := proxytest.New(t)
-	t.Setenv("GOPROXY", srv.URL)
-	t.Setenv("GOSUMDB", srv.SumDBKey())
-	t.Setenv("GONOSUMDB", "example.com/deep/c")
-	dir := t.TempDir()
-	gomod := "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/basic v1.1.0\n\texample.com/zero v0.2.0\n\texample.com/deep/a v1.0.0 // indirect\n\texample.com/deep/c v1.1.0\n)\n"
 	tampered := "example.com/basic v1.1.0 h1:AAAAkOlb+oAur06SeFZEbrGSTkmoTHIxJqNIRKAysu0=\n"
-	gosum := tampered + "example.com/basic v1.1.0/go.mod h1:BOK6UDcxFkMy3nlbYGGffUlMObMwU5WJQ2GWI1uXc5k=\n"
-	write := func(name, data string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("go.mod", gomod)
-	write("go.sum", gosum)
-	// go build needs the zip lines of what the package imports; go list
-	// -m all the go.mod files of the graph below deep/a and deep/c (go
-	// 1.16: not pruned).
-	write("m.go", "package m\n\nimport (\n\t_ \"example.com/deep/c\"\n\t_ \"example.com/zero\"\n)\n")
+	srv, dir := fixtureModule(t, map[string]string{"GONOSUMDB": "example.com/deep/c"}, map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/basic v1.1.0\n\texample.com/zero v0.2.0\n\texample.com/deep/a v1.0.0 // indirect\n\texample.com/deep/c v1.1.0\n)\n",
+		"go.sum": tampered + "example.com/basic v1.1.0/go.mod h1:BOK6UDcxFkMy3nlbYGGffUlMObMwU5WJQ2GWI1uXc5k=\n",
+		// go build needs the zip lines of what the package imports; go
+		// list -m all the go.mod files of the graph below deep/a and
+		// deep/c (go 1.16: not pruned).
+		"m.go": "package m\n\nimport (\n\t_ \"example.com/deep/c\"\n\t_ \"example.com/zero\"\n)\n",
+	})
 
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"check", "-fix", dir}, nil, &stdout, &stderr)
@@ -121,22 +110,13 @@ func TestCheckFixThenGoBuild(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go env GOCACHE: %v", err)
 	}
-	hermeticEnv(t)
-	srv := proxytest.New(t)
-	t.Setenv("GOPROXY", srv.URL)
-	t.Setenv("GOSUMDB", srv.SumDBKey())
-	dir := t.TempDir()
 	gomod := "module example.com/m\n\ngo 1.22\n\nrequire example.com/testify v1.9.0\n\nrequire (\n" +
 		"\texample.com/difflib v1.0.0 // indirect\n\texample.com/spew v1.1.1 // indirect\n\texample.com/yaml v1.0.0 // indirect\n)\n"
 	files := map[string]string{
 		"go.mod": gomod,
 		"m.go":   "package m\n\nimport _ \"example.com/testify/assert\"\n",
 	}
-	for name, data := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv, dir := fixtureModule(t, nil, files)
 	// What go mod tidy writes, in a copy.
 	tidyDir := t.TempDir()
 	for name, data := range files {
@@ -189,4 +169,25 @@ func TestCheckFixThenGoBuild(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(dir, "go.sum")); string(got) != string(tidy) {
 		t.Errorf("go.sum after -fix:\n%s\ngo mod tidy writes:\n%s", got, tidy)
 	}
+}
+
+// fixtureModule points the environment at the fixture proxy and its
+// checksum database, with extra variables, and writes files (mode 0600)
+// to a new module directory.
+func fixtureModule(t *testing.T, extra, files map[string]string) (*proxytest.Server, string) {
+	t.Helper()
+	hermeticEnv(t)
+	srv := proxytest.New(t)
+	t.Setenv("GOPROXY", srv.URL)
+	t.Setenv("GOSUMDB", srv.SumDBKey())
+	for k, v := range extra {
+		t.Setenv(k, v)
+	}
+	dir := t.TempDir()
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return srv, dir
 }

@@ -21,7 +21,7 @@ type ModCache struct {
 // GoMod reads GOMODCACHE/cache/download/<path>/@v/<version>.mod, else
 // asks Cached.
 func (c ModCache) GoMod(_ context.Context, m module.Version) ([]byte, bool) {
-	if f, ok := c.downloadFile(m, "mod"); ok {
+	if f, ok := c.File(m, "mod"); ok {
 		if data, err := os.ReadFile(f); err == nil {
 			return data, true
 		}
@@ -43,7 +43,7 @@ func (c ModCache) Dir(m module.Version) (string, bool) {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return "", false
 	}
-	if f, ok := c.downloadFile(m, "partial"); ok {
+	if f, ok := c.File(m, "partial"); ok {
 		if _, err := os.Stat(f); err == nil {
 			return "", false
 		}
@@ -51,8 +51,10 @@ func (c ModCache) Dir(m module.Version) (string, bool) {
 	return dir, true
 }
 
-// downloadFile returns GOMODCACHE/cache/download/<path>/@v/<version>.<ext>.
-func (c ModCache) downloadFile(m module.Version, ext string) (string, bool) {
+// File returns GOMODCACHE/cache/download/<path>/@v/<version>.<ext> (ext
+// "mod", "zip", "ziphash", "partial"), whether it exists or not; false
+// without a module cache or for an invalid m.
+func (c ModCache) File(m module.Version, ext string) (string, bool) {
 	ep, ev, ok := c.escaped(m)
 	if !ok {
 		return "", false

@@ -78,6 +78,14 @@ type Settings struct {
 	// Concurrency bounds the requests in flight to one proxy host.
 	Concurrency int `json:"concurrency"`
 
+	// VerifyZips makes the network check download (through the GOPROXY
+	// chain, when no cache has it) and hash the zip of every module version
+	// go.sum lists, and hash the module cache's extracted copies, as `go mod
+	// verify` does. Off by default, since it downloads modules: `gomodls
+	// check -verify` and the gomodls.verifySums command turn it on for one
+	// check.
+	VerifyZips bool `json:"verifyZips"`
+
 	// PublicProxies are the proxies that must never see private module
 	// paths: a module they refuse, or that needs credentials there, is
 	// reported as private-module-not-configured.
@@ -248,6 +256,7 @@ func Docs() []Doc {
 		{"latestVersionHints", "boolean", fmt.Sprint(d.LatestVersionHints), "Show the latest version after each require as an inlay hint."},
 		{"codeLenses", "boolean", fmt.Sprint(d.CodeLenses), "Show code lenses above requires (upgrade, check now)."},
 		{"concurrency", "integer", fmt.Sprint(d.Concurrency), "Most requests in flight to one proxy host at a time (the go command makes one at a time; gomodls checks a 250-require go.mod in about a second at 64 on a 50 ms proxy). Lower it for a fragile corporate proxy."},
+		{"verifyZips", "boolean", fmt.Sprint(d.VerifyZips), "Download (through the GOPROXY chain, when no cache has it) and hash the zip of every module version go.sum lists, and hash the module cache's copies as go mod verify does (modcache-modified). Off by default: it downloads modules. `gomodls check -verify` and the gomodls.verifySums command turn it on for one check."},
 		{"publicProxies", "array of strings", `["https://proxy.golang.org", ...]`, "Public module mirrors that must never see private paths: a module they refuse, or that needs credentials there, is reported as private-module-not-configured."},
 	}
 }

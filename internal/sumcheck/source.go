@@ -50,6 +50,11 @@ const (
 	// ZipLine also hashes the zip when the database may not be asked,
 	// downloading it if no cache has it. For adding a zip line.
 	ZipLine
+	// Download hashes the zip in every case, downloading it through the
+	// GOPROXY chain if no cache has it: what the go command would download
+	// is compared with the database and go.sum (gomodls check -verify).
+	// A zip that cannot be had is ZipErr.
+	Download
 )
 
 // Sums holds the go.sum hashes of one module version.
@@ -313,14 +318,14 @@ func (s *Source) sums(ctx context.Context, m module.Version, mode Mode) (*Sums, 
 		return nil, err
 	}
 	zclient := s.cacheOnly
-	if mode >= ZipLine && !r.Verified {
+	if mode >= ZipLine && !r.Verified || mode >= Download {
 		zclient = s.Client
 	}
 	zh, zerr := zclient.ZipHash(ctx, m.Path, m.Version)
 	switch {
 	case zerr == nil:
 		r.ServedZip, r.ServedZipFrom = zh.Hash, provenance(zh.Provenance)
-	case mode >= ZipLine && !r.Verified:
+	case mode >= ZipLine && !r.Verified || mode >= Download:
 		r.ZipErr = zerr
 	}
 	if !r.Verified {

@@ -26,7 +26,7 @@ func checkModCache(pass *Pass, groups []*sumGroup) {
 	if snap.Env == nil {
 		return
 	}
-	mc := modload.ModCache{Root: snap.Env.Get("GOMODCACHE")}
+	mc := modload.NewModCache(snap.Env.Get("GOMODCACHE"), nil)
 	type entry struct {
 		mod  module.Version
 		want string // the zip line of go.sum
@@ -48,6 +48,9 @@ func checkModCache(pass *Pass, groups []*sumGroup) {
 	g, ctx := errgroup.WithContext(pass.Context)
 	g.SetLimit(4) // hashing reads every file
 	for _, e := range entries {
+		if module.Check(e.mod.Path, e.mod.Version) != nil {
+			continue
+		}
 		dir, ok := mc.Dir(e.mod)
 		zip, zok := mc.File(e.mod, "zip")
 		if !ok && !zok {

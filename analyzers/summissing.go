@@ -234,16 +234,17 @@ func FetchGoMods(ctx context.Context, snap *snapshot.Snapshot) {
 // (GOMODCACHE), and go.mod files from the snapshot's go.sum source when it
 // keeps them (sumcheck.Source.CachedGoMod).
 func LocalReader(snap *snapshot.Snapshot) modload.ModCache {
-	rd := modload.ModCache{}
+	root := ""
 	if snap.Env != nil {
-		rd.Root = snap.Env.Get("GOMODCACHE")
+		root = snap.Env.Get("GOMODCACHE")
 	}
+	var cached func(module.Version) ([]byte, bool)
 	if c, ok := snap.Sums.(interface {
 		CachedGoMod(path, version string) ([]byte, bool)
 	}); ok {
-		rd.Cached = func(m module.Version) ([]byte, bool) { return c.CachedGoMod(m.Path, m.Version) }
+		cached = func(m module.Version) ([]byte, bool) { return c.CachedGoMod(m.Path, m.Version) }
 	}
-	return rd
+	return modload.NewModCache(root, cached)
 }
 
 // MissingSums returns the go.sum entries a go command needs (or may need)

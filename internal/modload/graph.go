@@ -62,10 +62,11 @@ func parseSummary(name string, data []byte) (*summary, bool) {
 // loadGraph loads the module graph as `go list -m all` does
 // (readModGraph), recording the go.mod lines it needs.
 func (l *loader) loadGraph() {
+	n := len(l.plan.Lines)
 	l.excluded = map[module.Version]bool{}
-	l.graph = map[module.Version]*summary{}
-	l.selected = map[string]string{}
-	l.rootOf = map[module.Version]module.Version{}
+	l.graph = make(map[module.Version]*summary, n)
+	l.selected = make(map[string]string, n)
+	l.rootOf = make(map[module.Version]module.Version, n)
 	for _, ln := range l.plan.Lines {
 		if ln.File != snapshot.GoMod {
 			continue
@@ -85,7 +86,7 @@ func (l *loader) loadGraph() {
 		m      module.Version
 		pruned bool
 	}
-	seen := map[dedup]bool{}
+	seen := make(map[dedup]bool, n)
 	var queue []item
 	enqueue := func(it item) {
 		if it.m.Version == "none" || l.excluded[it.m] || seen[dedup{it.m, it.pruned}] {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 
 	"golang.org/x/mod/module"
 )
@@ -18,11 +20,41 @@ type ModCache struct {
 	Cached func(m module.Version) ([]byte, bool)
 }
 
+// modFiles remembers the .mod files read from module caches: the go
+// command writes each once and never changes it.
+var modFiles struct {
+	sync.Mutex
+	m map[string][]byte
+}
+
+// NewModCache returns the ModCache of root, with no Root when root has no
+// module cache at all (then no file of it is looked for).
+func NewModCache(root string, cached func(module.Version) ([]byte, bool)) ModCache {
+	if root != "" {
+		if fi, err := os.Stat(filepath.Join(root, "cache", "download")); err != nil || !fi.IsDir() {
+			root = ""
+		}
+	}
+	return ModCache{Root: root, Cached: cached}
+}
+
 // GoMod reads GOMODCACHE/cache/download/<path>/@v/<version>.mod, else
 // asks Cached.
 func (c ModCache) GoMod(_ context.Context, m module.Version) ([]byte, bool) {
 	if f, ok := c.File(m, "mod"); ok {
+		modFiles.Lock()
+		data, ok := modFiles.m[f]
+		modFiles.Unlock()
+		if ok {
+			return data, true
+		}
 		if data, err := os.ReadFile(f); err == nil {
+			modFiles.Lock()
+			if len(modFiles.m) >= maxSummaries || modFiles.m == nil {
+				modFiles.m = map[string][]byte{}
+			}
+			modFiles.m[f] = data
+			modFiles.Unlock()
 			return data, true
 		}
 	}
@@ -68,7 +100,36 @@ func (c ModCache) escaped(m module.Version) (path, version string, ok bool) {
 	if c.Root == "" {
 		return "", "", false
 	}
-	ep, err1 := module.EscapePath(m.Path)
-	ev, err2 := module.EscapeVersion(m.Version)
-	return ep, ev, err1 == nil && err2 == nil
+	// Not module.Check, which costs more than the rest of a lookup: the
+	// callers look up module versions the go command would fetch; this
+	// only keeps any other string inside the module cache.
+	if m.Path == "" || m.Version == "" || strings.Contains(m.Path+m.Version, "..") ||
+		strings.ContainsAny(m.Path+m.Version, "!\\\x00") || strings.HasPrefix(m.Path, "/") || strings.Contains(m.Version, "/") {
+		return "", "", false
+	}
+	return escape(m.Path), escape(m.Version), true
+}
+
+// escape is module.EscapePath without its validity check (the module
+// cache's case-encoding: each upper-case letter becomes '!' and the letter
+// in lower case). Callers pass module versions the go command looks up.
+func escape(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s)+n)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b = append(b, '!', c+'a'-'A')
+		} else {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }

@@ -2,11 +2,13 @@ package modload
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/mod/module"
 )
@@ -24,6 +26,7 @@ type visit struct {
 // each import needs.
 func (l *loader) loadPackages() {
 	ctxt := buildContext(l.snap.Env)
+	sc := newScanner(ctxt)
 	mainPath := l.snap.Mod.Mod.Module.Mod.Path
 	build := l.buildList()
 	done := map[string]Cmd{} // import path → commands already resolved for
@@ -39,7 +42,7 @@ func (l *loader) loadPackages() {
 		done[v.path] |= cmd
 		queue = append(queue, v)
 	}
-	for _, p := range scanMainModule(ctxt, l.snap.Dir, mainPath) {
+	for _, p := range sc.scanMainModule(l.snap.Dir, mainPath) {
 		for _, imp := range p.imports {
 			push(visit{path: imp, importer: p.path})
 		}
@@ -128,7 +131,7 @@ func (l *loader) loadPackages() {
 			// The go version of the package comes from its module's go.mod.
 			l.res.add(Key{Mod: p.resolved, GoMod: true}, cmds, why, p.root, p.replaces)
 		}
-		info := scanDir(ctxt, p.dir, p.local)
+		info := sc.scanDir(p.dir, p.local)
 		for _, imp := range info.imports {
 			push(visit{path: imp, importer: v.path, test: v.test})
 		}
@@ -274,16 +277,37 @@ func dirInModule(importPath, mpath, mdir string, local bool) (string, bool) {
 			}
 		}
 	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return "", false
-	}
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".go") && e.Type().IsRegular() {
-			return dir, true
+	if !local {
+		// The module cache does not change: remember.
+		goDirs.Lock()
+		has, ok := goDirs.m[dir]
+		goDirs.Unlock()
+		if ok {
+			return dir, has
 		}
 	}
-	return "", false
+	entries, err := os.ReadDir(dir)
+	has := err == nil && slices.ContainsFunc(entries, func(e fs.DirEntry) bool {
+		return strings.HasSuffix(e.Name(), ".go") && e.Type().IsRegular()
+	})
+	if !local {
+		goDirs.Lock()
+		if len(goDirs.m) >= maxScanEntries || goDirs.m == nil {
+			goDirs.m = map[string]bool{}
+		}
+		goDirs.m[dir] = has
+		goDirs.Unlock()
+	}
+	if !has {
+		return "", false
+	}
+	return dir, true
+}
+
+// goDirs remembers which module cache directories hold .go files.
+var goDirs struct {
+	sync.Mutex
+	m map[string]bool
 }
 
 func firstElemHasDot(p string) bool {

@@ -127,13 +127,19 @@ type scanEntry struct {
 
 const maxScanEntries = 1 << 15
 
-func contextKey(ctxt *build.Context) string {
-	return fmt.Sprint(ctxt.GOOS, ctxt.GOARCH, ctxt.CgoEnabled, ctxt.BuildTags, ctxt.ReleaseTags, ctxt.ToolTags, ctxt.GOROOT)
+// A scanner reads the imports of packages for one build context.
+type scanner struct {
+	ctxt *build.Context
+	key  string // the context, for scanCache
+}
+
+func newScanner(ctxt *build.Context) *scanner {
+	return &scanner{ctxt: ctxt, key: fmt.Sprint(ctxt.GOOS, ctxt.GOARCH, ctxt.CgoEnabled, ctxt.BuildTags, ctxt.ReleaseTags, ctxt.ToolTags, ctxt.GOROOT)}
 }
 
 // scanDir returns the imports of the package in dir. A local directory
 // (not in the module cache) is read again when its .go files change.
-func scanDir(ctxt *build.Context, dir string, local bool) pkgImports {
+func (sc *scanner) scanDir(dir string, local bool) pkgImports {
 	stamp := ""
 	if local {
 		entries, err := os.ReadDir(dir)
@@ -142,7 +148,7 @@ func scanDir(ctxt *build.Context, dir string, local bool) pkgImports {
 		}
 		stamp, _ = goFilesStamp(entries)
 	}
-	info, _ := scanDirStamped(ctxt, dir, stamp)
+	info, _ := sc.scanDirStamped(dir, stamp)
 	return info
 }
 
@@ -168,8 +174,8 @@ func goFilesStamp(entries []fs.DirEntry) (string, bool) {
 
 // scanDirStamped returns the imports of the package in dir, from the
 // cache when stamp matches the cached one.
-func scanDirStamped(ctxt *build.Context, dir, stamp string) (pkgImports, bool) {
-	key := scanKey{contextKey(ctxt), dir}
+func (sc *scanner) scanDirStamped(dir, stamp string) (pkgImports, bool) {
+	key := scanKey{sc.key, dir}
 	scanCache.Lock()
 	e, ok := scanCache.m[key]
 	scanCache.Unlock()
@@ -177,7 +183,7 @@ func scanDirStamped(ctxt *build.Context, dir, stamp string) (pkgImports, bool) {
 		return e.info, true
 	}
 	var info pkgImports
-	p, err := ctxt.ImportDir(dir, 0)
+	p, err := sc.ctxt.ImportDir(dir, 0)
 	var noGo *build.NoGoError
 	if err != nil && (errors.As(err, &noGo) || p == nil) {
 		info = pkgImports{}
@@ -201,16 +207,19 @@ func scanDirStamped(ctxt *build.Context, dir, stamp string) (pkgImports, bool) {
 // module rooted at dir (modload.MatchPackages: directories whose names
 // start with "." or "_", testdata, vendor and nested modules are skipped;
 // symbolic links are not followed), with their imports.
-func scanMainModule(ctxt *build.Context, dir, modPath string) []pkgImports {
+func (sc *scanner) scanMainModule(dir, modPath string) []pkgImports {
 	var out []pkgImports
-	var walk func(d, importPath string)
-	walk = func(d, importPath string) {
+	var walk func(d, importPath string, root bool)
+	walk = func(d, importPath string, root bool) {
 		entries, err := os.ReadDir(d)
 		if err != nil {
 			return
 		}
+		if !root && slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == "go.mod" && !e.IsDir() }) {
+			return // another module
+		}
 		if stamp, hasGo := goFilesStamp(entries); hasGo {
-			if info, _ := scanDirStamped(ctxt, d, stamp); len(info.imports)+len(info.testImports) > 0 {
+			if info, _ := sc.scanDirStamped(d, stamp); len(info.imports)+len(info.testImports) > 0 {
 				info.path = importPath
 				out = append(out, info)
 			}
@@ -220,13 +229,9 @@ func scanMainModule(ctxt *build.Context, dir, modPath string) []pkgImports {
 			if !e.IsDir() || e.Type()&fs.ModeSymlink != 0 || name[0] == '.' || name[0] == '_' || name == "testdata" || name == "vendor" {
 				continue
 			}
-			sub := filepath.Join(d, name)
-			if fi, err := os.Stat(filepath.Join(sub, "go.mod")); err == nil && !fi.IsDir() {
-				continue // another module
-			}
-			walk(sub, path.Join(importPath, name))
+			walk(filepath.Join(d, name), path.Join(importPath, name), false)
 		}
 	}
-	walk(dir, modPath)
+	walk(dir, modPath, true)
 	return out
 }

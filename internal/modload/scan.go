@@ -68,15 +68,18 @@ func buildContext(env *goenv.Env) *build.Context {
 	return &ctxt
 }
 
-// releaseTags returns go1.1 ... go1.N for a GOVERSION of go1.N[.x], or
-// nil.
+// releaseTags returns go1.1 ... go1.N for a GOVERSION of go1.N[.x] (or a
+// prerelease of go1.N), or nil.
 func releaseTags(goversion string) []string {
 	v, ok := strings.CutPrefix(goversion, "go1.")
 	if !ok {
 		return nil
 	}
-	minor, _, _ := strings.Cut(v, ".")
-	n, err := strconv.Atoi(strings.TrimRightFunc(minor, func(r rune) bool { return r < '0' || r > '9' }))
+	digits := strings.IndexFunc(v, func(r rune) bool { return r < '0' || r > '9' })
+	if digits < 0 {
+		digits = len(v)
+	}
+	n, err := strconv.Atoi(v[:digits]) // go1.27rc1 builds with go1.27
 	if err != nil || n < 1 {
 		return nil
 	}

@@ -154,6 +154,17 @@ func BenchmarkSumMissingFix(b *testing.B) {
 	}
 }
 
+// hugeGoMod is a go.mod with n requires.
+func hugeGoMod(n int) string {
+	var sb strings.Builder
+	sb.WriteString("module example.com/huge\n\ngo 1.22\n\nrequire (\n")
+	for i := range n {
+		fmt.Fprintf(&sb, "\texample.com/dep%05d v1.%d.%d\n", i, i%50, i%7)
+	}
+	sb.WriteString(")\n")
+	return sb.String()
+}
+
 // BenchmarkSumMissingLocal is the local summissing analyzer (it runs on
 // every keystroke) as a developer meets it, on this repository's own
 // module with the machine's module cache:
@@ -163,7 +174,8 @@ func BenchmarkSumMissingFix(b *testing.B) {
 //     of the module and of its dependencies in the module cache are read
 //     (cached across runs, checked by file sizes and times);
 //   - realworld: HashiCorp Vault's 549-line go.mod with its tidy go.sum
-//     and no module cache.
+//     and no module cache, then without go.sum; and 20,000 requires
+//     without go.sum.
 func BenchmarkSumMissingLocal(b *testing.B) {
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -208,21 +220,40 @@ func BenchmarkSumMissingLocal(b *testing.B) {
 		os.MkdirAll(filepath.Join(vaultDir, sub), 0o755)
 		os.WriteFile(filepath.Join(vaultDir, sub, "go.mod"), []byte("module x\n"), 0o644)
 	}
+	// A module source as the language server makes one: a persistent
+	// cache (empty), the module cache, GOSUMDB=off (nothing on the network:
+	// the local analyzer never asks it anything).
+	withSource := func(env *goenv.Env) snapshot.Source {
+		src, err := sumcheck.New(modproxy.Options{Env: env, NoAuth: true, CacheDir: b.TempDir(), Offline: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return src
+	}
+	noSum := analyzerstest.Env(b, map[string]string{"GOFLAGS": "", "GOSUMDB": "off"})
 	for _, c := range []struct {
 		name      string
 		dir       string
 		mod, sum  string
 		env       *goenv.Env
 		wantDiags int
+		src       snapshot.Source
 	}{
-		{"complete", root, string(gomod), string(gosum), env, 0},
-		{"zip-missing", root, string(gomod), strings.Join(dropped, ""), env, 1},
-		{"realworld", vaultDir, string(vault), vaultSum, analyzerstest.Env(b, map[string]string{"GOFLAGS": ""}), 0},
+		{"complete", root, string(gomod), string(gosum), env, 0, nil},
+		{"zip-missing", root, string(gomod), strings.Join(dropped, ""), env, 1, nil},
+		{"realworld", vaultDir, string(vault), vaultSum, analyzerstest.Env(b, map[string]string{"GOFLAGS": ""}), 0, nil},
+		{"realworld-no-go.sum", vaultDir, string(vault), "", analyzerstest.Env(b, map[string]string{"GOFLAGS": ""}), 1, nil},
+		{"20000-requires-no-go.sum", b.TempDir(), hugeGoMod(20000), "", analyzerstest.Env(b, map[string]string{"GOFLAGS": ""}), 1, nil},
+		{"realworld-no-go.sum-source", vaultDir, string(vault), "", noSum, 1, withSource(noSum)},
+		{"20000-requires-no-go.sum-source", b.TempDir(), hugeGoMod(20000), "", noSum, 1, withSource(noSum)},
 	} {
-		contents := snapshot.Contents{snapshot.GoMod: []byte(c.mod), snapshot.GoSum: []byte(c.sum)}
+		contents := snapshot.Contents{snapshot.GoMod: []byte(c.mod)}
+		if c.sum != "" {
+			contents[snapshot.GoSum] = []byte(c.sum)
+		}
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				snap := snapshot.Build(c.dir, contents, c.env, nil, nil, nil)
+				snap := snapshot.Build(c.dir, contents, c.env, nil, nil, c.src)
 				diags, _ := checker.Run(context.Background(), snap, []*analyzers.Analyzer{analyzers.SumMissing})
 				if len(diags) != c.wantDiags {
 					for _, d := range diags {

@@ -70,6 +70,12 @@ them) or -mod=vendor (or a vendor directory with go 1.14 or later).`,
 func runSumMissing(pass *Pass) error {
 	snap := pass.Snapshot
 	missing := MissingSums(snap)
+	if snap.Sum == nil && len(missing) > 0 {
+		// Without any go.sum every line is missing: one diagnostic on the
+		// module line, whose fix creates go.sum, instead of one per module.
+		pass.Report(noGoSum(snap, missing))
+		return nil
+	}
 	diags := make([]Diagnostic, len(missing))
 	var all []string // every line the fixes add
 	fixable := 0
@@ -94,12 +100,6 @@ func runSumMissing(pass *Pass) error {
 			}
 		}
 	}
-	if snap.Sum == nil && len(missing) > 0 {
-		// Without any go.sum every line is missing: one diagnostic on the
-		// module line, whose fix creates go.sum, instead of one per module.
-		pass.Report(noGoSum(snap, missing, diags))
-		return nil
-	}
 	for _, d := range diags {
 		pass.Report(d)
 	}
@@ -109,7 +109,7 @@ func runSumMissing(pass *Pass) error {
 // noGoSum is the diagnostic for a module without go.sum: it gives the
 // reason of the most common go command that fails (the first such module),
 // and the fix that creates go.sum with every line known.
-func noGoSum(snap *snapshot.Snapshot, missing []MissingSum, diags []Diagnostic) Diagnostic {
+func noGoSum(snap *snapshot.Snapshot, missing []MissingSum) Diagnostic {
 	var certain modload.Cmd
 	first := 0
 	for i, m := range missing {
@@ -124,18 +124,26 @@ func noGoSum(snap *snapshot.Snapshot, missing []MissingSum, diags []Diagnostic) 
 		t, _ := snap.Mod.PathToken(mod.Syntax)
 		sp = nonEmpty(t.Span, snap.Mod.LineSpan(mod.Syntax))
 	}
-	d := Diagnostic{File: snapshot.GoMod, Span: sp, Code: CodeSumMissing, Severity: diags[first].Severity,
-		Message: fmt.Sprintf("there is no go.sum, so every line the go command reads is missing (for %s; go mod tidy creates go.sum); first, %s", moduleVersions(len(missing)), diags[first].Message)}
+	d := Diagnostic{File: snapshot.GoMod, Span: sp, Code: CodeSumMissing, Severity: Error,
+		Message: fmt.Sprintf("there is no go.sum, so every line the go command reads is missing (for %s; go mod tidy creates go.sum); first, %s", moduleVersions(len(missing)), missing[first].message())}
 	if certain == 0 {
 		d.Severity = Warning
 	}
-	for _, dd := range diags {
-		if n := len(dd.Fixes); n > 0 {
-			// The fix for all when several are known, else the one.
-			fx := dd.Fixes[n-1]
+	var lines []string
+	fixable := 0
+	for _, m := range missing {
+		if sums := cachedSums(snap, m.Mod); sums != nil && sums.Conflict() == "" && sums.Path == m.Mod.Path && sums.Version == m.Mod.Version {
+			if l := sums.Lines(m.Zip); len(l) > 0 {
+				lines = append(lines, l...)
+				fixable++
+			}
+		}
+	}
+	if fixable > 0 {
+		title := fmt.Sprintf("Create go.sum with the lines of %s", moduleVersions(fixable))
+		if fx, ok := fixes.AddSumLines(snapshot.GoSum, nil, lines, title); ok {
 			fx.Preferred = true
 			d.Fixes = []fixes.Fix{fx}
-			break
 		}
 	}
 	return d
@@ -262,9 +270,9 @@ func missingFrom(snap *snapshot.Snapshot, res *modload.Result) []MissingSum {
 	if res == nil {
 		return nil
 	}
-	plan := modplan.Of(snap)
 	sum := snap.Sum
 	has := func(k modload.Key) bool { return sum != nil && sum.Has(k.Mod.Path, k.Mod.Version, k.GoMod) }
+	var lines *lineIndex
 	byMod := map[module.Version]int{}
 	var out []MissingSum
 	for _, n := range res.Needs {
@@ -273,7 +281,10 @@ func missingFrom(snap *snapshot.Snapshot, res *modload.Result) []MissingSum {
 		}
 		i, ok := byMod[n.Mod]
 		if !ok {
-			m, found := placeMissing(plan, n)
+			if lines == nil {
+				lines = indexLines(modplan.Of(snap))
+			}
+			m, found := lines.place(n)
 			if !found {
 				continue
 			}
@@ -296,33 +307,49 @@ func missingFrom(snap *snapshot.Snapshot, res *modload.Result) []MissingSum {
 	return out
 }
 
-// placeMissing finds the go.mod line for the need's module: the replace
-// whose target it is, its require, or the require of its root.
-func placeMissing(plan *modplan.Plan, n *modload.Need) (MissingSum, bool) {
-	m := MissingSum{Mod: n.Mod, File: snapshot.GoMod}
-	var req *modplan.Line
+// lineIndex finds the go.mod lines of module versions: requires that the
+// go command uses as written, the first require of each module version,
+// and replace lines.
+type lineIndex struct {
+	plan     *modplan.Plan
+	direct   map[module.Version]*modplan.Line // used, not replaced
+	required map[module.Version]*modplan.Line
+}
+
+func indexLines(plan *modplan.Plan) *lineIndex {
+	x := &lineIndex{plan: plan, direct: map[module.Version]*modplan.Line{}, required: map[module.Version]*modplan.Line{}}
 	for _, l := range plan.Lines {
-		if l.File != snapshot.GoMod {
+		if l.File != snapshot.GoMod || l.Role != modplan.Require || l.Ignored != "" {
 			continue
 		}
-		switch {
-		case n.Replaces.Path != "" && l.Role == modplan.Replace:
-			if r := plan.Replacement(n.Replaces); r != nil && r.Line == l {
-				p, _, _ := l.F.ReplaceTargetTokens(l.Syntax)
-				m.Span, m.Replaces = nonEmpty(p.Span, l.F.LineSpan(l.Syntax)), n.Replaces.Path
-				return m, true
-			}
-		case l.Role == modplan.Require && l.Ignored == "":
-			if l.Mod == n.Mod && l.ReplacedBy == nil {
-				t, _ := l.F.PathToken(l.Syntax)
-				m.Span = nonEmpty(t.Span, l.F.LineSpan(l.Syntax))
-				return m, true
-			}
-			if req == nil && l.Mod == n.Root {
-				req = l
-			}
+		if _, ok := x.direct[l.Mod]; !ok && l.ReplacedBy == nil {
+			x.direct[l.Mod] = l
+		}
+		if _, ok := x.required[l.Mod]; !ok {
+			x.required[l.Mod] = l
 		}
 	}
+	return x
+}
+
+// place finds the go.mod line for the need's module: the replace whose
+// target it is, its require, or the require of its root.
+func (x *lineIndex) place(n *modload.Need) (MissingSum, bool) {
+	m := MissingSum{Mod: n.Mod, File: snapshot.GoMod}
+	if n.Replaces.Path != "" {
+		if r := x.plan.Replacement(n.Replaces); r != nil && r.Line != nil && r.Line.File == snapshot.GoMod {
+			l := r.Line
+			p, _, _ := l.F.ReplaceTargetTokens(l.Syntax)
+			m.Span, m.Replaces = nonEmpty(p.Span, l.F.LineSpan(l.Syntax)), n.Replaces.Path
+			return m, true
+		}
+	}
+	if l := x.direct[n.Mod]; l != nil {
+		t, _ := l.F.PathToken(l.Syntax)
+		m.Span = nonEmpty(t.Span, l.F.LineSpan(l.Syntax))
+		return m, true
+	}
+	req := x.required[n.Root]
 	if req == nil {
 		return m, false
 	}

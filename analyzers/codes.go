@@ -220,18 +220,26 @@ var (
 	CodeSumMissing = newCode(Code{
 		Name:     "sum-missing",
 		Severity: Error,
-		Summary:  "go.sum has no /go.mod hash line for a required module version, so the go command fails with \"missing go.sum entry\".",
+		Summary:  "go.sum lacks a line the go command reads: the go.mod hash of a module in the module graph (go list -m all; every command below go 1.17), or the zip and go.mod hashes of a module that provides or may provide an imported package (go build, or go test for test imports), so it stops with \"missing go.sum entry\". A warning when a dependency's source is not in the module cache and gomodls cannot tell whether its packages need the line.",
 		Example: "require golang.org/x/text v0.20.0\n\n" +
-			"go.mod:1:9: error: missing go.sum entry for golang.org/x/text v0.20.0/go.mod [sum-missing]",
-		Fix: "The quick fix adds the exact lines, taken from the checksum database (or, when GONOSUMDB/GOSUMDB=off applies, by hashing what the proxy serves). It never invents a hash.",
+			"go.mod:1:9: error: missing go.sum entry for golang.org/x/text v0.20.0/go.mod: go list -m all fails with \"missing go.sum entry for go.mod file\": it reads the go.mod of every module this go.mod requires; go build and go test do not need it: none of their packages comes from golang.org/x/text (go mod download golang.org/x/text) [sum-missing]",
+		Fix: "The quick fix adds the exact lines, taken from the checksum database (or, when GONOSUMDB/GOSUMDB=off applies, by hashing what the proxy serves); `gomodls check -fix` adds every one, creating go.sum if needed, so that go build, go test and go list -m all find what they read. It never invents a hash. `go mod download <module>` adds a module's lines too; `go mod tidy` rewrites go.sum whole.",
 	})
 	CodeSumMismatch = newCode(Code{
 		Name:     "sum-mismatch",
 		Severity: Error,
-		Summary:  "A go.sum hash disagrees with the checksum database or the module cache: the go command stops with SECURITY ERROR.",
+		Summary:  "A go.sum hash disagrees with the checksum database, the module cache, or what the GOPROXY chain serves (the go.mod; with gomodls check -verify or the gomodls.verifySums command, also the zip, downloaded and hashed): the go command stops with SECURITY ERROR.",
 		Example: "golang.org/x/text v0.20.0 h1:AAAA...=\n\n" +
 			"go.sum:1:27: error: checksum mismatch for golang.org/x/text v0.20.0: go.sum has h1:AAAA...=, sum.golang.org has h1:Xyz...=; this can mean the module was tampered with [sum-mismatch]",
 		Fix: "Find out why first. The explicit quick fix replaces the line with the verified value; it is never applied automatically.",
+	})
+	CodeModCacheModified = newCode(Code{
+		Name:     "modcache-modified",
+		Severity: Error,
+		Summary:  "A module cache directory (or zip) no longer hashes to what was downloaded: go mod verify fails with \"dir has been modified\", and go build uses the modified files without checking them. Found by gomodls check -verify and the gomodls.verifySums command, which hash the module cache as go mod verify does.",
+		Example: "require example.com/lib v1.2.0\n\n" +
+			"go.mod:1:9: error: the module cache's copy of example.com/lib v1.2.0 no longer matches what was downloaded: dir has been modified (/home/me/go/pkg/mod/example.com/lib@v1.2.0 hashes to h1:AAAA...=, its .ziphash records h1:Xyz...=); go mod verify fails, and go build uses the modified files without checking them. Remove it and download it again: go clean -modcache (removes every module), or delete /home/me/go/pkg/mod/example.com/lib@v1.2.0 and run go mod download example.com/lib [modcache-modified]",
+		Fix: "Remove the copy and download it again: `go clean -modcache` removes the whole module cache; to remove one module, make its directory writable (`chmod -R u+w`), delete it and its cache/download files, then `go mod download <module>`. Find out first what changed the files (an editor that followed a definition into the module cache, a build script, -modcacherw).",
 	})
 	CodeSumUnverified = newCode(Code{
 		Name:     "sum-unverified",

@@ -399,7 +399,9 @@ func TestMonorepoRequests(t *testing.T) {
 			t.Errorf("%s: %v", r.Snapshot.Dir, f)
 		}
 		for _, d := range r.Diagnostics {
-			if d.Severity <= analyzers.Warning {
+			// The fixture writes no go.sum: go list -m all fails on every
+			// require, and sum-missing says so.
+			if d.Severity <= analyzers.Warning && d.Code != analyzers.CodeSumMissing {
 				t.Errorf("%s: %s", r.Snapshot.Dir, analyzerstest.Format(r.Snapshot, d))
 			}
 		}
@@ -421,7 +423,8 @@ func TestMonorepoRequests(t *testing.T) {
 	var out strings.Builder
 	cmd.Stdout = &out
 	m, err := benchfixture.Run(cmd)
-	if err != nil {
+	// Exit status 1 is the sum-missing errors (no go.sum in the fixture).
+	if err != nil && cmd.ProcessState.ExitCode() != 1 {
 		t.Fatalf("gomodls check ./...: %v\n%s", err, out.String())
 	}
 	checkRequests(t, srv, want)

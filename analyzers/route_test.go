@@ -46,7 +46,7 @@ func TestVerdictFollowsRoute(t *testing.T) {
 	hc := loopbackOnly(refused)
 	check := func(private, cache string) []string {
 		t.Helper()
-		env := analyzerstest.Env(t, map[string]string{"GOPROXY": srv.URL, "GOSUMDB": "off", "GOFLAGS": "", "GOPRIVATE": private})
+		env := analyzerstest.Env(t, map[string]string{"GOPROXY": srv.URL, "GOSUMDB": "off", "GOFLAGS": "-mod=mod", "GOPRIVATE": private})
 		src, err := sumcheck.New(modproxy.Options{Env: env, NoAuth: true, NoModCache: true, HTTPClient: hc, CacheDir: cache,
 			RequestTimeout: time.Second, ProxyDeadline: 2 * time.Second, MaxRetries: -1})
 		if err != nil {
@@ -111,7 +111,7 @@ func TestPackagePathFallsThroughToDirect(t *testing.T) {
 	}
 	t.Logf("go: %s", strings.TrimSpace(r.Stderr))
 
-	vars := map[string]string{"GOPROXY": srv.URL + ",direct", "GOSUMDB": "off", "GOFLAGS": "", "PATH": os.Getenv("PATH")}
+	vars := map[string]string{"GOPROXY": srv.URL + ",direct", "GOSUMDB": "off", "GOFLAGS": "-mod=mod", "PATH": os.Getenv("PATH")}
 	for k, v := range noNet {
 		vars[k] = v
 	}

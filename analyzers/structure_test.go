@@ -119,7 +119,7 @@ var networkExamples = map[string]bool{
 	"unknown-version": true, "unknown-module": true, "proxy-unreachable": true, "proxy-auth-required": true,
 	"proxy-error": true, "module-not-served": true, "module-path-mismatch": true, "retracted-version": true,
 	"deprecated-module": true, "upgrade-available": true, "sum-mismatch": true, "sum-unverified": true,
-	"sumdb-misbehavior": true, "pseudo-version-tagged": true, "env-pattern": true, "toolchain-unavailable": true,
+	"sumdb-misbehavior": true, "pseudo-version-tagged": true, "env-pattern": true, "toolchain-unavailable": true, "modcache-modified": true,
 	// Checked by TestVulnCodeExamples, against the fixture's vulnerability database.
 	"vulnerable-version": true, "vulnerable-toolchain": true, "vulndb-unavailable": true,
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -147,6 +148,118 @@ func BenchmarkSumMissingFix(b *testing.B) {
 				diags, _ := checker.Run(context.Background(), snap, []*analyzers.Analyzer{analyzers.SumMissing})
 				if len(diags) != missing || len(diags[0].Fixes) != 2 {
 					b.Fatalf("%d diagnostics, want %d with two fixes each", len(diags), missing)
+				}
+			}
+		})
+	}
+}
+
+// hugeGoMod is a go.mod with n requires.
+func hugeGoMod(n int) string {
+	var sb strings.Builder
+	sb.WriteString("module example.com/huge\n\ngo 1.22\n\nrequire (\n")
+	for i := range n {
+		fmt.Fprintf(&sb, "\texample.com/dep%05d v1.%d.%d\n", i, i%50, i%7)
+	}
+	sb.WriteString(")\n")
+	return sb.String()
+}
+
+// BenchmarkSumMissingLocal is the local summissing analyzer (it runs on
+// every keystroke) as a developer meets it, on this repository's own
+// module with the machine's module cache:
+//   - complete: go.sum has every line (the usual state): the module graph
+//     is walked, no package is loaded;
+//   - zip-missing: one zip line is gone, so the imports of every package
+//     of the module and of its dependencies in the module cache are read
+//     (cached across runs, checked by file sizes and times);
+//   - realworld: HashiCorp Vault's 549-line go.mod with its tidy go.sum
+//     and no module cache, then without go.sum; and 20,000 requires
+//     without go.sum.
+func BenchmarkSumMissingLocal(b *testing.B) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	gomod, err1 := os.ReadFile(filepath.Join(root, "go.mod"))
+	gosum, err2 := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err1 != nil || err2 != nil {
+		b.Fatal(err1, err2)
+	}
+	modcache, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := analyzerstest.Env(b, map[string]string{"GOMODCACHE": strings.TrimSpace(string(modcache)), "GOFLAGS": ""})
+	// The first zip line of a module the repository imports.
+	var dropped []string
+	dropOne := false
+	for _, l := range strings.SplitAfter(string(gosum), "\n") {
+		if !dropOne && strings.HasPrefix(l, "golang.org/x/mod ") && !strings.Contains(l, "/go.mod ") {
+			dropOne = true
+			continue
+		}
+		dropped = append(dropped, l)
+	}
+	vault, err := os.ReadFile(filepath.Join("..", "testdata", "realworld", "github.com_hashicorp_vault@v1.18.0.mod"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	vaultSum := ""
+	for _, l := range strings.Split(string(vault), "\n") {
+		if _, target, ok := strings.Cut(l, "=>"); ok {
+			l = target
+		}
+		f := strings.Fields(l)
+		if len(f) >= 2 && strings.Contains(f[0], ".") && strings.HasPrefix(f[1], "v") {
+			vaultSum += fmt.Sprintf("%s %s %s\n%s %s/go.mod %s\n", f[0], f[1], fakeHash(f[0]+f[1]), f[0], f[1], fakeHash(f[0]+f[1]+"/go.mod"))
+		}
+	}
+	vaultDir := b.TempDir()
+	for _, sub := range []string{"api", "sdk", "api/auth/approle", "api/auth/kubernetes", "api/auth/userpass"} {
+		os.MkdirAll(filepath.Join(vaultDir, sub), 0o755)
+		os.WriteFile(filepath.Join(vaultDir, sub, "go.mod"), []byte("module x\n"), 0o644)
+	}
+	// A module source as the language server makes one: a persistent
+	// cache (empty), the module cache, GOSUMDB=off (nothing on the network:
+	// the local analyzer never asks it anything).
+	withSource := func(env *goenv.Env) snapshot.Source {
+		src, err := sumcheck.New(modproxy.Options{Env: env, NoAuth: true, CacheDir: b.TempDir(), Offline: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return src
+	}
+	noSum := analyzerstest.Env(b, map[string]string{"GOFLAGS": "", "GOSUMDB": "off"})
+	for _, c := range []struct {
+		name      string
+		dir       string
+		mod, sum  string
+		env       *goenv.Env
+		wantDiags int
+		src       snapshot.Source
+	}{
+		{"complete", root, string(gomod), string(gosum), env, 0, nil},
+		{"zip-missing", root, string(gomod), strings.Join(dropped, ""), env, 1, nil},
+		{"realworld", vaultDir, string(vault), vaultSum, analyzerstest.Env(b, map[string]string{"GOFLAGS": ""}), 0, nil},
+		{"realworld-no-go.sum", vaultDir, string(vault), "", analyzerstest.Env(b, map[string]string{"GOFLAGS": ""}), 1, nil},
+		{"20000-requires-no-go.sum", b.TempDir(), hugeGoMod(20000), "", analyzerstest.Env(b, map[string]string{"GOFLAGS": ""}), 1, nil},
+		{"realworld-no-go.sum-source", vaultDir, string(vault), "", noSum, 1, withSource(noSum)},
+		{"20000-requires-no-go.sum-source", b.TempDir(), hugeGoMod(20000), "", noSum, 1, withSource(noSum)},
+	} {
+		contents := snapshot.Contents{snapshot.GoMod: []byte(c.mod)}
+		if c.sum != "" {
+			contents[snapshot.GoSum] = []byte(c.sum)
+		}
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				snap := snapshot.Build(c.dir, contents, c.env, nil, nil, c.src)
+				diags, _ := checker.Run(context.Background(), snap, []*analyzers.Analyzer{analyzers.SumMissing})
+				if len(diags) != c.wantDiags {
+					for _, d := range diags {
+						b.Log(analyzerstest.Format(snap, d))
+					}
+					b.Fatalf("%d diagnostics, want %d", len(diags), c.wantDiags)
 				}
 			}
 		})

@@ -17,6 +17,7 @@ import (
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/proxytest"
+	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/sumcheck"
 )
@@ -78,6 +79,19 @@ func (w *sumWorld) goCmd(args ...string) (string, error) {
 // ours runs summissing and sumverify on the module as it is on disk.
 func (w *sumWorld) ours() (*snapshot.Snapshot, []analyzers.Diagnostic) {
 	w.t.Helper()
+	return w.oursWith(settings.Default())
+}
+
+// oursVerify is ours as gomodls check -verify runs it.
+func (w *sumWorld) oursVerify() (*snapshot.Snapshot, []analyzers.Diagnostic) {
+	w.t.Helper()
+	set := settings.Default()
+	set.VerifyZips = true
+	return w.oursWith(set)
+}
+
+func (w *sumWorld) oursWith(set *settings.Settings) (*snapshot.Snapshot, []analyzers.Diagnostic) {
+	w.t.Helper()
 	env, err := goenv.Load(context.Background(), goenv.Options{Environ: w.environ, GoCommand: "-", Dir: w.dir})
 	if err != nil {
 		w.t.Fatal(err)
@@ -90,7 +104,7 @@ func (w *sumWorld) ours() (*snapshot.Snapshot, []analyzers.Diagnostic) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	snap := snapshot.Build(w.dir, contents, env, nil, nil, src)
+	snap := snapshot.Build(w.dir, contents, env, set, nil, src)
 	// The network pass first (it looks up what the local fix needs), as
 	// the language server runs it in the background; then the local one.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -129,6 +143,10 @@ const (
 	sumZeroZip    = "example.com/zero v0.2.0 h1:QwZWg2BchLUDK2vFf42XQHOwNVdjDL2dV4mkCqYKvxY=\n"
 	sumZeroGoMod  = "example.com/zero v0.2.0/go.mod h1:9qaPZK1Cvk5LDZXhv5WdV8TxTh+hlXsXsCQrqjapRCE=\n"
 	sumTwoReqs    = "require (\n\texample.com/basic v1.1.0\n\texample.com/zero v0.2.0\n)\n"
+	sumImportZero = "package m\n\nimport _ \"example.com/zero\"\n"
+	// sumDeepTidy is the go.mod go mod tidy writes for a module importing
+	// example.com/deep/a.
+	sumDeepTidy = "require example.com/deep/a v1.0.0\n\nrequire (\n\texample.com/deep/b v1.0.0 // indirect\n\texample.com/deep/c v1.1.0 // indirect\n\texample.com/deep/d v1.1.0 // indirect\n\texample.com/deep/e v1.1.0 // indirect\n)\n"
 )
 
 // TestSumCrossCheckWithGoCommand checks our verdicts against the go
@@ -181,9 +199,14 @@ func TestSumCrossCheckWithGoCommand(t *testing.T) {
 		t.Parallel()
 		srv := proxytest.New(t)
 		w := newSumWorld(t, srv, sumTwoReqs, sumBasicZip+sumBasicGoMod)
+		w.write("m.go", sumImportZero)
 		out, err := w.goCmd("list", "-m", "all")
 		if err == nil || !strings.Contains(out, "example.com/zero@v0.2.0: missing go.sum entry for go.mod file") {
 			t.Fatalf("go list -m all: %v\n%s", err, out)
+		}
+		out, err = w.goCmd("build", "./...")
+		if err == nil || !strings.Contains(out, "missing go.sum entry for module providing package example.com/zero (imported by example.com/m)") {
+			t.Fatalf("go build ./...: %v\n%s", err, out)
 		}
 		snap, diags := w.ours()
 		if len(diags) != 1 || diags[0].Code != analyzers.CodeSumMissing || len(diags[0].Fixes) == 0 {
@@ -199,7 +222,7 @@ func TestSumCrossCheckWithGoCommand(t *testing.T) {
 			t.Errorf("our fix gives:\n%s\nthe go command writes:\n%s", fixed, want)
 		}
 		w.write("go.sum", fixed)
-		for _, args := range [][]string{{"list", "-m", "all"}, {"mod", "download"}, {"mod", "verify"}} {
+		for _, args := range [][]string{{"list", "-m", "all"}, {"build", "./..."}, {"mod", "download"}, {"mod", "verify"}} {
 			if out, err := w.goCmd(args...); err != nil {
 				t.Errorf("after our fix, go %s: %v\n%s", strings.Join(args, " "), err, out)
 			}
@@ -235,8 +258,12 @@ func TestSumCrossCheckWithGoCommand(t *testing.T) {
 			t.Errorf("ours:\n%s\nwant one sum-mismatch on the require with %s and %s", sumDescribe(snap, diags), m[1], m[2])
 		}
 		for _, d := range diags {
-			if len(d.Fixes) > 0 {
-				t.Errorf("a fix adds lines the database got wrong: %s", d.Message)
+			for _, fx := range d.Fixes {
+				for _, e := range fx.Edits {
+					if strings.Contains(e.NewText, "example.com/deep/d v1.1.0") {
+						t.Errorf("a fix adds lines the database got wrong: %s", d.Message)
+					}
+				}
 			}
 		}
 	})
@@ -271,7 +298,8 @@ func TestSumCrossCheckWithGoCommand(t *testing.T) {
 
 	excluded := func(t *testing.T, extra string) {
 		srv := proxytest.New(t)
-		w := newSumWorld(t, srv, "require example.com/deep/a v1.0.0\n", sumBasicZip, extra)
+		w := newSumWorld(t, srv, sumDeepTidy, sumBasicZip, extra)
+		w.write("m.go", "package m\n\nimport _ \"example.com/deep/a\"\n")
 		snap, diags := w.ours()
 		var missing []analyzers.Diagnostic
 		for _, d := range diags {
@@ -282,17 +310,29 @@ func TestSumCrossCheckWithGoCommand(t *testing.T) {
 				t.Errorf("ours: %s", analyzerstest.Format(snap, d))
 			}
 		}
-		if len(missing) != 1 || len(missing[0].Fixes) == 0 {
-			t.Fatalf("ours:\n%s\nwant sum-missing with a fix", sumDescribe(snap, diags))
+		// The lines of the five modules go.mod requires (the zip hashes of
+		// deep/b...e only perhaps: their source is not in the module
+		// cache yet), and the go.mod of the three older versions below
+		// deep/a (go 1.16: no graph pruning).
+		if len(missing) != 8 {
+			t.Fatalf("ours:\n%s\nwant sum-missing for the 5 required modules and 3 module versions below deep/a", sumDescribe(snap, diags))
 		}
-		if !strings.Contains(missing[0].Fixes[0].Title, "computed from what") {
-			t.Errorf("fix title %q", missing[0].Fixes[0].Title)
+		for _, d := range missing {
+			if len(d.Fixes) == 0 || !strings.Contains(d.Fixes[0].Title, "computed from what") {
+				t.Fatalf("%s: fixes %+v, want one from what the proxy serves", d.Message, d.Fixes)
+			}
 		}
-		fixed := string(fixes.Apply(snap.Sum.Content, missing[0].Fixes[0].Edits))
-		if out, err := w.goCmd("mod", "download", "example.com/deep/a"); err != nil {
-			t.Fatalf("go mod download: %v\n%s", err, out)
+		fixed := string(fixes.Apply(snap.Sum.Content, missing[0].Fixes[len(missing[0].Fixes)-1].Edits))
+		// What the go command writes: go build reads deep/a's zip and
+		// go.mod, go list -m all the go.mod files of the graph.
+		w2 := newSumWorld(t, srv, sumDeepTidy, sumBasicZip, extra, "GOFLAGS=-mod=mod")
+		w2.write("m.go", "package m\n\nimport _ \"example.com/deep/a\"\n")
+		for _, args := range [][]string{{"build", "./..."}, {"list", "-m", "all"}} {
+			if out, err := w2.goCmd(args...); err != nil {
+				t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+			}
 		}
-		if want := w.read("go.sum"); fixed != want {
+		if want := w2.read("go.sum"); fixed != want {
 			t.Errorf("our fix gives:\n%s\nthe go command writes:\n%s", fixed, want)
 		}
 		for _, r := range srv.Requests() {
@@ -300,9 +340,12 @@ func TestSumCrossCheckWithGoCommand(t *testing.T) {
 				t.Errorf("checksum database asked about an excluded module: %s", r)
 			}
 		}
-		// Now go.sum is complete: the go command verifies, we note the exclusion.
-		if out, err := w.goCmd("mod", "verify"); err != nil {
-			t.Errorf("go mod verify: %v\n%s", err, out)
+		// Now go.sum is complete: the go command succeeds, we note the exclusion.
+		w.write("go.sum", fixed)
+		for _, args := range [][]string{{"build", "./..."}, {"list", "-m", "all"}, {"mod", "verify"}} {
+			if out, err := w.goCmd(args...); err != nil {
+				t.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+			}
 		}
 		if snap, diags := w.ours(); len(sumErrors(diags)) != 0 {
 			t.Errorf("ours after the fix:\n%s", sumDescribe(snap, diags))
@@ -310,6 +353,80 @@ func TestSumCrossCheckWithGoCommand(t *testing.T) {
 	}
 	t.Run("GONOSUMDB", func(t *testing.T) { t.Parallel(); excluded(t, "GONOSUMDB=example.com/deep") })
 	t.Run("GOSUMDB=off", func(t *testing.T) { t.Parallel(); excluded(t, "GOSUMDB=off") })
+
+	t.Run("tampered zip hash, GONOSUMDB, not in the module cache: -verify", func(t *testing.T) {
+		t.Parallel()
+		bad := strings.Replace(sumZeroZip, "h1:QwZW", "h1:AAAA", 1)
+		w := newSumWorld(t, proxytest.New(t), sumTwoReqs, sumBasicZip+sumBasicGoMod+bad+sumZeroGoMod, "GONOSUMDB=example.com/zero")
+		w.write("m.go", sumImportZero)
+		// Nothing in any cache can tell: the background check is silent.
+		if snap, diags := w.ours(); len(sumErrors(diags)) != 0 {
+			t.Errorf("ours without -verify:\n%s", sumDescribe(snap, diags))
+		}
+		// -verify downloads the zip and hashes it.
+		snap, diags := w.oursVerify()
+		errs := sumErrors(diags)
+		if len(errs) != 1 || errs[0].Code != analyzers.CodeSumMismatch || !strings.Contains(errs[0].Message, "go.sum has h1:AAAAg2BchLUDK2vFf42XQHOwNVdjDL2dV4mkCqYKvxY=, but what http://127.0.0.1") {
+			t.Errorf("ours with -verify:\n%s\nwant one sum-mismatch on zero's zip line", sumDescribe(snap, diags))
+		}
+		// From then on the background check compares with the hash it
+		// downloaded (gomodls' cache), without downloading again.
+		if snap, diags := w.ours(); len(sumErrors(diags)) != 1 {
+			t.Errorf("ours after -verify:\n%s", sumDescribe(snap, diags))
+		}
+		// The go command stops when it downloads the module.
+		out, err := w.goCmd("build", "./...")
+		if err == nil || !strings.Contains(out, "verifying example.com/zero@v0.2.0: checksum mismatch") || !strings.Contains(out, "SECURITY ERROR") {
+			t.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+
+	t.Run("modified module cache: -verify", func(t *testing.T) {
+		t.Parallel()
+		w := newSumWorld(t, proxytest.New(t), sumTwoReqs, sumBasicZip+sumBasicGoMod+sumZeroZip+sumZeroGoMod)
+		w.write("m.go", sumImportZero)
+		if out, err := w.goCmd("mod", "download"); err != nil {
+			t.Fatalf("go mod download: %v\n%s", err, out)
+		}
+		goEnv := func(name string) string {
+			out, err := w.goCmd("env", name)
+			if err != nil {
+				t.Fatalf("go env %s: %v", name, err)
+			}
+			return strings.TrimSpace(out)
+		}
+		dir := filepath.Join(goEnv("GOMODCACHE"), "example.com", "zero@v0.2.0")
+		if err := os.WriteFile(filepath.Join(dir, "zero.go"), []byte("package zero\n\nconst Version = \"edited\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := w.goCmd("mod", "verify")
+		if err == nil || !strings.Contains(out, "example.com/zero v0.2.0: dir has been modified ("+dir+")") {
+			t.Errorf("go mod verify: %v\n%s", err, out)
+		}
+		// go build does not check: it builds the edited file.
+		if out, err := w.goCmd("build", "./..."); err != nil {
+			t.Errorf("go build: %v\n%s", err, out)
+		}
+		snap, diags := w.oursVerify()
+		errs := sumErrors(diags)
+		if len(errs) != 1 || errs[0].Code != analyzers.CodeModCacheModified || snap.Mapper(errs[0].File).Line(errs[0].Span.Start) != 6 ||
+			!strings.Contains(errs[0].Message, "dir has been modified ("+dir+" hashes to") {
+			t.Errorf("ours with -verify:\n%s\nwant modcache-modified on zero's require line", sumDescribe(snap, diags))
+		}
+		// The advice: go clean -modcache, and download again.
+		if out, err := w.goCmd("clean", "-modcache"); err != nil {
+			t.Fatalf("go clean -modcache: %v\n%s", err, out)
+		}
+		if out, err := w.goCmd("mod", "download"); err != nil {
+			t.Fatalf("go mod download: %v\n%s", err, out)
+		}
+		if out, err := w.goCmd("mod", "verify"); err != nil {
+			t.Errorf("go mod verify after the fix: %v\n%s", err, out)
+		}
+		if snap, diags := w.oursVerify(); len(sumErrors(diags)) != 0 {
+			t.Errorf("ours after the fix:\n%s", sumDescribe(snap, diags))
+		}
+	})
 
 	t.Run("unreachable checksum database", func(t *testing.T) {
 		t.Parallel()

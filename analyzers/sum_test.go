@@ -17,6 +17,7 @@ import (
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/proxytest"
+	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/sumcheck"
 )
@@ -36,6 +37,8 @@ type sumCase struct {
 	after func(t *testing.T, srv *proxytest.Server)
 	// check looks at the diagnostics, given the case's go.sum.
 	check func(t *testing.T, diags []analyzers.Diagnostic, gosum []byte)
+	// verifyZips runs with the setting on (gomodls check -verify).
+	verifyZips bool
 }
 
 func sumWarm(mode sumcheck.Mode, mods ...string) func(*testing.T, *proxytest.Server, func() *sumcheck.Source) {
@@ -115,7 +118,9 @@ var sumCases = map[string]sumCase{
 	"summissing/fix/verified": {
 		before: func(t *testing.T, srv *proxytest.Server, newSource func() *sumcheck.Source) {
 			sumWarm(sumcheck.ZipLine, "example.com/zero@v0.2.0")(t, srv, newSource)
-			sumWarm(sumcheck.GoModLine, "example.com/deep/a@v1.0.0", "example.com/deep/c@v1.1.0")(t, srv, newSource)
+			sumWarm(sumcheck.GoModLine, "example.com/deep/a@v1.0.0", "example.com/deep/c@v1.1.0",
+				"example.com/deep/c@v1.0.0", "example.com/deep/d@v1.0.0", "example.com/deep/d@v1.1.0",
+				"example.com/deep/e@v1.0.0", "example.com/deep/e@v1.1.0")(t, srv, newSource)
 		},
 		// Each diagnostic also offers one fix adding every line, in
 		// go.sum's order; it is the preferred one ("fix all").
@@ -123,14 +128,19 @@ var sumCases = map[string]sumCase{
 			want := "example.com/basic v1.1.0 h1:5XN7kOlb+oAur06SeFZEbrGSTkmoTHIxJqNIRKAysu0=\n" +
 				"example.com/basic v1.1.0/go.mod h1:BOK6UDcxFkMy3nlbYGGffUlMObMwU5WJQ2GWI1uXc5k=\n" +
 				"example.com/deep/a v1.0.0/go.mod h1:z9OcrMxFqWPgYPX1kUxDclWRSAcR8T0n9DObH5Qcb54=\n" +
+				"example.com/deep/c v1.0.0/go.mod h1:81Y6qUanulUGoJtSGwnus7f8zG+NXkD7o2zhyiTkCmc=\n" +
 				"example.com/deep/c v1.1.0/go.mod h1:vgr8l01nYfPNU4YR9zIIq5/oFwaLV4qvGyvaLgY9ntE=\n" +
+				"example.com/deep/d v1.0.0/go.mod h1:vGa8tTyqo5340+sNoOH0Qj1l0vd72ql0KdDYbiIBYA0=\n" +
+				"example.com/deep/d v1.1.0/go.mod h1:qas4nXNdXyX4IPSxWdtFTToT0zBaRQt8jfx6q69BAwQ=\n" +
+				"example.com/deep/e v1.0.0/go.mod h1:180W5Ika+aKWxBvT2kdbT5Y/ohePVQcd3Fu7J4fQ6DQ=\n" +
+				"example.com/deep/e v1.1.0/go.mod h1:180W5Ika+aKWxBvT2kdbT5Y/ohePVQcd3Fu7J4fQ6DQ=\n" +
 				"example.com/zero v0.2.0 h1:QwZWg2BchLUDK2vFf42XQHOwNVdjDL2dV4mkCqYKvxY=\n" +
 				"example.com/zero v0.2.0/go.mod h1:9qaPZK1Cvk5LDZXhv5WdV8TxTh+hlXsXsCQrqjapRCE=\n"
 			for _, d := range diags {
 				if len(d.Fixes) != 2 || d.Fixes[0].Preferred || !d.Fixes[1].Preferred {
 					t.Fatalf("%s: fixes %+v, want one per module and a preferred one for all", d.Message, d.Fixes)
 				}
-				if d.Fixes[1].Title != "Add all 3 missing go.sum entries" {
+				if d.Fixes[1].Title != "Add all 8 missing go.sum entries" {
 					t.Errorf("title %q", d.Fixes[1].Title)
 				}
 				if got := string(fixes.Apply(gosum, d.Fixes[1].Edits)); got != want {
@@ -162,10 +172,12 @@ var sumCases = map[string]sumCase{
 }
 
 // TestSumCases runs the go.sum cases that need the checksum database:
-// testdata/sumverify/db (sumverify) and testdata/summissing/fix
-// (summissing, with caches warmed by an earlier lookup).
+// testdata/sumverify/db (sumverify), testdata/sumverify/verify (sumverify
+// with verifyZips, as gomodls check -verify runs it) and
+// testdata/summissing/fix (summissing, with caches warmed by an earlier
+// lookup).
 func TestSumCases(t *testing.T) {
-	for _, dir := range []string{"sumverify/db", "summissing/fix"} {
+	for _, dir := range []string{"sumverify/db", "sumverify/verify", "summissing/fix"} {
 		a := analyzers.SumVerify
 		if strings.HasPrefix(dir, "summissing") {
 			a = analyzers.SumMissing
@@ -176,9 +188,11 @@ func TestSumCases(t *testing.T) {
 		}
 		for _, file := range files {
 			name := dir + "/" + strings.TrimSuffix(filepath.Base(file), ".txtar")
+			c := sumCases[name]
+			c.verifyZips = dir == "sumverify/verify"
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				runSumCase(t, file, sumCases[name], a)
+				runSumCase(t, file, c, a)
 			})
 		}
 	}
@@ -206,8 +220,11 @@ func runSumCase(t *testing.T, file string, c sumCase, a *analyzers.Analyzer) {
 	if c.before != nil {
 		c.before(t, srv, func() *sumcheck.Source { return newSource(analyzerstest.Env(t, over)) })
 	}
+	set := settings.Default()
+	set.VerifyZips = c.verifyZips
 	diags := analyzerstest.RunCase(t, file, analyzerstest.Options{
 		Env:       over,
+		Settings:  set,
 		NewSource: func(t testing.TB, env *goenv.Env) snapshot.Source { return newSource(env) },
 	}, a)
 	if c.after != nil {

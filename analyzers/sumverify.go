@@ -50,12 +50,26 @@ so later checks verify from disk.
 In vendor mode these errors are warnings: the go command then reads no
 go.sum and asks no checksum database.
 
+With the setting verifyZips (gomodls check -verify, the gomodls.verifySums
+command; never in the background by default), the zip of every module
+version go.sum has a zip line for is hashed too: the module cache's, or
+else one downloaded through the GOPROXY chain (kept in gomodls' cache, so
+later checks compare with it without downloading). That finds a tampered
+zip hash under GOSUMDB=off or GONOSUMDB before the go command stops on it
+with SECURITY ERROR when it downloads the module. It also hashes the module
+cache's extracted copies, as go mod verify does:
+
+- modcache-modified (error): a module cache directory (or zip) no longer
+  hashes to what was downloaded: go mod verify fails with "dir has been
+  modified", and go build uses the modified files without checking them.
+  Reported on the require line of the module (else on its go.sum line).
+
 Paths matched by GONOSUMDB (GOPRIVATE by default) are never sent to the
 database. For go.mod lines whose go.sum entries are missing (summissing), the
 analyzer looks the hashes up so that summissing's fix can add them, and
 reports sum-mismatch on the require when what the proxy serves contradicts
 the database (adding those lines would only move the failure).`,
-	Codes:   []*Code{CodeSumMismatch, CodeSumUnverified, CodeSumDBMisbehavior},
+	Codes:   []*Code{CodeSumMismatch, CodeSumUnverified, CodeSumDBMisbehavior, CodeModCacheModified},
 	Network: true,
 	Run:     runSumVerify,
 }
@@ -114,6 +128,9 @@ func runSumVerify(pass *Pass) error {
 			g.lines = append(g.lines, l)
 		}
 	}
+	// The go.mod files of the module graph first: which go.sum lines are
+	// missing depends on them (summissing reads them from the caches).
+	FetchGoMods(pass.Context, snap)
 	missing := MissingSums(snap)
 	preload := make([]module.Version, 0, len(groups)+len(missing))
 	for _, gr := range groups {
@@ -130,14 +147,28 @@ func runSumVerify(pass *Pass) error {
 	warm := make([]sumResult, len(missing))
 	g, ctx := errgroup.WithContext(pass.Context)
 	g.SetLimit(32)
+	// With verifyZips, zips go.sum has a line for are downloaded and
+	// hashed (what the go command would download), not only compared with
+	// the caches.
+	verifyZips := snap.Settings != nil && snap.Settings.VerifyZips
+	zipLines := map[module.Version]bool{}
+	for _, gr := range groups {
+		for _, l := range gr.lines {
+			zipLines[gr.mod] = zipLines[gr.mod] || !l.GoMod
+		}
+	}
 	seen := map[module.Version]bool{}
 	for _, gr := range groups {
 		if seen[gr.mod] {
 			continue
 		}
 		seen[gr.mod] = true
+		mode := sumcheck.Verify
+		if verifyZips && zipLines[gr.mod] && modplan.Of(snap).Lookable(gr.mod.Path) {
+			mode = sumcheck.Download
+		}
 		g.Go(func() error {
-			s, err := src.Sums(ctx, gr.mod.Path, gr.mod.Version, sumcheck.Verify)
+			s, err := src.Sums(ctx, gr.mod.Path, gr.mod.Version, mode)
 			if err == nil && s.Verified && s.ServedGoMod == "" && disagrees(gr, s) {
 				// Before showing a mismatch, ask the proxy what it serves:
 				// it tells whether go.sum or the database is the odd one out.
@@ -154,7 +185,7 @@ func runSumVerify(pass *Pass) error {
 	for i, m := range missing {
 		g.Go(func() error {
 			mode := sumcheck.GoModLine
-			if m.Direct {
+			if m.Zip {
 				mode = sumcheck.ZipLine
 			}
 			s, err := src.Sums(ctx, m.Mod.Path, m.Mod.Version, mode)
@@ -217,6 +248,10 @@ func runSumVerify(pass *Pass) error {
 		}
 		for _, l := range gr.lines {
 			checkSumLine(pass, gr, l, s)
+			if !l.GoMod && s.ZipErr != nil && verifyZips {
+				pass.Report(Diagnostic{File: gr.kind, Span: l.PathSpan, Code: CodeSumUnverified, Severity: Information,
+					Message: fmt.Sprintf("the zip of %s %s was not verified: %v", gr.mod.Path, gr.mod.Version, s.ZipErr)})
+			}
 		}
 	}
 	for _, kind := range []snapshot.FileKind{snapshot.GoSum, snapshot.GoWorkSum} {
@@ -249,6 +284,9 @@ func runSumVerify(pass *Pass) error {
 	}
 	if security != nil {
 		reportSecurity(pass, security)
+	}
+	if verifyZips {
+		checkModCache(pass, groups)
 	}
 	return nil
 }

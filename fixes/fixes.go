@@ -207,6 +207,7 @@ const (
 	CmdExplainEnv    = "gomodls.explainEnv"    // args: {"uri": "..."} (optional)
 	CmdRunGoCommand  = "gomodls.runGoCommand"  // args: {"uri": "...", "args": ["mod", "tidy"]}
 	CmdUpgradeAll    = "gomodls.upgradeAll"    // args: {"uri": "...", "level": "minor"}
+	CmdVerifySums    = "gomodls.verifySums"    // args: {"uri": "..."} (optional)
 )
 
 // RunGoCommand returns a command fix that runs `go ARGS...` in dir (the

@@ -301,7 +301,11 @@ func TestVendorFixRunsGoModVendor(t *testing.T) {
 		"m.go":               "package m\n\nimport _ \"example.com/basic\"\n",
 		"vendor/modules.txt": "# example.com/basic v1.0.0\n## explicit\nexample.com/basic\n",
 	})
-	ed := start(t, withGo(t, srv, filepath.Join(t.TempDir(), "goenv")))
+	opts := withGo(t, srv, filepath.Join(t.TempDir(), "goenv"))
+	// The default -mod: vendor and workspace modes read no go.sum, and
+	// -mod=mod would turn vendor mode off or be refused in a workspace.
+	opts.Environ = append(opts.Environ, "GOFLAGS=")
+	ed := start(t, opts)
 	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
 	gomod := filepath.Join(dir, "go.mod")
 	ed.Open(gomod, "")
@@ -342,7 +346,11 @@ func TestOutsideWorkspaceFix(t *testing.T) {
 		"m/m.go":         "package m\n",
 		"other/other.go": "package other\n",
 	})
-	ed := start(t, withGo(t, srv, filepath.Join(t.TempDir(), "goenv")))
+	opts := withGo(t, srv, filepath.Join(t.TempDir(), "goenv"))
+	// The default -mod: vendor and workspace modes read no go.sum, and
+	// -mod=mod would turn vendor mode off or be refused in a workspace.
+	opts.Environ = append(opts.Environ, "GOFLAGS=")
+	ed := start(t, opts)
 	ed.Initialize(root, lsptest.Caps{Config: fastSettings})
 	gomod := filepath.Join(root, "m", "go.mod")
 	ed.Open(gomod, "")

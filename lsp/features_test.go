@@ -319,7 +319,7 @@ func TestHoverLocal(t *testing.T) {
 		want      []string
 		not       []string
 	}{
-		{5, 3, []string{"**golang.org/x/text v0.20.0**", "Required indirectly", "Replaced by `./missing` (the directory does not exist)", "There is no go.sum yet", "[pkg.go.dev/golang.org/x/text](https://pkg.go.dev/golang.org/x/text@v0.20.0)"}, nil},
+		{5, 3, []string{"**golang.org/x/text v0.20.0**", "Required indirectly", "Replaced by `./missing` (the directory does not exist)", "There is no go.sum: the go command stops", "[pkg.go.dev/golang.org/x/text](https://pkg.go.dev/golang.org/x/text@v0.20.0)"}, nil},
 		{6, 3, []string{"GOPRIVATE pattern `git.corp.example`", "GONOPROXY pattern `git.corp.example`"}, []string{"pkg.go.dev"}},
 		{2, 1, []string{"**go 1.22**", "Local toolchain: `go1.26.8` (GOTOOLCHAIN=`local`)", "The local toolchain satisfies it"}, nil},
 		{3, 0, nil, nil},

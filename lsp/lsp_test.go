@@ -27,6 +27,10 @@ const wait = 20 * time.Second
 // and empty module cache make every require a lookup-disabled error (as
 // the go command would fail); tests about other things disable that code
 // (offlineOK).
+//
+// Its fixtures have no go.sum: -mod=mod (the go command writes go.sum
+// itself) keeps sum-missing out of tests about other things; the go.sum
+// tests (sum_test.go) use the default, -mod=readonly.
 func hermetic(t testing.TB) lsp.Options {
 	home := lsptest.LooseDir(t)
 	return lsp.Options{
@@ -35,7 +39,7 @@ func hermetic(t testing.TB) lsp.Options {
 		GoCommand: "-",
 		Environ: []string{
 			"HOME=" + home, "GOENV=off", "PATH=", "GOPROXY=off", "GOTOOLCHAIN=local",
-			"GOVERSION=go1.26.8", "GOPATH=" + filepath.Join(home, "go"),
+			"GOVERSION=go1.26.8", "GOPATH=" + filepath.Join(home, "go"), "GOFLAGS=-mod=mod",
 			// An empty vulnerability database: no vuln.go.dev, no findings.
 			"GOVULNDB=" + proxytest.VulnDBFileURL(t, nil),
 		},

@@ -26,11 +26,11 @@ func withProxyB(b *testing.B, srv *proxytest.Server) lsp.Options {
 func proxyOptions(opts lsp.Options, srv *proxytest.Server) lsp.Options {
 	env := opts.Environ[:0:0]
 	for _, kv := range opts.Environ {
-		if !strings.HasPrefix(kv, "GOPROXY=") {
+		if !strings.HasPrefix(kv, "GOPROXY=") && !strings.HasPrefix(kv, "GOFLAGS=") {
 			env = append(env, kv)
 		}
 	}
-	opts.Environ = append(env, "GOPROXY="+srv.URL, "GOSUMDB=off", "GOFLAGS=-modcacherw")
+	opts.Environ = append(env, "GOPROXY="+srv.URL, "GOSUMDB=off", "GOFLAGS=-modcacherw -mod=mod")
 	return opts
 }
 

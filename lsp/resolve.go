@@ -36,7 +36,9 @@ func (s *server) lazySumFixes(snap *snapshot.Snapshot, diags []analyzers.Diagnos
 			continue
 		}
 		for _, m := range missing {
-			if m.File != d.File || m.Span != d.Span {
+			// Several modules may be reported on one line (those reached
+			// through one requirement): the message tells them apart.
+			if m.File != d.File || m.Span != d.Span || m.Diagnostic(snap, nil).Message != d.Message {
 				continue
 			}
 			data, _ := json.Marshal(resolveData{Kind: "sumMissing", URI: s.uriFor(snap.Path(snapshot.GoMod)).String(), Path: m.Mod.Path, Version: m.Mod.Version})

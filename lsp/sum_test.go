@@ -20,12 +20,16 @@ import (
 )
 
 // withSumDB is withProxy with the fixture's checksum database (reached
-// through the proxy, as the go command does) instead of GOSUMDB=off.
+// through the proxy, as the go command does) instead of GOSUMDB=off, and
+// -mod=readonly.
 func withSumDB(t *testing.T, srv *proxytest.Server) lsp.Options {
 	opts := withProxy(t, srv)
 	for i, kv := range opts.Environ {
-		if strings.HasPrefix(kv, "GOSUMDB=") {
+		switch {
+		case strings.HasPrefix(kv, "GOSUMDB="):
 			opts.Environ[i] = "GOSUMDB=" + srv.SumDBKey()
+		case strings.HasPrefix(kv, "GOFLAGS="):
+			opts.Environ[i] = "GOFLAGS=-modcacherw" // -mod=readonly: go.sum lines are needed
 		}
 	}
 	return opts
@@ -59,7 +63,9 @@ func TestSumMissingEndToEnd(t *testing.T) {
 	}
 
 	gomodText := "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/basic v1.1.0\n\texample.com/zero v0.2.0\n)\n"
-	dir := writeFiles(t, map[string]string{"go.mod": gomodText, "go.sum": sumBasic})
+	// The module's package imports example.com/zero: go build needs its
+	// zip hash too.
+	dir := writeFiles(t, map[string]string{"go.mod": gomodText, "go.sum": sumBasic, "m.go": "package m\n\nimport _ \"example.com/zero\"\n"})
 	ed := start(t, opts)
 	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
 	gomod, gosum := filepath.Join(dir, "go.mod"), filepath.Join(dir, "go.sum")
@@ -183,6 +189,7 @@ func TestSumMissingResolvedFix(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/basic v1.1.0\n\texample.com/zero v0.2.0\n)\n",
 		"go.sum": sumZero,
+		"m.go":   "package m\n\nimport _ \"example.com/basic\"\n",
 	})
 	ed := start(t, withSumDB(t, srv))
 	// A long debounce: the background check does not run during the test.
@@ -249,6 +256,68 @@ func TestSumMissingFixAfterBackgroundCheck(t *testing.T) {
 	}
 	if title := actions[0].(*protocol.CodeAction).Title; title != "Add go.sum lines for example.com/basic v1.1.0 (verified by sum.proxytest.invalid)" {
 		t.Errorf("fix %q", title)
+	}
+	ed.Shutdown()
+}
+
+// TestVerifySumsCommand: gomodls.verifySums downloads and hashes the zips
+// go.sum lists and hashes the module cache. example.com/zero is kept from
+// the checksum database (GONOSUMDB) and its zip line was tampered with:
+// only the download shows it, and the background check keeps showing it
+// afterwards. example.com/basic's copy in the module cache was edited:
+// modcache-modified on its require line.
+func TestVerifySumsCommand(t *testing.T) {
+	srv := proxytest.New(t)
+	opts := withSumDB(t, srv)
+	opts.Environ = append(opts.Environ, "GONOSUMDB=example.com/zero")
+	gopath := ""
+	for _, kv := range opts.Environ {
+		if v, ok := strings.CutPrefix(kv, "GOPATH="); ok {
+			gopath = v
+		}
+	}
+	modcache := filepath.Join(gopath, "pkg", "mod")
+	badZero := strings.Replace(sumZero, "h1:QwZW", "h1:AAAA", 1)
+	dir := writeFiles(t, map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.22\n\nrequire (\n\texample.com/basic v1.1.0\n\texample.com/zero v0.2.0\n)\n",
+		"go.sum": sumBasic + badZero,
+	})
+	for name, data := range map[string]string{
+		"cache/download/example.com/basic/@v/v1.1.0.ziphash": "h1:5XN7kOlb+oAur06SeFZEbrGSTkmoTHIxJqNIRKAysu0=\n",
+		"example.com/basic@v1.1.0/go.mod":                    "module example.com/basic\n\ngo 1.21\n",
+		"example.com/basic@v1.1.0/basic.go":                  "package basic\n\nconst Version = \"edited\"\n",
+	} {
+		p := filepath.Join(modcache, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ed := start(t, opts)
+	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	gomod, gosum := filepath.Join(dir, "go.mod"), filepath.Join(dir, "go.sum")
+	ed.Open(gomod, "")
+	ed.Open(gosum, "")
+	// The background check cannot tell: zero's zip is in no cache.
+	ed.Diagnostics(gosum, wait, hasCodes("sum-unverified"))
+
+	res, err := ed.Server.ExecuteCommand(ed.Context(), &protocol.ExecuteCommandParams{Command: "gomodls.verifySums",
+		Arguments: []protocol.LSPAny{protocol.LSPAny(`{"uri":"` + lsptest.URI(gomod).String() + `"}`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(res) != `{"dirs":1,"mismatches":1,"modified":1}` {
+		t.Errorf("result %s", res)
+	}
+	got := ed.Diagnostics(gosum, wait, hasCodes("sum-unverified,sum-mismatch"))
+	if desc := lsptest.Describe(got.Diagnostics); !strings.Contains(desc, "2:24-2:71 sum-mismatch: checksum mismatch for example.com/zero v0.2.0: go.sum has h1:AAAAg2BchLUDK2vFf42XQHOwNVdjDL2dV4mkCqYKvxY=, but what "+srv.URL+" serves has h1:QwZWg2BchLUDK2vFf42XQHOwNVdjDL2dV4mkCqYKvxY=") {
+		t.Errorf("go.sum diagnostics:\n%s", desc)
+	}
+	got = ed.Diagnostics(gomod, wait, hasCodes("modcache-modified"))
+	if desc := lsptest.Describe(got.Diagnostics); !strings.HasPrefix(desc, "5:1-5:18 modcache-modified: the module cache's copy of example.com/basic v1.1.0 no longer matches what was downloaded: dir has been modified") {
+		t.Errorf("go.mod diagnostics:\n%s", desc)
 	}
 	ed.Shutdown()
 }

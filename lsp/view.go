@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -61,6 +62,10 @@ type view struct {
 	// once per snapshot and network result; remappedOK says it is.
 	remapped   []analyzers.Diagnostic
 	remappedOK bool
+	// verified are the modcache-modified diagnostics of the last
+	// gomodls.verifySums, computed for verifySnap (see verify.go).
+	verified   []analyzers.Diagnostic
+	verifySnap *snapshot.Snapshot
 	// The next network check: the generation scheduled, its timer, and the
 	// cancel function of the run in progress.
 	netScheduled uint64
@@ -300,7 +305,7 @@ func (v *view) diagnostics(kind snapshot.FileKind) []analyzers.Diagnostic {
 	}
 	if v.snap != nil {
 		if !v.remappedOK {
-			v.remapped, v.remappedOK = remapNetwork(v.netSnap, v.snap, v.network), true
+			v.remapped, v.remappedOK = slices.Concat(remapNetwork(v.netSnap, v.snap, v.network), v.verifiedIn(v.snap)), true
 		}
 		for _, d := range v.remapped {
 			if d.File == kind {

@@ -28,11 +28,18 @@ below PATH, skipping vendor, testdata and hidden directories. Findings are
 printed as "file:line:col: severity: message [code]". The exit status is 1
 if any finding is an error, 2 if the check could not run.
 
-With -fix, the go.sum lines that go.mod needs and go.sum lacks are added
-first (and reported on standard error): only hashes verified by the
-checksum database, or, for modules GOSUMDB=off or GONOSUMDB/GOPRIVATE keep
-from it, hashes of what the GOPROXY chain serves. Existing lines are never
-changed: a checksum mismatch needs a human.
+With -fix, the go.sum lines that go build, go test and go list -m all
+need and go.sum lacks are added first (and reported on standard error),
+creating go.sum if there is none: only hashes verified by the checksum
+database, or, for modules GOSUMDB=off or GONOSUMDB/GOPRIVATE keep from it,
+hashes of what the GOPROXY chain serves. Existing lines are never changed:
+a checksum mismatch needs a human.
+
+With -verify, the zip of every module version go.sum has a zip line for
+is hashed too (the module cache's, or one downloaded through the GOPROXY
+chain), so that a tampered hash is found even under GOSUMDB=off or
+GONOSUMDB, and the module cache's copies are hashed as go mod verify does
+(modcache-modified). It downloads modules; nothing else does.
 
 -settings FILE reads the same JSON object of settings that the editors send
 (docs/settings.md: severity, disable, publicProxies, upgrades, ...); the
@@ -56,7 +63,8 @@ func check(args []string, stdout, stderr io.Writer) int {
 	vulncheck := fs.Bool("vulncheck", true, "report known vulnerabilities from the Go vulnerability database (GOVULNDB, default https://vuln.go.dev)")
 	severity := severityFlag{}
 	fs.Var(severity, "severity", "`code=level`: report a code at another severity (error, warning, info, hint), e.g. vulnerable-version=error to fail on known vulnerabilities; repeatable, over the settings file's")
-	fix := fs.Bool("fix", false, "add the go.sum lines go.mod needs, verified by the checksum database (or hashed from the proxy under GOSUMDB=off/GONOSUMDB); never changes existing lines")
+	fix := fs.Bool("fix", false, "add the go.sum lines go build, go test and go list -m all need, verified by the checksum database (or hashed from the proxy under GOSUMDB=off/GONOSUMDB); never changes existing lines")
+	verify := fs.Bool("verify", false, "hash the zip of every module go.sum lists (downloading it through GOPROXY if needed) and the module cache's copies, as go mod verify does")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -107,6 +115,8 @@ func check(args []string, stdout, stderr io.Writer) int {
 			for code, level := range severity {
 				set.Severity[code] = level
 			}
+		case "verify":
+			set.VerifyZips = *verify
 		}
 	})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -128,6 +138,10 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	if *fix && !set.Network {
 		fmt.Fprintln(stderr, "gomodls check: -fix needs the network checks (it looks go.sum hashes up); drop -network=false")
+		return 2
+	}
+	if set.VerifyZips && !set.Network {
+		fmt.Fprintln(stderr, "gomodls check: -verify needs the network checks (it downloads and hashes module zips); drop -network=false")
 		return 2
 	}
 	var src snapshot.Source

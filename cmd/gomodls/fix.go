@@ -23,8 +23,10 @@ type sumFixer interface {
 }
 
 // fixSums applies the safe fixes of `gomodls check -fix`: it adds the
-// go.sum lines that go.mod needs and go.sum lacks (analyzers.MissingSums),
-// for every checked directory. A line is added only when the checksum
+// go.sum lines that go build, go test and go list -m all need (or may
+// need: see analyzers.SumMissing) and go.sum lacks (analyzers.MissingSums,
+// after the go.mod files of the module graph are fetched), for every
+// checked directory, creating go.sum if there is none. A line is added only when the checksum
 // database verified it, or, for a module GOSUMDB=off or GONOSUMDB/GOPRIVATE
 // keep from the database, when it is the hash of what the GOPROXY chain
 // serves; never when served content contradicts the database. Existing
@@ -35,6 +37,7 @@ func fixSums(ctx context.Context, results []checker.Result, src sumFixer, base s
 	written := 0
 	for _, r := range results {
 		snap := r.Snapshot
+		analyzers.FetchGoMods(ctx, snap)
 		missing := analyzers.MissingSums(snap)
 		if len(missing) == 0 {
 			continue
@@ -46,7 +49,7 @@ func fixSums(ctx context.Context, results []checker.Result, src sumFixer, base s
 		for i, m := range missing {
 			g.Go(func() error {
 				mode := sumcheck.GoModLine
-				if m.Direct {
+				if m.Zip {
 					mode = sumcheck.ZipLine
 				}
 				sums[i], errs[i] = src.Sums(gctx, m.Mod.Path, m.Mod.Version, mode)
@@ -101,7 +104,7 @@ func fixSums(ctx context.Context, results []checker.Result, src sumFixer, base s
 		if !ok {
 			continue
 		}
-		content := fixes.Apply(snap.Sum.Content, fx.Edits)
+		content := fixes.Apply(snap.Content(snapshot.GoSum), fx.Edits)
 		// Atomic, so the go command never reads a half-written go.sum.
 		if err := atomicfile.Write(snap.Path(snapshot.GoSum), content, 0o644); err != nil {
 			return written, fmt.Errorf("writing %s: %w", rel, err)

@@ -5,7 +5,7 @@
 // Usage:
 //
 //	gomodls [serve] [-logfile FILE] [-v]     language server on stdin/stdout
-//	gomodls check [-format text|json|sarif] [-fix] [PATH ...]
+//	gomodls check [-format text|json|sarif] [-fix] [-verify] [PATH ...]
 //	gomodls env [-json] [DIR]
 //	gomodls version
 package main

@@ -56,10 +56,35 @@ func CheckPaths(ctx context.Context, args []string, opts TreeOptions) ([]Result,
 		}
 		snap := snapshot.Build(dir, contents, opts.Env, opts.Settings, nil, opts.Source)
 		snap.Vulns = opts.Vulns
-		diags, failures := Run(ctx, snap, list)
+		diags, failures := runNetworkFirst(ctx, snap, list)
 		results = append(results, Result{Snapshot: snap, Diagnostics: diags, Failures: failures})
 	}
 	return results, nil
+}
+
+// runNetworkFirst runs the network analyzers of list, then the local
+// ones, as the language server's local pass runs again after its network
+// pass: what the network analyzers cached (the go.mod files of the module
+// graph, go.sum hashes) is then seen by the local ones (summissing).
+func runNetworkFirst(ctx context.Context, snap *snapshot.Snapshot, list []*analyzers.Analyzer) ([]analyzers.Diagnostic, []Failure) {
+	var network, local []*analyzers.Analyzer
+	for _, a := range list {
+		if a.Network {
+			network = append(network, a)
+		} else {
+			local = append(local, a)
+		}
+	}
+	if len(network) == 0 || len(local) == 0 {
+		return Run(ctx, snap, list)
+	}
+	diags, failures := Run(ctx, snap, network)
+	d2, f2 := Run(ctx, snap, local)
+	diags = append(diags, d2...)
+	Sort(diags)
+	failures = append(failures, f2...)
+	sort.Slice(failures, func(i, j int) bool { return failures[i].Analyzer.Name < failures[j].Analyzer.Name })
+	return diags, failures
 }
 
 // Dirs expands command-line arguments into the sorted, unique list of

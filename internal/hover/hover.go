@@ -418,7 +418,11 @@ func sumStatus(d *doc, snap *snapshot.Snapshot, mod module.Version) {
 		sum, name = snap.WorkSum, "go.work.sum"
 	}
 	if sum == nil {
-		d.line("There is no %s yet.", name)
+		if name == "go.sum" {
+			d.line("There is no go.sum: the go command stops with \"missing go.sum entry\" on every line it reads (`go mod tidy` creates go.sum).")
+		} else {
+			d.line("There is no %s yet.", name)
+		}
 		return
 	}
 	zip, gm := sum.Has(mod.Path, mod.Version, false), sum.Has(mod.Path, mod.Version, true)

@@ -86,6 +86,14 @@ type Settings struct {
 	// number adapts to the host within it).
 	Concurrency int `json:"concurrency"`
 
+	// VerifyZips makes the network check download (through the GOPROXY
+	// chain, when no cache has it) and hash the zip of every module version
+	// go.sum lists, and hash the module cache's extracted copies, as `go mod
+	// verify` does. Off by default, since it downloads modules: `gomodls
+	// check -verify` and the gomodls.verifySums command turn it on for one
+	// check.
+	VerifyZips bool `json:"verifyZips"`
+
 	// PublicProxies are the proxies that must never see private module
 	// paths: a module they refuse, or that needs credentials there, is
 	// reported as private-module-not-configured.
@@ -267,6 +275,7 @@ func Docs() []Doc {
 		{"latestVersionHints", "boolean", fmt.Sprint(d.LatestVersionHints), "Show the latest version after each require as an inlay hint."},
 		{"codeLenses", "boolean", fmt.Sprint(d.CodeLenses), "Show code lenses above requires (upgrade, check now)."},
 		{"concurrency", "integer", fmt.Sprint(d.Concurrency), "Most requests in flight to one proxy host at a time (the go command makes one at a time; gomodls checks a 250-require go.mod in about a second at 64 on a 50 ms proxy). Within it, the number adapts to the proxy: it starts at 16, grows while answers stay as fast, and halves when answers are slow or the proxy answers 429 or 5xx. Lower it for a fragile corporate proxy."},
+		{"verifyZips", "boolean", fmt.Sprint(d.VerifyZips), "Download (through the GOPROXY chain, when no cache has it) and hash the zip of every module version go.sum lists, and hash the module cache's copies as go mod verify does (modcache-modified). Off by default: it downloads modules. `gomodls check -verify` and the gomodls.verifySums command turn it on for one check."},
 		{"publicProxies", "array of strings", `["https://proxy.golang.org", ...]`, "Public module mirrors that must never see private paths: a module they refuse, or that needs credentials there, is reported as private-module-not-configured."},
 		{"vulncheck", "boolean", fmt.Sprint(d.Vulncheck), "Report known vulnerabilities of required module versions and of the Go toolchain that builds the module, from the Go vulnerability database (GOVULNDB, default https://vuln.go.dev; set it in gomodls.env or the environment). Only the database's index and reports by ID are downloaded, never a module path. Module-level: whether your code calls the vulnerable code is not checked (run govulncheck for that)."},
 		{"vulncheckDirectOnly", "boolean", fmt.Sprint(d.VulncheckDirectOnly), "Check only direct requires (and their replacements) for known vulnerabilities, not `// indirect` ones."},

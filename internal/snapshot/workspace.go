@@ -6,6 +6,7 @@ import (
 
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/gomod"
+	"github.com/gomodls/gomodls/internal/settings"
 )
 
 // WorkFile returns the go.work that governs the snapshot's directory when
@@ -100,6 +101,14 @@ type memoState struct {
 
 	memoMu sync.Mutex
 	memo   map[any]*memoEntry
+}
+
+// WithSettings returns a copy of s with other settings. Values derived
+// from s are computed anew for it.
+func (s *Snapshot) WithSettings(set *settings.Settings) *Snapshot {
+	c := s.WithSource(s.Source)
+	c.Settings = set
+	return c
 }
 
 // WithSource returns a copy of s whose module source is src (the go.sum

@@ -50,6 +50,11 @@ const (
 	// ZipLine also hashes the zip when the database may not be asked,
 	// downloading it if no cache has it. For adding a zip line.
 	ZipLine
+	// Download hashes the zip in every case, downloading it through the
+	// GOPROXY chain if no cache has it: what the go command would download
+	// is compared with the database and go.sum (gomodls check -verify).
+	// A zip that cannot be had is ZipErr.
+	Download
 )
 
 // Sums holds the go.sum hashes of one module version.
@@ -156,6 +161,15 @@ type Source struct {
 	mu     sync.Mutex
 	known  map[module.Version]*Sums
 	failed map[module.Version]failure
+	gomods map[module.Version][]byte // go.mod files GoMod fetched
+	// gen counts the changes to known and gomods; uncached and
+	// uncachedGoMod remember, per module version, the gen at which
+	// CachedSums and CachedGoMod last found nothing, so that a local
+	// analyzer asking on every keystroke does not search the disk caches
+	// again until a lookup has added something.
+	gen           uint64
+	uncached      map[module.Version]uint64
+	uncachedGoMod map[module.Version]uint64
 }
 
 type failure struct {
@@ -193,6 +207,10 @@ func NewSource(c *modproxy.Client, opts modproxy.Options) (*Source, error) {
 		now:       time.Now,
 		known:     map[module.Version]*Sums{},
 		failed:    map[module.Version]failure{},
+		gomods:    map[module.Version][]byte{},
+		uncached:  map[module.Version]uint64{},
+
+		uncachedGoMod: map[module.Version]uint64{},
 	}
 	if s.negTTL == 0 {
 		s.negTTL = modproxy.DefaultNegativeTTL
@@ -232,6 +250,7 @@ func (s *Source) Invalidate() {
 	}
 	s.mu.Lock()
 	s.failed = map[module.Version]failure{}
+	s.gen++
 	s.mu.Unlock()
 }
 
@@ -270,6 +289,7 @@ func (s *Source) Sums(ctx context.Context, path, version string, mode Mode) (*Su
 	s.mu.Lock()
 	if old := s.known[m]; old == nil || old.mode < r.mode {
 		s.known[m] = r
+		s.gen++
 	}
 	s.mu.Unlock()
 	return r.clone(), nil
@@ -311,14 +331,14 @@ func (s *Source) sums(ctx context.Context, m module.Version, mode Mode) (*Sums, 
 		return nil, err
 	}
 	zclient := s.cacheOnly
-	if mode >= ZipLine && !r.Verified {
+	if mode >= ZipLine && !r.Verified || mode >= Download {
 		zclient = s.Client
 	}
 	zh, zerr := zclient.ZipHash(ctx, m.Path, m.Version)
 	switch {
 	case zerr == nil:
 		r.ServedZip, r.ServedZipFrom = zh.Hash, provenance(zh.Provenance)
-	case mode >= ZipLine && !r.Verified:
+	case mode >= ZipLine && !r.Verified || mode >= Download:
 		r.ZipErr = zerr
 	}
 	if !r.Verified {
@@ -332,17 +352,34 @@ func (s *Source) sums(ctx context.Context, m module.Version, mode Mode) (*Sums, 
 // gomodls' cache), for analyzers that must not wait. It returns nil when
 // the go.mod hash is not known that way.
 func (s *Source) CachedSums(path, version string) *Sums {
-	if checkModule(path, version) != nil {
-		return nil
-	}
 	m := module.Version{Path: path, Version: version}
 	s.mu.Lock()
 	r := s.known[m]
+	gen := s.gen
+	g, searched := s.uncached[m]
 	s.mu.Unlock()
 	if r != nil && r.GoMod != "" {
 		return r.clone()
 	}
-	r = &Sums{Path: path, Version: version}
+	if searched && g == gen {
+		return nil
+	}
+	if r := s.cachedSums(m); r != nil {
+		return r
+	}
+	s.mu.Lock()
+	s.uncached[m] = gen
+	s.mu.Unlock()
+	return nil
+}
+
+// cachedSums is CachedSums without the memory of earlier searches.
+func (s *Source) cachedSums(m module.Version) *Sums {
+	path, version := m.Path, m.Version
+	if checkModule(path, version) != nil {
+		return nil
+	}
+	r := &Sums{Path: path, Version: version}
 	if ok, reason := Allowed(s.env, path); ok {
 		if s.db == nil {
 			return nil
@@ -366,6 +403,51 @@ func (s *Source) CachedSums(path, version string) *Sums {
 		return nil
 	}
 	return r
+}
+
+// GoMod is the GOPROXY client's GoMod; the answer is kept for
+// CachedGoMod.
+func (s *Source) GoMod(ctx context.Context, path, version string) (*modproxy.GoModFile, error) {
+	gm, err := s.Client.GoMod(ctx, path, version)
+	if err == nil {
+		s.mu.Lock()
+		s.gomods[module.Version{Path: path, Version: version}] = gm.Data
+		s.gen++
+		s.mu.Unlock()
+	}
+	return gm, err
+}
+
+// CachedGoMod returns path@version's go.mod from memory and disk caches
+// only (an earlier GoMod, gomodls' cache, the module cache), for local
+// analyzers that must not wait; false when it is not cached. Like
+// CachedSums it remembers what it did not find until a lookup adds
+// something, since local analyzers ask on every keystroke.
+func (s *Source) CachedGoMod(path, version string) ([]byte, bool) {
+	m := module.Version{Path: path, Version: version}
+	s.mu.Lock()
+	data, ok := s.gomods[m]
+	gen := s.gen
+	g, searched := s.uncachedGoMod[m]
+	s.mu.Unlock()
+	if ok {
+		return data, true
+	}
+	if searched && g == gen {
+		return nil, false
+	}
+	if checkModule(path, version) == nil {
+		if gm, err := s.cacheOnly.GoMod(context.Background(), path, version); err == nil {
+			s.mu.Lock()
+			s.gomods[m] = gm.Data
+			s.mu.Unlock()
+			return gm.Data, true
+		}
+	}
+	s.mu.Lock()
+	s.uncachedGoMod[m] = gen
+	s.mu.Unlock()
+	return nil, false
 }
 
 // Preload answers, in one pass and without the network, what the
@@ -394,6 +476,7 @@ func (s *Source) Preload(mods []module.Version) {
 		s.mu.Lock()
 		if s.known[m] == nil {
 			s.known[m] = r
+			s.gen++
 		}
 		s.mu.Unlock()
 	}

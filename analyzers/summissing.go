@@ -10,11 +10,11 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/checksum"
 	"github.com/gomodls/gomodls/internal/modload"
 	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
-	"github.com/gomodls/gomodls/internal/sumcheck"
 )
 
 // SumMissing reports go.sum lines the go command needs and go.sum lacks.
@@ -147,7 +147,7 @@ func noGoSum(snap *snapshot.Snapshot, missing []MissingSum) Diagnostic {
 	return d
 }
 
-func cachedSums(snap *snapshot.Snapshot, m module.Version) *sumcheck.Sums {
+func cachedSums(snap *snapshot.Snapshot, m module.Version) *checksum.Sums {
 	if snap.Sums == nil {
 		return nil
 	}
@@ -170,6 +170,16 @@ type MissingSum struct {
 	// Via is the requirement of go.mod through which the go command
 	// reaches Mod, when Mod is not required (or replaced) itself.
 	Via module.Version
+}
+
+// Mode is the work a module source must do to give the missing lines:
+// look up the /go.mod line, and the zip line too when it is missing. The
+// quick fix, gomodls check -fix and sumverify's warm-up all ask with it.
+func (m MissingSum) Mode() checksum.Mode {
+	if m.Zip {
+		return checksum.ZipLine
+	}
+	return checksum.GoModLine
 }
 
 // Cmds returns the go commands that certainly fail without the lines, and
@@ -200,7 +210,7 @@ func LocalLoad(snap *snapshot.Snapshot) *modload.Result {
 // files of the module graph that no cache has (and that may be looked up:
 // modplan.Plan.Lookable), level by level and concurrently, so that
 // MissingSums sees the whole graph. The module source keeps them
-// (sumcheck.Source.CachedGoMod). Failures are left to the analyzers that
+// (checksum.Source.CachedGoMod). Failures are left to the analyzers that
 // report them (versions, pathmismatch): the graph stops there.
 func FetchGoMods(ctx context.Context, snap *snapshot.Snapshot) {
 	src := snap.Source
@@ -238,7 +248,7 @@ func FetchGoMods(ctx context.Context, snap *snapshot.Snapshot) {
 
 // LocalReader reads go.mod files and module source from the module cache
 // (GOMODCACHE), and go.mod files from the snapshot's go.sum source when it
-// keeps them (sumcheck.Source.CachedGoMod).
+// keeps them (checksum.Source.CachedGoMod).
 func LocalReader(snap *snapshot.Snapshot) modload.ModCache {
 	root := ""
 	if snap.Env != nil {
@@ -361,7 +371,7 @@ func (x *lineIndex) place(n *modload.Need) (MissingSum, bool) {
 
 // Diagnostic returns the sum-missing diagnostic, with the fix adding the
 // lines when sums (possibly nil) has them.
-func (m MissingSum) Diagnostic(snap *snapshot.Snapshot, sums *sumcheck.Sums) Diagnostic {
+func (m MissingSum) Diagnostic(snap *snapshot.Snapshot, sums *checksum.Sums) Diagnostic {
 	d := Diagnostic{File: m.File, Span: m.Span, Code: CodeSumMissing, Severity: Error, Message: m.message()}
 	if certain, _ := m.Cmds(); certain == 0 {
 		d.Severity = Warning
@@ -477,7 +487,7 @@ func agree(c modload.Cmd, verb string) string {
 // verified by the checksum database, or computed from served content for
 // modules it may not be asked about, and never when served content
 // contradicts the database. It is false when there is nothing to add.
-func (m MissingSum) Fix(snap *snapshot.Snapshot, sums *sumcheck.Sums) (fixes.Fix, bool) {
+func (m MissingSum) Fix(snap *snapshot.Snapshot, sums *checksum.Sums) (fixes.Fix, bool) {
 	if sums == nil || sums.Path != m.Mod.Path || sums.Version != m.Mod.Version || sums.Conflict() != "" {
 		return fixes.Fix{}, false
 	}

@@ -10,12 +10,11 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/checksum"
 	"github.com/gomodls/gomodls/internal/gosum"
 	"github.com/gomodls/gomodls/internal/modplan"
-	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
-	"github.com/gomodls/gomodls/internal/sumcheck"
 )
 
 // SumVerify checks go.sum lines against the checksum database and the
@@ -83,7 +82,7 @@ type sumGroup struct {
 }
 
 type sumResult struct {
-	sums *sumcheck.Sums
+	sums *checksum.Sums
 	err  error
 }
 
@@ -163,16 +162,16 @@ func runSumVerify(pass *Pass) error {
 			continue
 		}
 		seen[gr.mod] = true
-		mode := sumcheck.Verify
+		mode := checksum.Verify
 		if verifyZips && zipLines[gr.mod] && modplan.Of(snap).Lookable(gr.mod.Path) {
-			mode = sumcheck.Download
+			mode = checksum.Download
 		}
 		g.Go(func() error {
 			s, err := src.Sums(ctx, gr.mod.Path, gr.mod.Version, mode)
 			if err == nil && s.Verified && s.ServedGoMod == "" && disagrees(gr, s) {
 				// Before showing a mismatch, ask the proxy what it serves:
 				// it tells whether go.sum or the database is the odd one out.
-				if s2, err2 := src.Sums(ctx, gr.mod.Path, gr.mod.Version, sumcheck.GoModLine); err2 == nil {
+				if s2, err2 := src.Sums(ctx, gr.mod.Path, gr.mod.Version, checksum.GoModLine); err2 == nil {
 					s = s2
 				}
 			}
@@ -184,11 +183,7 @@ func runSumVerify(pass *Pass) error {
 	}
 	for i, m := range missing {
 		g.Go(func() error {
-			mode := sumcheck.GoModLine
-			if m.Zip {
-				mode = sumcheck.ZipLine
-			}
-			s, err := src.Sums(ctx, m.Mod.Path, m.Mod.Version, mode)
+			s, err := src.Sums(ctx, m.Mod.Path, m.Mod.Version, m.Mode())
 			warm[i] = sumResult{s, err}
 			return nil
 		})
@@ -198,10 +193,10 @@ func runSumVerify(pass *Pass) error {
 		return nil
 	}
 
-	var security *sumcheck.Error
+	var security *checksum.Error
 	noteSecurity := func(err error) bool {
-		var e *sumcheck.Error
-		if errors.As(err, &e) && e.Kind == sumcheck.Security {
+		var e *checksum.Error
+		if errors.As(err, &e) && e.Kind == checksum.Security {
 			if security == nil {
 				security = e
 			}
@@ -218,10 +213,10 @@ func runSumVerify(pass *Pass) error {
 	for _, gr := range groups {
 		r := results[gr.mod]
 		if r.err != nil {
-			if noteSecurity(r.err) || isCanceled(r.err) {
+			if noteSecurity(r.err) || checksum.IsCanceled(r.err) {
 				continue
 			}
-			if e, ok := asSumError(r.err); ok && e.Kind == sumcheck.NotFound {
+			if e, ok := asSumError(r.err); ok && e.Kind == checksum.NotFound {
 				reportNotInDB(pass, gr, e)
 				continue
 			}
@@ -237,7 +232,7 @@ func runSumVerify(pass *Pass) error {
 		if s.Excluded == "GOSUMDB=off" {
 			ff := fileFailures[gr.kind]
 			if ff == nil {
-				ff = &fileFailure{first: &sumcheck.Error{Kind: sumcheck.Excluded, Reason: "GOSUMDB=off"}}
+				ff = &fileFailure{first: &checksum.Error{Kind: checksum.Excluded, Reason: "GOSUMDB=off"}}
 				fileFailures[gr.kind] = ff
 			}
 			ff.mods++
@@ -264,10 +259,14 @@ func runSumVerify(pass *Pass) error {
 			f = snap.WorkSum
 		}
 		var msg string
-		if e, ok := asSumError(ff.first); ok && e.Kind == sumcheck.Excluded {
+		e, ok := asSumError(ff.first)
+		switch {
+		case ok && e.Kind == checksum.Excluded:
 			msg = fmt.Sprintf("%s is not verified against a checksum database: GOSUMDB=off (%s); the go command trusts these lines as they are", kind, moduleVersions(ff.mods))
-		} else {
-			msg = fmt.Sprintf("%s not verified (%s): %s", kind, moduleVersions(ff.mods), describeDBFailure(ff.first))
+		case ok:
+			msg = fmt.Sprintf("%s not verified (%s): %s", kind, moduleVersions(ff.mods), e.Describe())
+		default:
+			msg = fmt.Sprintf("%s not verified (%s): %s", kind, moduleVersions(ff.mods), ff.first.Error())
 		}
 		pass.Report(Diagnostic{File: kind, Span: firstLineSpan(f), Code: CodeSumUnverified, Severity: Information, Message: msg})
 	}
@@ -292,7 +291,7 @@ func runSumVerify(pass *Pass) error {
 }
 
 // disagrees reports whether a line of gr differs from verified hashes.
-func disagrees(gr *sumGroup, s *sumcheck.Sums) bool {
+func disagrees(gr *sumGroup, s *checksum.Sums) bool {
 	for _, l := range gr.lines {
 		if want := pick(s, l.GoMod); want != "" && l.Hash != want {
 			return true
@@ -301,14 +300,14 @@ func disagrees(gr *sumGroup, s *sumcheck.Sums) bool {
 	return false
 }
 
-func pick(s *sumcheck.Sums, gomod bool) string {
+func pick(s *checksum.Sums, gomod bool) string {
 	if gomod {
 		return s.GoMod
 	}
 	return s.Zip
 }
 
-func served(s *sumcheck.Sums, gomod bool) (hash, from string) {
+func served(s *checksum.Sums, gomod bool) (hash, from string) {
 	if gomod {
 		return s.ServedGoMod, s.ServedGoModFrom
 	}
@@ -317,7 +316,7 @@ func served(s *sumcheck.Sums, gomod bool) (hash, from string) {
 
 // checkSumLine compares one go.sum line with the database and with what
 // was served or downloaded.
-func checkSumLine(pass *Pass, gr *sumGroup, l *gosum.Line, s *sumcheck.Sums) {
+func checkSumLine(pass *Pass, gr *sumGroup, l *gosum.Line, s *checksum.Sums) {
 	key := l.Key()
 	db := ""
 	if s.Verified {
@@ -364,7 +363,7 @@ func cleanHint(from string) string {
 
 // servedAgreement says, for an unverified module, whether go.sum agrees
 // with what was downloaded (mismatches are reported on their lines).
-func servedAgreement(gr *sumGroup, s *sumcheck.Sums) string {
+func servedAgreement(gr *sumGroup, s *checksum.Sums) string {
 	var froms []string
 	for _, l := range gr.lines {
 		got, from := served(s, l.GoMod)
@@ -402,7 +401,7 @@ func containsString(list []string, s string) bool {
 }
 
 // reportNotInDB reports a module version the database has no record of.
-func reportNotInDB(pass *Pass, gr *sumGroup, e *sumcheck.Error) {
+func reportNotInDB(pass *Pass, gr *sumGroup, e *checksum.Error) {
 	why := e.ServerText
 	if why == "" && e.Status != 0 {
 		why = fmt.Sprint(e.Status)
@@ -413,7 +412,7 @@ func reportNotInDB(pass *Pass, gr *sumGroup, e *sumcheck.Error) {
 
 // reportSecurity reports a forked checksum database once: on go.sum's
 // first line, or on the module line of go.mod without a go.sum.
-func reportSecurity(pass *Pass, e *sumcheck.Error) {
+func reportSecurity(pass *Pass, e *checksum.Error) {
 	snap := pass.Snapshot
 	d := Diagnostic{Code: CodeSumDBMisbehavior, Severity: Error}
 	switch {
@@ -442,34 +441,10 @@ func firstLineSpan(f *gosum.File) span.Span {
 	return span.Span{Start: 0, End: f.Mapper.LineEnd(0)}
 }
 
-func asSumError(err error) (*sumcheck.Error, bool) {
-	var e *sumcheck.Error
+func asSumError(err error) (*checksum.Error, bool) {
+	var e *checksum.Error
 	ok := errors.As(err, &e)
 	return e, ok
-}
-
-func isCanceled(err error) bool {
-	return sumcheck.KindOf(err) == sumcheck.Canceled || modproxy.KindOf(err) == modproxy.Canceled
-}
-
-// describeDBFailure says why the database could not answer, without the
-// module the first failure happened to be about.
-func describeDBFailure(err error) string {
-	e, ok := asSumError(err)
-	if !ok {
-		return err.Error()
-	}
-	c := *e
-	c.Path, c.Version, c.DB = "", "", ""
-	switch e.Kind {
-	case sumcheck.Unreachable:
-		return fmt.Sprintf("checksum database %s unreachable: %s", e.DB, c.Error())
-	case sumcheck.AuthRequired:
-		return fmt.Sprintf("checksum database %s requires credentials (GOAUTH, .netrc): %s", e.DB, c.Error())
-	case sumcheck.Offline, sumcheck.Config:
-		return c.Error()
-	}
-	return fmt.Sprintf("checksum database %s failed: %s", e.DB, c.Error())
 }
 
 func moduleVersions(n int) string {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/modplan"
-	"github.com/gomodls/gomodls/internal/modproxy"
+	"github.com/gomodls/gomodls/internal/modsource"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 )
@@ -65,26 +65,26 @@ func runToolchains(pass *Pass) error {
 	if err == nil {
 		return nil
 	}
-	var e *modproxy.Error
+	var e *modsource.Error
 	if !errors.As(err, &e) {
-		e = &modproxy.Error{Kind: modproxy.ProxyError, Err: err}
+		e = &modsource.Error{Kind: modsource.ProxyError, Err: err}
 	}
 	switch e.Kind {
-	case modproxy.Canceled, modproxy.Offline, modproxy.Invalid:
+	case modsource.Canceled, modsource.Offline, modsource.Invalid:
 		return nil
 	}
 	file, sp := toolchainAnchor(snap, tc)
 	mod := modplan.ToolchainModule + "@" + ver
 	d := Diagnostic{File: file, Span: sp, Code: CodeToolchainUnavailable, Severity: Error}
 	asks := toolchainAsks(tc)
-	if e.Kind == modproxy.NotFound {
+	if e.Kind == modsource.NotFound {
 		goSays := fmt.Sprintf("download %s for %s: toolchain not available", tc.Target, modplan.Platform())
 		if v := modplan.FromToolchain(tc.Target); version.Lang("go"+v) == "go"+v && version.Compare("go"+v, "go1.21") >= 0 {
 			goSays = fmt.Sprintf("invalid toolchain: %s is a language version but not a toolchain version (%s.x)", tc.Target, tc.Target)
 		}
-		d.Message = fmt.Sprintf("%s: the go command would download %s, which the GOPROXY chain does not serve (%s): it fails with %q", asks, mod, attempts(e), goSays)
+		d.Message = fmt.Sprintf("%s: the go command would download %s, which the GOPROXY chain does not serve (%s): it fails with %q", asks, mod, e.Tried(), goSays)
 	} else {
-		d.Message = fmt.Sprintf("%s: the go command would download %s, and fetching it fails: %s", asks, mod, oneLine(e))
+		d.Message = fmt.Sprintf("%s: the go command would download %s, and fetching it fails: %s", asks, mod, e.OneLine())
 	}
 	if tc.Own {
 		list, lerr := src.Versions(pass.Context, modplan.ToolchainModule)

@@ -14,7 +14,7 @@ import (
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/modplan"
-	"github.com/gomodls/gomodls/internal/modproxy"
+	"github.com/gomodls/gomodls/internal/modsource"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
@@ -59,7 +59,7 @@ func runVersions(pass *Pass) error {
 			return
 		}
 		l := lookupFailure{err: err}
-		if errors.As(err, &l.e) && (l.e.Kind == modproxy.NotFound || l.e.Kind == modproxy.NotServed || l.e.Kind == modproxy.AuthRequired) {
+		if errors.As(err, &l.e) && (l.e.Kind == modsource.NotFound || l.e.Kind == modsource.NotServed || l.e.Kind == modsource.AuthRequired) {
 			// The module's version list is the evidence that decides
 			// between "no such version" and "the module is refused".
 			l.list, l.listErr = src.Versions(ctx, u.mod.Path)
@@ -77,8 +77,8 @@ func runVersions(pass *Pass) error {
 // lookupFailure is a failed .info lookup with what was learned after it.
 type lookupFailure struct {
 	err     error
-	e       *modproxy.Error
-	list    *modproxy.VersionList // the module's version list, when it was served
+	e       *modsource.Error
+	list    *modsource.VersionList // the module's version list, when it was served
 	listErr error
 	// own are the versions of ownPath (path/vN), for a +incompatible
 	// version whose major has a module path of its own.
@@ -110,26 +110,26 @@ func reportLookup(pass *Pass, hosts privateHosts, u modUse, l lookupFailure) {
 	env := pass.Snapshot.Env
 	who := e.Proxy
 	switch e.Kind {
-	case modproxy.Offline, modproxy.Canceled, modproxy.Invalid, modproxy.Direct:
+	case modsource.Offline, modsource.Canceled, modsource.Invalid, modsource.Direct:
 		return
-	case modproxy.Unreachable:
-		msg := fmt.Sprintf("%s: proxy %s unreachable: %s", u.mod, who, cause(e))
-		if strings.HasPrefix(who, modproxy.SourceDirect) {
+	case modsource.Unreachable:
+		msg := fmt.Sprintf("%s: proxy %s unreachable: %s", u.mod, who, e.Cause())
+		if strings.HasPrefix(who, modsource.SourceDirect) {
 			// The chain reached "direct" and the origin could not be
 			// reached: the go command reports the origin's error, whatever
 			// the proxies before it said (TryProxies ranks "direct" errors
 			// first, cmd/go/internal/modfetch/proxy.go). Say it in its
 			// words, and what the proxies said.
-			msg = fmt.Sprintf("%s: %s", u.mod, oneLine(e))
-			if n := len(e.Attempts); n > 1 {
-				msg += fmt.Sprintf(" (before that, %s)", attemptList(e.Attempts[:n-1]))
+			msg = fmt.Sprintf("%s: %s", u.mod, e.OneLine())
+			if before := e.TriedBefore(); before != "" {
+				msg += fmt.Sprintf(" (before that, %s)", before)
 			}
 		}
 		pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeProxyUnreachable, Severity: Error, Message: msg})
 		return
-	case modproxy.ProxyError:
+	case modsource.ProxyError:
 		pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeProxyError, Severity: Error,
-			Message: fmt.Sprintf("%s: proxy %s failed: %s", u.mod, who, oneLine(e))})
+			Message: fmt.Sprintf("%s: proxy %s failed: %s", u.mod, who, e.OneLine())})
 		return
 	}
 	if l.served() {
@@ -141,12 +141,12 @@ func reportLookup(pass *Pass, hosts privateHosts, u modUse, l lookupFailure) {
 		return
 	}
 	switch e.Kind {
-	case modproxy.AuthRequired:
+	case modsource.AuthRequired:
 		pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeProxyAuthRequired, Severity: Error,
 			Message: fmt.Sprintf("%s: proxy %s requires credentials (%s); add `machine %s login USER password TOKEN` to %s or configure GOAUTH",
-				u.mod, who, statusText(e), hostOf(who), netrcName(env))})
+				u.mod, who, e.Answer(), hostOf(who), netrcName(env))})
 		return
-	case modproxy.NotServed:
+	case modsource.NotServed:
 		reportRefusedModule(pass, u, e)
 		return
 	}
@@ -154,12 +154,12 @@ func reportLookup(pass *Pass, hosts privateHosts, u modUse, l lookupFailure) {
 	// time or commit does not match the repository) says so.
 	if strings.Contains(strings.ToLower(e.ServerText), "invalid pseudo-version") {
 		pass.Report(Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeUnknownVersion, Severity: severityFor(u, CodeUnknownVersion),
-			Message: fmt.Sprintf("%s: no such version: %s (%s)", u.mod, firstLineOf(e.ServerText), e.Proxy)})
+			Message: fmt.Sprintf("%s: no such version: %s (%s)", u.mod, modsource.FirstLine(e.ServerText), e.Proxy)})
 		return
 	}
-	if e.Module != modproxy.ModuleKnown {
+	if e.Module != modsource.ModuleKnown {
 		pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeUnknownModule, Severity: severityFor(u, CodeUnknownModule),
-			Message: fmt.Sprintf("%s: module not found by any proxy (%s); check the path for typos and its case", u.mod.Path, attempts(e))})
+			Message: fmt.Sprintf("%s: module not found by any proxy (%s); check the path for typos and its case", u.mod.Path, e.Tried())})
 		return
 	}
 	reportUnknownVersion(pass, u, l, nil)
@@ -170,10 +170,10 @@ func reportLookup(pass *Pass, hosts privateHosts, u modUse, l lookupFailure) {
 func reportServedModule(pass *Pass, u modUse, l lookupFailure) {
 	e, list := l.e, l.list.Versions
 	switch {
-	case slices.Contains(list, u.mod.Version) && e.Kind == modproxy.NotServed:
+	case slices.Contains(list, u.mod.Version) && e.Kind == modsource.NotServed:
 		// Listed but refused: a mirror that filters single versions.
 		d := Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeModuleNotServed, Severity: Error,
-			Message: fmt.Sprintf("%s: %s lists this version but refuses to serve it (%s); the go command fails here until another version is required or another proxy serves it", u.mod, e.Proxy, statusText(e))}
+			Message: fmt.Sprintf("%s: %s lists this version but refuses to serve it (%s); the go command fails here until another version is required or another proxy serves it", u.mod, e.Proxy, e.Answer())}
 		nearest, latest := modinfo.Nearest(without(list, u.mod.Version), u.mod.Version, false)
 		if nearest != "" {
 			d.Fixes = append(d.Fixes, setVersionFix(u, nearest, "Change to "+nearest+" (listed by the proxy; it may refuse it too)", false))
@@ -182,11 +182,11 @@ func reportServedModule(pass *Pass, u modUse, l lookupFailure) {
 			d.Fixes = append(d.Fixes, setVersionFix(u, latest, "Change to "+latest+" (listed by the proxy; it may refuse it too)", false))
 		}
 		pass.Report(d)
-	case module.IsPseudoVersion(u.mod.Version) && e.Kind == modproxy.NotServed:
+	case module.IsPseudoVersion(u.mod.Version) && e.Kind == modsource.NotServed:
 		// Lists name tags only, so a refused commit may exist.
 		d := Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeModuleNotServed, Severity: Error,
 			Message: fmt.Sprintf("%s: %s refused this pseudo-version (%s); it serves %s, so either no commit %s exists or this proxy does not serve it",
-				u.mod, e.Proxy, statusText(e), u.mod.Path, pseudoRev(u.mod.Version))}
+				u.mod, e.Proxy, e.Answer(), u.mod.Path, pseudoRev(u.mod.Version))}
 		if _, latest := modinfo.Nearest(list, u.mod.Version, false); latest != "" {
 			d.Fixes = append(d.Fixes, setVersionFix(u, latest, "Change to the latest release "+latest, false))
 		}
@@ -199,14 +199,14 @@ func reportServedModule(pass *Pass, u modUse, l lookupFailure) {
 // reportUnknownVersion reports a version that does not exist, with the
 // nearest and latest versions as fixes; served is the list the proxy
 // served, when it did (the evidence), or nil.
-func reportUnknownVersion(pass *Pass, u modUse, l lookupFailure, served *modproxy.VersionList) {
+func reportUnknownVersion(pass *Pass, u modUse, l lookupFailure, served *modsource.VersionList) {
 	e := l.e
 	var list []string
 	if l.list != nil {
 		list = l.list.Versions
 	}
 	d := Diagnostic{File: u.file, Span: u.versionSpan(), Code: CodeUnknownVersion, Severity: severityFor(u, CodeUnknownVersion)}
-	why := attempts(e)
+	why := e.Tried()
 	if served != nil {
 		why = fmt.Sprintf("%s; %s lists %s without it", why, served.Source, listSummary(list))
 	}
@@ -253,9 +253,9 @@ func reportUnknownVersion(pass *Pass, u modUse, l lookupFailure, served *modprox
 // reportRefusedModule reports a module whose version and version list a
 // proxy refuses (403/400 without a challenge), with no sign that it is
 // private: it may not exist, or the proxy filters it.
-func reportRefusedModule(pass *Pass, u modUse, e *modproxy.Error) {
+func reportRefusedModule(pass *Pass, u modUse, e *modsource.Error) {
 	d := Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeModuleNotServed, Severity: Error,
-		Message: fmt.Sprintf("%s: %s refuses this module (%s): check the path for typos and its case; if the module exists, this proxy does not serve it", u.mod, e.Proxy, statusText(e))}
+		Message: fmt.Sprintf("%s: %s refuses this module (%s): check the path for typos and its case; if the module exists, this proxy does not serve it", u.mod, e.Proxy, e.Answer())}
 	if env := pass.Snapshot.Env; env != nil {
 		// Going around the proxy works only where the origin is reachable,
 		// and gives up the proxy's cache: never the preferred fix.
@@ -273,7 +273,7 @@ func reportRefusedModule(pass *Pass, u modUse, e *modproxy.Error) {
 // words (the origin wanted credentials), or GOPRIVATE matching another
 // module of the same owner. A refusal alone is no evidence: filtered
 // mirrors refuse public modules too.
-func privateEvidence(pass *Pass, hosts privateHosts, path string, e *modproxy.Error) string {
+func privateEvidence(pass *Pass, hosts privateHosts, path string, e *modsource.Error) string {
 	env := pass.Snapshot.Env
 	if env == nil {
 		return ""
@@ -284,7 +284,7 @@ func privateEvidence(pass *Pass, hosts privateHosts, path string, e *modproxy.Er
 	plan := modplan.Of(pass.Snapshot)
 	atts := e.Attempts
 	if len(atts) == 0 {
-		atts = []*modproxy.Error{e}
+		atts = []*modsource.Error{e}
 	}
 	for _, a := range atts {
 		if !plan.PublicProxy(a.Proxy) {
@@ -292,7 +292,7 @@ func privateEvidence(pass *Pass, hosts privateHosts, path string, e *modproxy.Er
 		}
 		for _, line := range strings.Split(a.ServerText, "\n") {
 			if privateRefusal(line) {
-				return fmt.Sprintf("the public proxy %s answered %s: %s", a.Proxy, statusText(&modproxy.Error{Status: a.Status, StatusText: a.StatusText}), strings.TrimSpace(line))
+				return fmt.Sprintf("the public proxy %s answered %s: %s", a.Proxy, a.StatusLine(), strings.TrimSpace(line))
 			}
 		}
 	}
@@ -305,7 +305,7 @@ func privateEvidence(pass *Pass, hosts privateHosts, path string, e *modproxy.Er
 // reportPrivateRefused reports a module that the GOPROXY chain refused
 // while there is evidence (why) that it is private and GOPRIVATE does not
 // match it.
-func reportPrivateRefused(pass *Pass, u modUse, e *modproxy.Error, why string) {
+func reportPrivateRefused(pass *Pass, u modUse, e *modsource.Error, why string) {
 	env := pass.Snapshot.Env
 	pat := goenv.PrivatePattern(u.mod.Path)
 	pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodePrivateModuleNotConfigured, Severity: Error,
@@ -354,76 +354,6 @@ func severityFor(u modUse, c *Code) Severity {
 func privateFixes(env *goenv.Env, name, pattern string) []fixes.Fix {
 	merged := goenv.MergePattern(env.Get(name), pattern)
 	return []fixes.Fix{fixes.GoEnvWrite(name, merged), fixes.SetEnvSetting(name, merged)}
-}
-
-func statusText(e *modproxy.Error) string {
-	s := e.StatusText
-	if s == "" && e.Status != 0 {
-		s = fmt.Sprint(e.Status)
-	}
-	if s == "" {
-		s = e.Kind.String()
-	}
-	if t := firstLineOf(e.ServerText); t != "" {
-		s += ": " + t
-	}
-	return s
-}
-
-// refusalText is statusText with the server's most telling line: the one
-// saying that credentials were needed, when there is one.
-func refusalText(e *modproxy.Error) string {
-	for _, line := range strings.Split(e.ServerText, "\n") {
-		if privateRefusal(line) {
-			return strings.TrimSpace(e.StatusText + ": " + strings.TrimSpace(line))
-		}
-	}
-	return statusText(e)
-}
-
-func cause(e *modproxy.Error) string {
-	if e.Err != nil {
-		return firstLineOf(e.Err.Error())
-	}
-	return statusText(e)
-}
-
-// oneLine is the error's message on one line, without the module@version
-// prefix the diagnostic already starts with.
-func oneLine(e *modproxy.Error) string {
-	msg := e.Error()
-	for _, prefix := range []string{e.Path + "@" + e.Version + ": ", "module " + e.Path + ": "} {
-		msg = strings.TrimPrefix(msg, prefix)
-	}
-	msg = strings.ReplaceAll(msg, "\n\tserver response:", "; server response:")
-	return strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n\t", " ")), " ")
-}
-
-// attempts summarises a chain's failed attempts: "proxy A: 404 Not Found;
-// proxy B: 410 Gone".
-func attempts(e *modproxy.Error) string {
-	list := e.Attempts
-	if len(list) == 0 {
-		list = []*modproxy.Error{e}
-	}
-	return attemptList(list)
-}
-
-func attemptList(list []*modproxy.Error) string {
-	var parts []string
-	for _, a := range list {
-		op := a.Op
-		if op == "" {
-			op = a.Proxy
-		}
-		parts = append(parts, op+": "+statusText(a))
-	}
-	return strings.Join(parts, "; ")
-}
-
-func firstLineOf(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return strings.TrimSpace(s)
 }
 
 func hostOf(proxy string) string {

@@ -2,16 +2,13 @@ package lsp
 
 import (
 	"context"
-	"io/fs"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	"go.lsp.dev/protocol"
-	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/internal/completion"
+	"github.com/gomodls/gomodls/internal/modcache"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
@@ -119,7 +116,7 @@ func (ss *session) modCachePaths(snap *snapshot.Snapshot) map[string]bool {
 		c.walking = true
 		done := make(chan struct{})
 		started := ss.srv.goBackground(func() {
-			paths, complete := walkModCache(ss.srv.bg, filepath.Join(dir, "cache", "download"))
+			paths, complete := modcache.Paths(ss.srv.bg, dir)
 			c.mu.Lock()
 			if complete {
 				c.dir, c.paths, c.updated = dir, paths, time.Now()
@@ -143,33 +140,4 @@ func (ss *session) modCachePaths(snap *snapshot.Snapshot) map[string]bool {
 		}
 	}
 	return c.paths
-}
-
-// walkModCache finds the module paths (directories holding "@v") under
-// the module cache's download directory. It stops early, reporting the
-// walk incomplete, when ctx is done.
-func walkModCache(ctx context.Context, root string) (paths map[string]bool, complete bool) {
-	paths = map[string]bool{}
-	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if ctx.Err() != nil {
-			return fs.SkipAll
-		}
-		if err != nil || !d.IsDir() {
-			return nil
-		}
-		if d.Name() == "@v" {
-			rel, err := filepath.Rel(root, filepath.Dir(p))
-			if err == nil {
-				if path, err := module.UnescapePath(filepath.ToSlash(rel)); err == nil {
-					paths[path] = true
-				}
-			}
-			return fs.SkipDir
-		}
-		if strings.Count(p[len(root):], string(filepath.Separator)) > 8 || d.Name() == "sumdb" || d.Name() == "vcs" {
-			return fs.SkipDir
-		}
-		return nil
-	})
-	return paths, ctx.Err() == nil
 }

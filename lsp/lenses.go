@@ -11,6 +11,7 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/modcache"
 	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
@@ -144,15 +145,12 @@ func (s *server) goModOf(snap *snapshot.Snapshot, m module.Version) string {
 		return ""
 	}
 	cache := snap.Env.Get("GOMODCACHE")
-	ep, err1 := module.EscapePath(m.Path)
-	ev, err2 := module.EscapeVersion(m.Version)
-	if cache == "" || err1 != nil || err2 != nil {
+	dir, ok1 := modcache.Dir(cache, m)
+	mod, ok2 := modcache.File(cache, m, "mod")
+	if !ok1 || !ok2 {
 		return ""
 	}
-	for _, p := range []string{
-		filepath.Join(cache, filepath.FromSlash(ep)+"@"+ev, "go.mod"),
-		filepath.Join(cache, "cache", "download", filepath.FromSlash(ep), "@v", ev+".mod"),
-	} {
+	for _, p := range []string{filepath.Join(dir, "go.mod"), mod} {
 		if _, err := os.Stat(p); err == nil {
 			return p
 		}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/gomodls/gomodls/analyzers"
 	"github.com/gomodls/gomodls/internal/snapshot"
-	"github.com/gomodls/gomodls/internal/sumcheck"
 )
 
 // A resolveData is the data of a code action whose edit is computed only
@@ -71,12 +70,8 @@ func (s *server) CodeActionResolve(ctx context.Context, ca *protocol.CodeAction)
 		if m.Mod.Path != rd.Path || m.Mod.Version != rd.Version {
 			continue
 		}
-		mode := sumcheck.GoModLine
-		if m.Zip {
-			mode = sumcheck.ZipLine
-		}
 		lctx, cancel := context.WithTimeout(ctx, snap.Settings.CheckDeadline.D())
-		sums, err := snap.Sums.Sums(lctx, m.Mod.Path, m.Mod.Version, mode)
+		sums, err := snap.Sums.Sums(lctx, m.Mod.Path, m.Mod.Version, m.Mode())
 		cancel()
 		if err != nil {
 			return nil, fmt.Errorf("looking up the go.sum lines of %s %s: %w", m.Mod.Path, m.Mod.Version, err)

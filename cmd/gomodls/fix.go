@@ -13,13 +13,13 @@ import (
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/atomicfile"
 	"github.com/gomodls/gomodls/internal/checker"
+	"github.com/gomodls/gomodls/internal/checksum"
 	"github.com/gomodls/gomodls/internal/snapshot"
-	"github.com/gomodls/gomodls/internal/sumcheck"
 )
 
 // sumFixer is the part of the module source -fix needs.
 type sumFixer interface {
-	Sums(ctx context.Context, path, version string, mode sumcheck.Mode) (*sumcheck.Sums, error)
+	Sums(ctx context.Context, path, version string, mode checksum.Mode) (*checksum.Sums, error)
 }
 
 // fixSums applies the safe fixes of `gomodls check -fix`: it adds the
@@ -42,17 +42,13 @@ func fixSums(ctx context.Context, results []checker.Result, src sumFixer, base s
 		if len(missing) == 0 {
 			continue
 		}
-		sums := make([]*sumcheck.Sums, len(missing))
+		sums := make([]*checksum.Sums, len(missing))
 		errs := make([]error, len(missing))
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(16)
 		for i, m := range missing {
 			g.Go(func() error {
-				mode := sumcheck.GoModLine
-				if m.Zip {
-					mode = sumcheck.ZipLine
-				}
-				sums[i], errs[i] = src.Sums(gctx, m.Mod.Path, m.Mod.Version, mode)
+				sums[i], errs[i] = src.Sums(gctx, m.Mod.Path, m.Mod.Version, m.Mode())
 				return nil
 			})
 		}

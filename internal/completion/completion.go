@@ -28,7 +28,7 @@ import (
 	"github.com/gomodls/gomodls/internal/gomod"
 	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/modplan"
-	"github.com/gomodls/gomodls/internal/modproxy"
+	"github.com/gomodls/gomodls/internal/modsource"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 )
@@ -274,7 +274,7 @@ func versions(ctx context.Context, snap *snapshot.Snapshot, path string, c curso
 		}
 	}
 	var (
-		list     *modproxy.VersionList
+		list     *modsource.VersionList
 		latestGM *modfile.File
 		latestV  string
 		times    = map[string]time.Time{}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/modplan"
-	"github.com/gomodls/gomodls/internal/modproxy"
+	"github.com/gomodls/gomodls/internal/modsource"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
@@ -34,7 +34,7 @@ var errPending = errors.New("checking…")
 
 // facts is what the module source says about one module version.
 type facts struct {
-	info       *modproxy.Info
+	info       *modsource.Info
 	infoErr    error
 	latest     string // latest version ignoring retractions
 	latestMod  *modfile.File
@@ -144,7 +144,7 @@ func networkFacts(ctx context.Context, d *doc, snap *snapshot.Snapshot, m module
 	}
 }
 
-func answeredBy(p modproxy.Provenance) string {
+func answeredBy(p modsource.Provenance) string {
 	who := p.Source
 	if p.CachedFrom != "" {
 		who += " (originally " + p.CachedFrom + ")"

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/modcache"
 )
 
 // LookupBlocked returns why the go command cannot look path up at all,
@@ -55,22 +56,26 @@ func (p *Plan) InModCache(m module.Version) Cached {
 		return c
 	}
 	root := env.Get("GOMODCACHE")
-	encPath, err1 := module.EscapePath(m.Path)
-	encVer, err2 := module.EscapeVersion(m.Version)
-	if err1 != nil || err2 != nil {
+	vf, ok := modcache.VersionFile(m)
+	if !ok {
 		return c
 	}
-	file := filepath.Join(root, "cache", "download", filepath.FromSlash(encPath), "@v", encVer)
+	file := filepath.Join(modcache.Download(root), vf)
 	if data, err := p.snap.FS.ReadFile(file + ".mod"); err == nil && !bytes.HasPrefix(data, []byte("//vgo 0.0.")) {
 		c.GoMod = data
 	}
 	if _, err := p.snap.FS.Stat(file + ".info"); err == nil {
 		c.Info = true
 	}
-	if fi, err := p.snap.FS.Stat(filepath.Join(root, filepath.FromSlash(encPath)+"@"+encVer)); err == nil && fi.IsDir() {
-		c.Source = true
-	} else if _, err := p.snap.FS.Stat(file + ".zip"); err == nil {
-		c.Source = true
+	if dir, _ := modcache.Dir(root, m); dir != "" {
+		if fi, err := p.snap.FS.Stat(dir); err == nil && fi.IsDir() {
+			c.Source = true
+		}
+	}
+	if !c.Source {
+		if _, err := p.snap.FS.Stat(file + ".zip"); err == nil {
+			c.Source = true
+		}
 	}
 	return c
 }

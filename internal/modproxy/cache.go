@@ -11,8 +11,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"github.com/gomodls/gomodls/internal/atomicfile"
-	"github.com/gomodls/gomodls/internal/redact"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +18,10 @@ import (
 	"time"
 
 	"golang.org/x/mod/module"
+
+	"github.com/gomodls/gomodls/internal/atomicfile"
+	"github.com/gomodls/gomodls/internal/modcache"
+	"github.com/gomodls/gomodls/internal/redact"
 )
 
 // ---- memory ----
@@ -95,11 +97,8 @@ func (c *Client) fresh(t time.Time, ttl time.Duration) bool {
 // escapedDir returns <escaped path>/@v, the directory of a module's files
 // in the module cache and in ours; "" if path cannot be escaped.
 func escapedDir(path string) string {
-	enc, err := module.EscapePath(path)
-	if err != nil {
-		return ""
-	}
-	return filepath.FromSlash(enc) + string(filepath.Separator) + "@v"
+	d, _ := modcache.ModuleDir(path)
+	return d
 }
 
 // versionFile returns <escaped path>/@v/<escaped version>, the name of a
@@ -107,12 +106,8 @@ func escapedDir(path string) string {
 // ours; "" if path or version cannot be escaped. Lookups compute it once
 // for both caches.
 func versionFile(path, version string) string {
-	dir := escapedDir(path)
-	encV, err := module.EscapeVersion(version)
-	if dir == "" || err != nil {
-		return ""
-	}
-	return dir + string(filepath.Separator) + encV
+	vf, _ := modcache.VersionFile(module.Version{Path: path, Version: version})
+	return vf
 }
 
 // modCacheFile returns GOMODCACHE/cache/download/<vf>.<ext>, "" without a
@@ -121,7 +116,7 @@ func (c *Client) modCacheFile(vf, ext string) string {
 	if c.modCache == "" || vf == "" {
 		return ""
 	}
-	return filepath.Join(c.modCache, "cache", "download", vf+"."+ext)
+	return filepath.Join(modcache.Download(c.modCache), vf+"."+ext)
 }
 
 // oldVgoPrefix marks go.mod files synthesised by old vgo, which the go
@@ -192,7 +187,7 @@ func (c *Client) modCacheVersions(path string) []string {
 	if c.modCache == "" || ed == "" {
 		return nil
 	}
-	dir := filepath.Join(c.modCache, "cache", "download", ed)
+	dir := filepath.Join(modcache.Download(c.modCache), ed)
 	var out []string
 	if data, err := os.ReadFile(filepath.Join(dir, "list")); err == nil {
 		for _, l := range parseList(data) {
@@ -360,10 +355,9 @@ func toDiskError(e *Error) *diskError {
 
 func (de *diskError) toError() *Error {
 	e := &Error{Kind: NotFound, Proxy: de.Proxy, Op: de.Op, Status: de.Status, StatusText: de.StatusText, ServerText: de.ServerText, Module: ModuleExistence(de.Module)}
-	for k, name := range kindNames {
-		if name == de.Kind && name != "" {
-			e.Kind = Kind(k)
-		}
+	var k Kind
+	if k.UnmarshalText([]byte(de.Kind)) == nil {
+		e.Kind = k
 	}
 	if de.Err != "" {
 		e.Err = errors.New(de.Err)

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gomodls/gomodls/internal/redact"
 	"net/url"
 	pathpkg "path"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/redact"
 )
 
 // errProxyOff is the go command's error for an "off" GOPROXY entry.
@@ -56,13 +56,13 @@ func tryChain[T any](c *Client, ctx context.Context, path, version string, f fun
 				return v, attempts, nil
 			}
 		}
-		e = e.withModule(path, version)
-		attempts = append(attempts, e.clone())
+		e = e.WithModule(path, version)
+		attempts = append(attempts, cloneErr(e))
 		if e.Kind == Canceled || ctx.Err() != nil {
 			e.Attempts = attempts
 			return zero, attempts, e
 		}
-		notExist := e.notExist() || p.URL == goenv.ProxyOff
+		notExist := notExist(e) || p.URL == goenv.ProxyOff
 		switch {
 		case p.URL == goenv.ProxyDirect:
 			best, bestRank = e, directRank
@@ -78,13 +78,13 @@ func tryChain[T any](c *Client, ctx context.Context, path, version string, f fun
 	if best == nil {
 		return zero, attempts, &Error{Kind: Invalid, Path: path, Version: version, Op: "GOPROXY", Err: errors.New("GOPROXY list is empty")}
 	}
-	best = best.clone()
+	best = cloneErr(best)
 	best.Attempts = attempts
 	return zero, attempts, best
 }
 
 // notExist reports whether e falls through a ',' in GOPROXY.
-func (e *Error) notExist() bool { return e.Kind == NotFound && !e.noMatch }
+func notExist(e *Error) bool { return e.Kind == NotFound && !e.NoMatch }
 
 // proxyBase parses (once) a proxy base URL from GOPROXY or a go-import
 // "mod" entry.

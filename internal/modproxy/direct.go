@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/gomodls/gomodls/internal/redact"
 	"net/url"
 	"os"
 	"os/exec"
@@ -21,6 +20,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gomodls/gomodls/internal/redact"
 
 	"go.uber.org/zap"
 	"golang.org/x/mod/module"
@@ -138,7 +139,7 @@ func (d *directResolver) dynamic(ctx context.Context, path string) (*repoRoot, *
 			return nil, e
 		}
 		// The go command's words for any failure to find the repository.
-		e = e.clone()
+		e = cloneErr(e)
 		prefix := fmt.Sprintf("unrecognized import path %q: ", path)
 		switch {
 		case e.Status == 0 && e.Kind == Unreachable:
@@ -538,7 +539,7 @@ func (c *Client) directInfo(ctx context.Context, path, version string) (*Info, *
 	if e != nil {
 		if e.Kind != Canceled {
 			// codeRepo.Stat's wrapping: module.InvalidVersionError.
-			e = e.clone()
+			e = cloneErr(e)
 			e.Op = "invalid version: " + e.Op
 		}
 		return nil, e

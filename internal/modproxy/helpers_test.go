@@ -100,3 +100,6 @@ func checkNoLeaks(t *testing.T) {
 		}
 	})
 }
+
+// explainAttempts describes attempts as Error.Explain does.
+func explainAttempts(atts []*Error) string { return (&Error{Attempts: atts}).Explain() }

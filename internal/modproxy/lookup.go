@@ -37,7 +37,7 @@ func (c *Client) Info(ctx context.Context, path, version string) (*Info, error) 
 	if err != nil {
 		return nil, err
 	}
-	return v.(*Info).clone(), nil
+	return v.(*Info).Clone(), nil
 }
 
 // infoLookup is Info without the sharing of concurrent identical calls.
@@ -60,7 +60,7 @@ func (c *Client) infoLookup(ctx context.Context, path, version string) (*Info, e
 		return nil, c.offlineError(path, version)
 	}
 	if e := c.diskNegative(path, "info-"+version); e != nil {
-		return nil, e.withModule(path, version)
+		return nil, e.WithModule(path, version)
 	}
 	info, attempts, e := tryChain(c, ctx, path, version, func(ctx context.Context, p goenv.ProxyEntry) (*Info, *Error) {
 		if p.URL == goenv.ProxyDirect {
@@ -159,7 +159,7 @@ func (c *Client) GoMod(ctx context.Context, path, version string) (*GoModFile, e
 	if err != nil {
 		return nil, err
 	}
-	return v.(*GoModFile).clone(), nil
+	return v.(*GoModFile).Clone(), nil
 }
 
 // goModLookup is GoMod without the sharing of concurrent identical calls.
@@ -191,7 +191,7 @@ func (c *Client) goModLookup(ctx context.Context, path, version string) (*GoModF
 		return nil, c.offlineError(path, version)
 	}
 	if e := c.diskNegative(path, "mod-"+version); e != nil {
-		return nil, e.withModule(path, version)
+		return nil, e.WithModule(path, version)
 	}
 	gm, attempts, e := tryChain(c, ctx, path, version, func(ctx context.Context, p goenv.ProxyEntry) (*GoModFile, *Error) {
 		if p.URL == goenv.ProxyDirect {
@@ -239,7 +239,7 @@ func (c *Client) Versions(ctx context.Context, path string) (*VersionList, error
 	if err != nil {
 		return nil, err
 	}
-	return v.(*VersionList).clone(), nil
+	return v.(*VersionList).Clone(), nil
 }
 
 // versionsLookup is Versions without the sharing of concurrent identical calls.
@@ -274,7 +274,7 @@ func (c *Client) versions(ctx context.Context, path string) (*VersionList, *Erro
 		return l, nil
 	}
 	if e := c.diskNegative(path, "list"); e != nil {
-		return nil, e.withModule(path, "")
+		return nil, e.WithModule(path, "")
 	}
 	l, attempts, e := tryChain(c, ctx, path, "", func(ctx context.Context, p goenv.ProxyEntry) (*VersionList, *Error) {
 		if p.URL == goenv.ProxyDirect {
@@ -289,7 +289,7 @@ func (c *Client) versions(ctx context.Context, path string) (*VersionList, *Erro
 	l.Attempts = attempts
 	c.mem.put(key, memEntry{val: l, at: l.Fetched, ttl: c.listTTL})
 	if c.disk != nil && !strings.HasPrefix(l.Source, SourceDirect+" (git") {
-		c.disk.write(c.disk.routePath(rk, path, "list"), &diskEntry{Source: l.Source, Fetched: l.Fetched, Data: formatList(l.lines)})
+		c.disk.write(c.disk.routePath(rk, path, "list"), &diskEntry{Source: l.Source, Fetched: l.Fetched, Data: formatList(linesOf(l))})
 	}
 	return l, nil
 }
@@ -312,7 +312,7 @@ func (c *Client) proxyList(ctx context.Context, base string, origin bool, path s
 	key := memKey{"plist " + base, path, ""}
 	if e, ok := c.mem.get(key, c.now()); ok {
 		c.stats.add(func(s *Stats) { s.MemoryHits++ })
-		return e.val.(*VersionList).clone(), nil
+		return e.val.(*VersionList).Clone(), nil
 	}
 	r, e := c.proxyReq(base, origin, path, "@v/list", "list", c.maxBody)
 	if e != nil {
@@ -324,7 +324,7 @@ func (c *Client) proxyList(ctx context.Context, base string, origin bool, path s
 	}
 	l := newVersionList(path, parseList(res.data))
 	l.Source, l.Fetched = r.proxy, c.now()
-	c.mem.put(key, memEntry{val: l.clone(), at: l.Fetched, ttl: c.listTTL})
+	c.mem.put(key, memEntry{val: l.Clone(), at: l.Fetched, ttl: c.listTTL})
 	return l, nil
 }
 
@@ -376,7 +376,7 @@ func (c *Client) Latest(ctx context.Context, path string) (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	return v.(*Info).clone(), nil
+	return v.(*Info).Clone(), nil
 }
 
 // latestLookup is Latest without the sharing of concurrent identical calls.
@@ -409,7 +409,7 @@ func (c *Client) latestLookup(ctx context.Context, path string) (*Info, error) {
 		}
 	}
 	if e := c.diskNegative(path, "latest"); e != nil {
-		return nil, e.withModule(path, "latest")
+		return nil, e.WithModule(path, "latest")
 	}
 	info, attempts, e := tryChain(c, ctx, path, "latest", func(ctx context.Context, p goenv.ProxyEntry) (*Info, *Error) {
 		if p.URL == goenv.ProxyDirect {
@@ -421,7 +421,7 @@ func (c *Client) latestLookup(ctx context.Context, path string) (*Info, error) {
 		c.rememberFailure(key, path, "latest", e)
 		return nil, e
 	}
-	info = info.clone()
+	info = info.Clone()
 	info.Attempts = attempts
 	c.mem.put(key, memEntry{val: info, at: c.now(), ttl: c.listTTL})
 	if c.disk != nil && info.Unchecked == "" {
@@ -474,10 +474,10 @@ func (c *Client) proxyLatest(ctx context.Context, base string, origin bool, path
 		info.Path, info.Source, info.Fetched = path, r.proxy, c.now()
 		return info, nil
 	}
-	if !e.notExist() {
+	if !notExist(e) {
 		return nil, e
 	}
-	if v := latestFromList(list.lines); v != "" {
+	if v := latestFromList(linesOf(list)); v != "" {
 		info, e := stat(v)
 		if e != nil {
 			return nil, e
@@ -487,7 +487,7 @@ func (c *Client) proxyLatest(ctx context.Context, base string, origin bool, path
 	// The proxy knows the module (its list answered) but has no version:
 	// like the go command's NoMatchingVersionError, this does not fall
 	// through a ','.
-	return nil, &Error{Kind: NotFound, Proxy: r.proxy, Module: ModuleKnown, noMatch: true, Err: errors.New(`no matching versions for query "latest"`)}
+	return nil, &Error{Kind: NotFound, Proxy: r.proxy, Module: ModuleKnown, NoMatch: true, Err: errors.New(`no matching versions for query "latest"`)}
 }
 
 // latestCandidates is queryMatcher.filterVersions for "latest": releases
@@ -544,11 +544,11 @@ func (c *Client) offlineLatest(ctx context.Context, path, rk string) (*Info, *Er
 	}
 	l, e := c.offlineVersions(path, rk)
 	if e != nil {
-		return nil, e.withModule(path, "latest")
+		return nil, e.WithModule(path, "latest")
 	}
 	v := latestTagged(l.Versions)
 	if v == "" {
-		v = latestFromList(l.lines)
+		v = latestFromList(linesOf(l))
 	}
 	if v == "" {
 		return nil, c.offlineError(path, "latest")
@@ -571,7 +571,7 @@ func (c *Client) ZipHash(ctx context.Context, path, version string) (*ZipHash, e
 	if err != nil {
 		return nil, err
 	}
-	return v.(*ZipHash).clone(), nil
+	return v.(*ZipHash).Clone(), nil
 }
 
 // zipHashLookup is ZipHash without the sharing of concurrent identical calls.
@@ -603,7 +603,7 @@ func (c *Client) zipHashLookup(ctx context.Context, path, version string) (*ZipH
 		return nil, c.offlineError(path, version)
 	}
 	if e := c.diskNegative(path, "zip-"+version); e != nil {
-		return nil, e.withModule(path, version)
+		return nil, e.WithModule(path, version)
 	}
 	z, attempts, e := tryChain(c, ctx, path, version, func(ctx context.Context, p goenv.ProxyEntry) (*ZipHash, *Error) {
 		if p.URL == goenv.ProxyDirect {
@@ -697,16 +697,10 @@ func (c *Client) memLookup(k memKey) (any, *Error, bool) {
 	}
 	if e.err != nil {
 		c.stats.add(func(s *Stats) { s.NegativeHits++ })
-		return nil, e.err.cloneWithAttempts(), true
+		return nil, cloneWithAttempts(e.err), true
 	}
 	c.stats.add(func(s *Stats) { s.MemoryHits++ })
 	return e.val, nil, true
-}
-
-func (e *Error) cloneWithAttempts() *Error {
-	c := *e
-	c.Attempts = append([]*Error(nil), e.Attempts...)
-	return &c
 }
 
 // rememberFailure keeps a failure for NegativeTTL: in memory (any failure
@@ -720,8 +714,8 @@ func (c *Client) rememberFailure(k memKey, path, name string, e *Error) {
 	if e.Kind == Unreachable && errors.Is(e, context.DeadlineExceeded) {
 		return // the caller's deadline, not the proxy's fault
 	}
-	c.mem.put(k, memEntry{err: e.cloneWithAttempts(), at: c.now(), ttl: c.negTTL})
-	if c.disk != nil && e.Kind == NotFound && !e.noMatch {
+	c.mem.put(k, memEntry{err: cloneWithAttempts(e), at: c.now(), ttl: c.negTTL})
+	if c.disk != nil && e.Kind == NotFound && !e.NoMatch {
 		c.disk.write(c.disk.routePath(c.routeKey(path), path, name+".neg"), &diskEntry{Source: e.Proxy, Fetched: c.now(), Error: toDiskError(e)})
 	}
 }
@@ -751,7 +745,7 @@ func (c *Client) annotateExistence(ctx context.Context, e *Error) {
 	}
 	l, le := c.versions(ctx, e.Path)
 	switch {
-	case le != nil && le.Kind == NotFound && !le.noMatch:
+	case le != nil && le.Kind == NotFound && !le.NoMatch:
 		e.Module = ModuleUnknown
 	case le == nil && (len(l.Versions) > 0 || len(l.Pseudo) > 0):
 		e.Module = ModuleKnown
@@ -786,7 +780,7 @@ func (c *Client) shared(ctx context.Context, op, path, version string, fn func(c
 			if op == "list" || op == "latest" {
 				version = ""
 			}
-			e = e.withModule(path, version)
+			e = e.WithModule(path, version)
 			if e.Proxy == "" {
 				e.Proxy = c.firstRoute(path)
 			}

@@ -13,9 +13,12 @@ import (
 
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
+
+	"github.com/gomodls/gomodls/internal/modsource"
 )
 
-// listLine is one usable line of an @v/list answer.
+// listLine is one usable line of an @v/list answer (as parsed here;
+// VersionList.Lines holds them in the contract's form).
 type listLine struct {
 	version string
 	time    time.Time // the optional second field (RFC 3339), zero if absent or malformed
@@ -46,7 +49,10 @@ func parseList(data []byte) []listLine {
 // non-pseudo versions sorted by semver (as proxyRepo.Versions), Pseudo the
 // pseudo-versions.
 func newVersionList(path string, lines []listLine) *VersionList {
-	l := &VersionList{Path: path, Versions: []string{}, lines: lines}
+	l := &VersionList{Path: path, Versions: []string{}, Lines: make([]modsource.ListLine, len(lines))}
+	for i, ln := range lines {
+		l.Lines[i] = modsource.ListLine{Version: ln.version, Time: ln.time, HasTime: ln.hasTime}
+	}
 	for _, ln := range lines {
 		if module.IsPseudoVersion(ln.version) {
 			l.Pseudo = append(l.Pseudo, ln.version)
@@ -73,6 +79,15 @@ func latestTagged(versions []string) string {
 		return versions[len(versions)-1]
 	}
 	return ""
+}
+
+// linesOf returns the lines of a list as parsed.
+func linesOf(l *VersionList) []listLine {
+	out := make([]listLine, len(l.Lines))
+	for i, ln := range l.Lines {
+		out[i] = listLine{version: ln.Version, time: ln.Time, hasTime: ln.HasTime}
+	}
+	return out
 }
 
 // latestFromList is proxyRepo.latestFromList: the newest pseudo-version by

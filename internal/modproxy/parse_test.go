@@ -243,7 +243,7 @@ func TestErrorMessages(t *testing.T) {
 	if !errors.Is(e, fs.ErrNotExist) || errors.Is(list, fs.ErrNotExist) {
 		t.Errorf("errors.Is(fs.ErrNotExist) wrong")
 	}
-	noMatch := &Error{Kind: NotFound, noMatch: true}
+	noMatch := &Error{Kind: NotFound, NoMatch: true}
 	if errors.Is(noMatch, fs.ErrNotExist) || !IsNotExist(noMatch) {
 		t.Errorf("no-match errors must not be fs.ErrNotExist (like NoMatchingVersionError) but are IsNotExist")
 	}

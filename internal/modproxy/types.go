@@ -2,138 +2,72 @@
 
 package modproxy
 
-import (
-	"slices"
-	"time"
+import "github.com/gomodls/gomodls/internal/modsource"
+
+// The answers and errors of the Client are the module source contract's
+// (package internal/modsource); these names keep them at hand here.
+type (
+	Provenance      = modsource.Provenance
+	Info            = modsource.Info
+	Origin          = modsource.Origin
+	VersionList     = modsource.VersionList
+	GoModFile       = modsource.GoModFile
+	ZipHash         = modsource.ZipHash
+	Error           = modsource.Error
+	Kind            = modsource.Kind
+	ModuleExistence = modsource.ModuleExistence
 )
 
 // Names of answer sources that are not proxies.
 const (
-	SourceModCache = "module cache"  // GOMODCACHE/cache/download
-	SourceDisk     = "gomodls cache" // our persistent cache (Options.CacheDir)
-	SourceDirect   = "direct"        // the module's origin (go-get meta tags, git ls-remote)
+	SourceModCache = modsource.SourceModCache
+	SourceDisk     = modsource.SourceDisk
+	SourceDirect   = modsource.SourceDirect
 )
 
-// Provenance says where an answer came from.
-type Provenance struct {
-	// Source is who answered: a proxy's redacted base URL,
-	// SourceModCache, SourceDisk, or "direct" (with the repository, e.g.
-	// "direct (git https://host/repo)" or "direct (mod https://proxy)").
-	Source string `json:"source"`
-	// CachedFrom is, for answers from our caches, who answered originally.
-	CachedFrom string `json:"cachedFrom,omitempty"`
-	// Fetched is when the answer came from the network (zero for the
-	// module cache, whose files carry no such time).
-	Fetched time.Time `json:"fetched,omitzero"`
-	// Attempts are the failures of earlier GOPROXY entries before Source
-	// answered (e.g. "proxy A: 404, answered by proxy B").
-	Attempts []*Error `json:"attempts,omitempty"`
-	// Unverified is set on answers given offline from a cache: .info, .mod
-	// and zip hashes cannot change, but lists and @latest may be outdated.
-	Unverified bool `json:"unverified,omitempty"`
-	// Unchecked, when not empty, says why a direct (origin) lookup could
-	// not confirm the answer without cloning the repository, e.g. for a
-	// pseudo-version whose commit is not the tip of any branch or tag. The
-	// answer is then the caller's own claim, neither confirmed nor refuted.
-	Unchecked string `json:"unchecked,omitempty"`
-}
+// The kinds of Error.
+const (
+	NotFound     = modsource.NotFound
+	AuthRequired = modsource.AuthRequired
+	NotServed    = modsource.NotServed
+	Unreachable  = modsource.Unreachable
+	ProxyError   = modsource.ProxyError
+	Offline      = modsource.Offline
+	Direct       = modsource.Direct
+	Invalid      = modsource.Invalid
+	Canceled     = modsource.Canceled
+)
 
-// FellThrough describes the earlier attempts, e.g.
-// "https://a: 404 Not Found (not-found)", or "" if there were none.
-func (p *Provenance) FellThrough() string {
-	if len(p.Attempts) == 0 {
-		return ""
-	}
-	return explainAttempts(p.Attempts)
-}
+// What is known of a module path when a version of it was not found.
+const (
+	ExistenceUnknown = modsource.ExistenceUnknown
+	ModuleKnown      = modsource.ModuleKnown
+	ModuleUnknown    = modsource.ModuleUnknown
+)
 
-func (p Provenance) clone() Provenance {
-	p.Attempts = slices.Clone(p.Attempts)
-	return p
-}
+// KindOf returns the Kind of err if it is (or wraps) an *Error, else 0.
+func KindOf(err error) Kind { return modsource.KindOf(err) }
 
-// Info is a proxy's .info answer (cmd/go's RevInfo) for a module version.
-type Info struct {
-	Path    string    `json:"path"`
-	Version string    `json:"version"`
-	Time    time.Time `json:"time,omitzero"` // zero when a direct lookup could not tell
-	// Origin is the VCS origin the proxy reported, if any.
-	Origin *Origin `json:"origin,omitempty"`
-	Provenance
-}
+// IsNotExist reports whether err says the module or version does not exist.
+func IsNotExist(err error) bool { return modsource.IsNotExist(err) }
 
-// Origin is where a version came from (cmd/go's codehost.Origin, the
-// fields proxies report).
-type Origin struct {
-	VCS    string `json:",omitempty"`
-	URL    string `json:",omitempty"`
-	Subdir string `json:",omitempty"`
-	Hash   string `json:",omitempty"`
-	Ref    string `json:",omitempty"`
-}
+// IsTransient reports whether retrying later could give another answer
+// without any configuration change (Unreachable, ProxyError, Canceled).
+func IsTransient(err error) bool { return modsource.IsTransient(err) }
 
-func (i *Info) clone() *Info {
-	c := *i
-	if i.Origin != nil {
-		o := *i.Origin
-		c.Origin = &o
-	}
-	c.Provenance = i.Provenance.clone()
+// cloneErr returns a shallow copy of e without Attempts.
+func cloneErr(e *Error) *Error {
+	c := *e
+	c.Attempts = nil
 	return &c
 }
 
-// VersionList is a module's @v/list answer.
-type VersionList struct {
-	Path string `json:"path"`
-	// Versions are the tagged versions, sorted by semver: every line whose
-	// first field is a valid semantic version and not a pseudo-version, as
-	// the go command keeps them.
-	Versions []string `json:"versions"`
-	// Pseudo are pseudo-versions the proxy listed (the go command uses them
-	// for @latest when there is no tagged version), sorted.
-	Pseudo []string `json:"pseudo,omitempty"`
-	Provenance
-	lines []listLine // as parsed, for the @latest fallback
-}
-
-func (l *VersionList) clone() *VersionList {
-	c := *l
-	c.Versions = slices.Clone(l.Versions)
-	c.Pseudo = slices.Clone(l.Pseudo)
-	c.Provenance = l.Provenance.clone()
+// cloneWithAttempts returns a copy of e with a list of attempts of its own.
+func cloneWithAttempts(e *Error) *Error {
+	c := *e
+	c.Attempts = append([]*Error(nil), e.Attempts...)
 	return &c
 }
 
-// Has reports whether version is in Versions or Pseudo.
-func (l *VersionList) Has(version string) bool {
-	return slices.Contains(l.Versions, version) || slices.Contains(l.Pseudo, version)
-}
-
-// GoModFile is a module version's go.mod as the proxy serves it.
-type GoModFile struct {
-	Path    string `json:"path"`
-	Version string `json:"version"`
-	Data    []byte `json:"-"`
-	Provenance
-}
-
-func (g *GoModFile) clone() *GoModFile {
-	c := *g
-	c.Data = slices.Clone(g.Data)
-	c.Provenance = g.Provenance.clone()
-	return &c
-}
-
-// ZipHash is the h1: hash of a module version's zip (the go.sum line's hash).
-type ZipHash struct {
-	Path    string `json:"path"`
-	Version string `json:"version"`
-	Hash    string `json:"hash"`
-	Provenance
-}
-
-func (z *ZipHash) clone() *ZipHash {
-	c := *z
-	c.Provenance = z.Provenance.clone()
-	return &c
-}
+// firstLine is modsource.FirstLine.
+func firstLine(s string) string { return modsource.FirstLine(s) }

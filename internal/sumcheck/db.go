@@ -20,6 +20,7 @@ import (
 	"github.com/gomodls/gomodls/internal/auth"
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/modproxy"
+	"github.com/gomodls/gomodls/internal/modsource"
 )
 
 // A DB is a client of the checksum database named by GOSUMDB: a
@@ -202,7 +203,7 @@ func (db *DB) Lookup(ctx context.Context, path, version string) ([]string, error
 	}
 	db.mu.Lock()
 	if db.security != nil {
-		e := db.security.withModule(path, version)
+		e := db.security.WithModule(path, version)
 		db.mu.Unlock()
 		return nil, e
 	}
@@ -285,7 +286,7 @@ func (db *DB) classify(client *sumdb.Client, path, version string, err error) *E
 	}
 	db.mu.Unlock()
 	if sec != nil {
-		return sec.withModule(path, version)
+		return sec.WithModule(path, version)
 	}
 	if errors.Is(err, sumdb.ErrGONOSUMDB) {
 		return &Error{Kind: Excluded, Path: path, Version: version, DB: db.cfg.Name, Reason: "GONOSUMDB"}
@@ -293,12 +294,12 @@ func (db *DB) classify(client *sumdb.Client, path, version string, err error) *E
 	esc, _ := module.EscapePath(path)
 	escV, _ := module.EscapeVersion(version)
 	if e := db.remote.failure("/lookup/" + esc + "@" + escV); e != nil {
-		return e.withModule(path, version)
+		return e.WithModule(path, version)
 	}
 	// A failure of the client itself: a record or note that does not
 	// verify, for instance. Its first line says what (the rest quotes
 	// the offending note).
-	msg := firstLine(strings.TrimPrefix(err.Error(), path+"@"+version+": "))
+	msg := modsource.FirstLine(strings.TrimPrefix(err.Error(), path+"@"+version+": "))
 	if strings.HasPrefix(msg, "reading tree note") {
 		msg += fmt.Sprintf(" (the database's signature does not verify with the key in GOSUMDB, %s)", db.cfg.Key)
 	}

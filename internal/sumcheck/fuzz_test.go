@@ -41,7 +41,7 @@ func FuzzSetFromLines(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		r := &Sums{Path: "example.com/m", Version: "v1.0.0"}
 		lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-		if err := r.setFromLines(lines); err != nil {
+		if err := setFromLines(r, lines); err != nil {
 			return
 		}
 		if r.Zip == "" || r.GoMod == "" {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/gomodls/gomodls/internal/auth"
 	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/modsource"
 	"github.com/gomodls/gomodls/internal/redact"
 )
 
@@ -252,7 +253,7 @@ func (r *remote) get(ctx context.Context, u *url.URL) ([]byte, *Error) {
 	r.log.Debug("sumdb request", zap.String("url", redacted), zap.Int("status", resp.StatusCode), zap.Duration("took", r.now().Sub(start)))
 	if resp.StatusCode != http.StatusOK {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<10))
-		e := &Error{Kind: ServerError, URL: redacted, Status: resp.StatusCode, ServerText: firstLine(string(body)), DB: r.cfg.Name}
+		e := &Error{Kind: ServerError, URL: redacted, Status: resp.StatusCode, ServerText: modsource.FirstLine(string(body)), DB: r.cfg.Name}
 		switch resp.StatusCode {
 		case http.StatusNotFound, http.StatusGone:
 			e.Kind = NotFound
@@ -316,9 +317,4 @@ func join(u *url.URL, path string) *url.URL {
 	j.Path = strings.TrimSuffix(u.Path, "/") + "/" + strings.TrimPrefix(path, "/")
 	j.RawPath = strings.TrimSuffix(u.RawPath, "/") + "/" + strings.TrimPrefix(path, "/")
 	return &j
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(s)
 }

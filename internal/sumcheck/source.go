@@ -31,107 +31,10 @@ import (
 	"golang.org/x/mod/sumdb/dirhash"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/gomodls/gomodls/internal/checksum"
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/modproxy"
 )
-
-// Mode says how much work Sums may do.
-type Mode int
-
-const (
-	// Verify asks the checksum database (when it may be asked) and reads
-	// hashes of content already in the module cache or gomodls' cache:
-	// enough to check existing go.sum lines, without downloading modules.
-	Verify Mode = iota
-	// GoModLine also fetches the go.mod through the GOPROXY chain: to hash
-	// it when the database may not be asked, and to corroborate the
-	// database's go.mod hash otherwise. For adding a /go.mod line.
-	GoModLine
-	// ZipLine also hashes the zip when the database may not be asked,
-	// downloading it if no cache has it. For adding a zip line.
-	ZipLine
-	// Download hashes the zip in every case, downloading it through the
-	// GOPROXY chain if no cache has it: what the go command would download
-	// is compared with the database and go.sum (gomodls check -verify).
-	// A zip that cannot be had is ZipErr.
-	Download
-)
-
-// Sums holds the go.sum hashes of one module version.
-type Sums struct {
-	Path, Version string
-	// GoMod and Zip are the hashes go.sum should hold (h1:..., "" when
-	// unknown): when Verified, what the checksum database records;
-	// otherwise the hashes of the content served (ServedGoMod, ServedZip).
-	GoMod, Zip string
-	// Verified is set when the hashes come from the checksum database DB.
-	Verified bool
-	DB       string
-	// Excluded says why the database was not asked: "GOSUMDB=off",
-	// "GONOSUMDB pattern P" or "GOPRIVATE pattern P".
-	Excluded string
-	// ServedGoMod and ServedZip are hashes of the content actually served
-	// or downloaded, when known (see Mode), and ServedGoModFrom and
-	// ServedZipFrom who served it (a proxy's URL, "module cache",
-	// "gomodls cache"). When they differ from Verified hashes, the go
-	// command's download would fail verification.
-	ServedGoMod, ServedZip         string
-	ServedGoModFrom, ServedZipFrom string
-	// ZipErr says why a zip hash asked for (ZipLine) could not be had.
-	ZipErr error
-
-	mode Mode
-}
-
-// Lines returns the go.sum lines known: the zip line (if zip and known),
-// then the /go.mod line (if known).
-func (s *Sums) Lines(zip bool) []string {
-	var out []string
-	if zip && s.Zip != "" {
-		out = append(out, s.Path+" "+s.Version+" "+s.Zip)
-	}
-	if s.GoMod != "" {
-		out = append(out, s.Path+" "+s.Version+"/go.mod "+s.GoMod)
-	}
-	return out
-}
-
-// Conflict describes served content that disagrees with the database, ""
-// if there is none known. Lines with a conflict must not be added to
-// go.sum: the go command would refuse the download (or the database is
-// lying).
-func (s *Sums) Conflict() string {
-	if !s.Verified {
-		return ""
-	}
-	var parts []string
-	if s.ServedGoMod != "" && s.ServedGoMod != s.GoMod {
-		parts = append(parts, fmt.Sprintf("the go.mod served by %s has %s, %s records %s", s.ServedGoModFrom, s.ServedGoMod, s.DB, s.GoMod))
-	}
-	if s.ServedZip != "" && s.ServedZip != s.Zip {
-		parts = append(parts, fmt.Sprintf("the zip in the %s has %s, %s records %s", s.ServedZipFrom, s.ServedZip, s.DB, s.Zip))
-	}
-	return strings.Join(parts, "; ")
-}
-
-// Origin says where the hashes come from, for messages: "verified by
-// sum.golang.org", or "computed from what https://proxy serves (GONOSUMDB
-// pattern P)".
-func (s *Sums) Origin() string {
-	if s.Verified {
-		return "verified by " + s.DB
-	}
-	from := s.ServedGoModFrom
-	if from == "" {
-		from = s.ServedZipFrom
-	}
-	return fmt.Sprintf("computed from what %s serves (not verified: %s)", from, s.Excluded)
-}
-
-func (s *Sums) clone() *Sums {
-	c := *s
-	return &c
-}
 
 // GoModHash returns the go.sum hash of a go.mod file's content (the
 // "/go.mod" line), as the go command computes it.
@@ -159,7 +62,7 @@ type Source struct {
 
 	flight singleflight.Group
 	mu     sync.Mutex
-	known  map[module.Version]*Sums
+	known  map[module.Version]known
 	failed map[module.Version]failure
 	gomods map[module.Version][]byte // go.mod files GoMod fetched
 	// gen counts the changes to known and gomods; uncached and
@@ -170,6 +73,12 @@ type Source struct {
 	gen           uint64
 	uncached      map[module.Version]uint64
 	uncachedGoMod map[module.Version]uint64
+}
+
+// known are hashes learned and the work done to learn them.
+type known struct {
+	sums *Sums
+	mode Mode
 }
 
 type failure struct {
@@ -205,7 +114,7 @@ func NewSource(c *modproxy.Client, opts modproxy.Options) (*Source, error) {
 		cacheOnly: cacheOnly,
 		negTTL:    opts.NegativeTTL,
 		now:       time.Now,
-		known:     map[module.Version]*Sums{},
+		known:     map[module.Version]known{},
 		failed:    map[module.Version]failure{},
 		gomods:    map[module.Version][]byte{},
 		uncached:  map[module.Version]uint64{},
@@ -265,9 +174,9 @@ func (s *Source) Sums(ctx context.Context, path, version string, mode Mode) (*Su
 	}
 	m := module.Version{Path: path, Version: version}
 	s.mu.Lock()
-	if r := s.known[m]; r != nil && r.mode >= mode {
+	if k := s.known[m]; k.sums != nil && k.mode >= mode {
 		s.mu.Unlock()
-		return r.clone(), nil
+		return k.sums.Clone(), nil
 	}
 	if f, ok := s.failed[m]; ok && s.now().Sub(f.at) < s.negTTL {
 		s.mu.Unlock()
@@ -287,26 +196,26 @@ func (s *Source) Sums(ctx context.Context, path, version string, mode Mode) (*Su
 	}
 	r := v.(*Sums)
 	s.mu.Lock()
-	if old := s.known[m]; old == nil || old.mode < r.mode {
-		s.known[m] = r
+	if old := s.known[m]; old.sums == nil || old.mode < mode {
+		s.known[m] = known{r, mode}
 		s.gen++
 	}
 	s.mu.Unlock()
-	return r.clone(), nil
+	return r.Clone(), nil
 }
 
 func (s *Source) sums(ctx context.Context, m module.Version, mode Mode) (*Sums, error) {
-	r := &Sums{Path: m.Path, Version: m.Version, mode: mode}
+	r := &Sums{Path: m.Path, Version: m.Version}
 	ok, reason := Allowed(s.env, m.Path)
 	if ok {
 		if s.dbErr != nil {
-			return nil, s.dbErr.withModule(m.Path, m.Version)
+			return nil, s.dbErr.WithModule(m.Path, m.Version)
 		}
 		lines, err := s.db.Lookup(ctx, m.Path, m.Version)
 		if err != nil {
 			return nil, err
 		}
-		if err := r.setFromLines(lines); err != nil {
+		if err := setFromLines(r, lines); err != nil {
 			return nil, &Error{Kind: ServerError, Path: m.Path, Version: m.Version, DB: s.db.Name(), Err: err}
 		}
 		r.Verified, r.DB = true, s.db.Name()
@@ -327,7 +236,7 @@ func (s *Source) sums(ctx context.Context, m module.Version, mode Mode) (*Sums, 
 		r.ServedGoMod, r.ServedGoModFrom = GoModHash(gm.Data), provenance(gm.Provenance)
 	case !r.Verified && mode >= GoModLine:
 		return nil, err
-	case !r.Verified && isCanceled(err):
+	case !r.Verified && checksum.IsCanceled(err):
 		return nil, err
 	}
 	zclient := s.cacheOnly
@@ -354,12 +263,12 @@ func (s *Source) sums(ctx context.Context, m module.Version, mode Mode) (*Sums, 
 func (s *Source) CachedSums(path, version string) *Sums {
 	m := module.Version{Path: path, Version: version}
 	s.mu.Lock()
-	r := s.known[m]
+	r := s.known[m].sums
 	gen := s.gen
 	g, searched := s.uncached[m]
 	s.mu.Unlock()
 	if r != nil && r.GoMod != "" {
-		return r.clone()
+		return r.Clone()
 	}
 	if searched && g == gen {
 		return nil
@@ -388,7 +297,7 @@ func (s *Source) cachedSums(m module.Version) *Sums {
 		if !ok {
 			lines, ok = s.db.CachedLookup(path, version)
 		}
-		if !ok || r.setFromLines(lines) != nil {
+		if !ok || setFromLines(r, lines) != nil {
 			return nil
 		}
 		r.Verified, r.DB = true, s.db.Name()
@@ -462,20 +371,20 @@ func (s *Source) Preload(mods []module.Version) {
 	var want []module.Version
 	s.mu.Lock()
 	for _, m := range mods {
-		if s.known[m] == nil {
+		if s.known[m].sums == nil {
 			want = append(want, m)
 		}
 	}
 	s.mu.Unlock()
 	for m, lines := range s.db.cachedBatch(want) {
-		r := &Sums{Path: m.Path, Version: m.Version, Verified: true, DB: s.db.Name(), mode: Verify}
-		if r.setFromLines(lines) != nil {
+		r := &Sums{Path: m.Path, Version: m.Version, Verified: true, DB: s.db.Name()}
+		if setFromLines(r, lines) != nil {
 			continue
 		}
 		s.addServed(r)
 		s.mu.Lock()
-		if s.known[m] == nil {
-			s.known[m] = r
+		if s.known[m].sums == nil {
+			s.known[m] = known{r, Verify}
 			s.gen++
 		}
 		s.mu.Unlock()
@@ -494,7 +403,7 @@ func (s *Source) addServed(r *Sums) {
 }
 
 // setFromLines takes the hashes from the database's lines for r's module.
-func (r *Sums) setFromLines(lines []string) error {
+func setFromLines(r *Sums, lines []string) error {
 	for _, l := range lines {
 		f := strings.Fields(l)
 		if len(f) != 3 || f[0] != r.Path {
@@ -525,8 +434,4 @@ func provenance(p modproxy.Provenance) string {
 		return p.CachedFrom
 	}
 	return p.Source
-}
-
-func isCanceled(err error) bool {
-	return modproxy.KindOf(err) == modproxy.Canceled || errors.Is(err, context.Canceled)
 }

@@ -3,7 +3,7 @@
 // golang.org/x/mod/module (ModuleError), Copyright The Go Authors,
 // BSD-style license.
 
-package modproxy
+package modsource
 
 import (
 	"context"
@@ -78,6 +78,17 @@ func (k Kind) String() string {
 // MarshalText makes kinds readable in JSON.
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
+// UnmarshalText reads a kind's name back.
+func (k *Kind) UnmarshalText(text []byte) error {
+	for i, name := range kindNames {
+		if name == string(text) && name != "" {
+			*k = Kind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown kind %q", text)
+}
+
 // ModuleExistence says what is known about a module path when a version of
 // it was not found.
 type ModuleExistence int
@@ -134,10 +145,10 @@ type Error struct {
 	// RetryAfter is the server's Retry-After for 429/503, if it sent one.
 	RetryAfter string
 
-	// noMatch marks "no matching versions" (the module answered, but with
+	// NoMatch marks "no matching versions" (the module answered, but with
 	// no usable version): NotFound, yet like the go command's
 	// NoMatchingVersionError it does not fall through a ',' in GOPROXY.
-	noMatch bool
+	NoMatch bool
 }
 
 func (e *Error) Error() string {
@@ -226,19 +237,22 @@ func (e *Error) Short() string {
 		if what == "" {
 			what = fmt.Sprint(e.Status)
 		}
-		if t := firstLine(e.ServerText); t != "" {
+		if t := FirstLine(e.ServerText); t != "" {
 			what += ": " + t
 		}
 	case e.Err != nil:
-		what = firstLine(e.Err.Error())
+		what = FirstLine(e.Err.Error())
 	default:
 		what = e.Kind.String()
 	}
 	return fmt.Sprintf("%s: %s (%s)", who, what, e.Kind)
 }
 
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
+// FirstLine returns the first line of s that is not blank, trimmed: the
+// part of a server's text or of an error message that fits a one-line
+// summary.
+func FirstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	return strings.TrimSpace(s)
 }
 
@@ -268,7 +282,7 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 func (e *Error) Is(target error) bool {
 	switch target {
 	case fs.ErrNotExist:
-		return e.Kind == NotFound && !e.noMatch
+		return e.Kind == NotFound && !e.NoMatch
 	case context.Canceled:
 		return e.Kind == Canceled
 	}
@@ -297,16 +311,87 @@ func IsTransient(err error) bool {
 	return false
 }
 
-// clone returns a shallow copy of e without Attempts.
-func (e *Error) clone() *Error {
-	c := *e
-	c.Attempts = nil
-	return &c
-}
-
-// withModule returns a copy of e naming path and version.
-func (e *Error) withModule(path, version string) *Error {
+// WithModule returns a copy of e naming path and version.
+func (e *Error) WithModule(path, version string) *Error {
 	c := *e
 	c.Path, c.Version = path, version
 	return &c
+}
+
+// The renderings below are the parts of the message that diagnostics
+// quote: who answered what, on one line.
+
+// StatusLine is the HTTP status ("404 Not Found", or the code alone), or
+// the kind when there was no HTTP answer.
+func (e *Error) StatusLine() string {
+	s := e.StatusText
+	if s == "" && e.Status != 0 {
+		s = fmt.Sprint(e.Status)
+	}
+	if s == "" {
+		s = e.Kind.String()
+	}
+	return s
+}
+
+// Answer is StatusLine with the first line of the server's explanation,
+// e.g. "403 Forbidden: This module version is not available.".
+func (e *Error) Answer() string {
+	s := e.StatusLine()
+	if t := FirstLine(e.ServerText); t != "" {
+		s += ": " + t
+	}
+	return s
+}
+
+// Cause is the first line of the underlying error, else Answer: why a
+// proxy could not be reached.
+func (e *Error) Cause() string {
+	if e.Err != nil {
+		return FirstLine(e.Err.Error())
+	}
+	return e.Answer()
+}
+
+// OneLine is the error's message on one line, without the module@version
+// prefix a diagnostic already starts with.
+func (e *Error) OneLine() string {
+	msg := e.Error()
+	for _, prefix := range []string{e.Path + "@" + e.Version + ": ", "module " + e.Path + ": "} {
+		msg = strings.TrimPrefix(msg, prefix)
+	}
+	msg = strings.ReplaceAll(msg, "\n\tserver response:", "; server response:")
+	return strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n\t", " ")), " ")
+}
+
+// Tried summarises the chain's failed attempts (e itself when it has no
+// Attempts): "reading https://a/...: 404 Not Found; reading https://b/...:
+// 410 Gone".
+func (e *Error) Tried() string {
+	list := e.Attempts
+	if len(list) == 0 {
+		list = []*Error{e}
+	}
+	return triedList(list)
+}
+
+// TriedBefore is Tried for the attempts before the one e reports (the
+// last), "" when the chain did not fall through.
+func (e *Error) TriedBefore() string {
+	if n := len(e.Attempts); n > 1 {
+		return triedList(e.Attempts[:n-1])
+	}
+	return ""
+}
+
+func triedList(list []*Error) string {
+	var parts []string
+	for _, a := range list {
+		op := a.Op
+		if op == "" {
+			op = a.Proxy
+		}
+		parts = append(parts, op+": "+a.Answer())
+	}
+	return strings.Join(parts, "; ")
 }

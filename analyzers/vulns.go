@@ -17,7 +17,7 @@ import (
 	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
-	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 // Vulns reports module versions and Go releases with known vulnerabilities.
@@ -137,7 +137,7 @@ func replacesIndirect(s *snapshot.Snapshot, u modUse) bool {
 	return false
 }
 
-func checkModuleVulns(ctx context.Context, pass *Pass, db *vulndb.DB, u modUse, stale string) {
+func checkModuleVulns(ctx context.Context, pass *Pass, db *osv.DB, u modUse, stale string) {
 	path, v := u.mod.Path, u.mod.Version
 	entries, err := db.Entries(ctx, path, v)
 	if err != nil && ctx.Err() == nil {
@@ -145,7 +145,7 @@ func checkModuleVulns(ctx context.Context, pass *Pass, db *vulndb.DB, u modUse, 
 			Message: fmt.Sprintf("known vulnerabilities of %s not fully checked: %v", u.mod, err)})
 	}
 	now := db.Now()
-	affecting := vulndb.Affecting(entries, path, v, now)
+	affecting := osv.Affecting(entries, path, v, now)
 	if len(affecting) == 0 {
 		return
 	}
@@ -166,7 +166,7 @@ func checkModuleVulns(ctx context.Context, pass *Pass, db *vulndb.DB, u modUse, 
 // lowestFixedVersion is the upgrade that fixes every known vulnerability
 // of path: chosen from the module's versions (and not retracted) when the
 // path may be looked up, else from the reports' fixed versions alone.
-func lowestFixedVersion(ctx context.Context, snap *snapshot.Snapshot, path, v string, entries []*vulndb.Entry, now time.Time) string {
+func lowestFixedVersion(ctx context.Context, snap *snapshot.Snapshot, path, v string, entries []*osv.Entry, now time.Time) string {
 	var known []string
 	var allow func(string) bool
 	if src := snap.Source; src != nil && modplan.Of(snap).Lookable(path) {
@@ -177,13 +177,13 @@ func lowestFixedVersion(ctx context.Context, snap *snapshot.Snapshot, path, v st
 			allow = func(c string) bool { _, r := modinfo.Retracted(f, c); return !r }
 		}
 	}
-	return vulndb.LowestFixed(entries, v, known, allow, now, path)
+	return osv.LowestFixed(entries, v, known, allow, now, path)
 }
 
 // vulnMessage describes one vulnerability of a module version: ID, aliases,
 // summary, packages, the fixing version and the caveat; the report's page
 // when the module is public; how old a stale database copy is.
-func vulnMessage(modVersion, path, v string, e *vulndb.Entry, public bool, stale string) string {
+func vulnMessage(modVersion, path, v string, e *osv.Entry, public bool, stale string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s has a known vulnerability: %s", modVersion, e.ID)
 	if len(e.Aliases) > 0 {
@@ -233,7 +233,7 @@ func listSome(items []string, max int) string {
 // checkToolchainVulns reports the known vulnerabilities of the Go release
 // the go command runs for the snapshot's go.work (in workspace mode) or
 // go.mod.
-func checkToolchainVulns(ctx context.Context, pass *Pass, db *vulndb.DB, stale string) {
+func checkToolchainVulns(ctx context.Context, pass *Pass, db *osv.DB, stale string) {
 	snap := pass.Snapshot
 	if snap.Env == nil {
 		return
@@ -251,12 +251,12 @@ func checkToolchainVulns(ctx context.Context, pass *Pass, db *vulndb.DB, stale s
 	if !ok {
 		return
 	}
-	v := vulndb.GoToSemver(run.Name)
+	v := osv.GoToSemver(run.Name)
 	if v == "" {
 		return
 	}
-	var all []*vulndb.Entry
-	for _, p := range []string{vulndb.StdlibModule, vulndb.ToolchainModule} {
+	var all []*osv.Entry
+	for _, p := range []string{osv.StdlibModule, osv.ToolchainModule} {
 		list, err := db.Entries(ctx, p, v)
 		if err != nil && ctx.Err() == nil {
 			reportVulnDB(pass, unavailableSeverity(err), "known vulnerabilities of %s not fully checked: %v", run.Name, err)
@@ -265,8 +265,8 @@ func checkToolchainVulns(ctx context.Context, pass *Pass, db *vulndb.DB, stale s
 	}
 	now := db.Now()
 	var found []string
-	for _, e := range vulndb.AffectingAny(all, v, now, vulndb.StdlibModule, vulndb.ToolchainModule) {
-		pkgs := append(e.Packages(vulndb.StdlibModule), e.Packages(vulndb.ToolchainModule)...)
+	for _, e := range osv.AffectingAny(all, v, now, osv.StdlibModule, osv.ToolchainModule) {
+		pkgs := append(e.Packages(osv.StdlibModule), e.Packages(osv.ToolchainModule)...)
 		if len(pkgs) > 0 {
 			found = append(found, e.ID+" ("+listSome(pkgs, 3)+")")
 		} else {
@@ -286,10 +286,10 @@ func checkToolchainVulns(ctx context.Context, pass *Pass, db *vulndb.DB, stale s
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s), which the go command runs for this %s, has %s in the standard library or the go command: %s",
 		run.Name, run.Why, kind.Base(), plural(len(found), "a known vulnerability", "%d known vulnerabilities"), listSome(found, 10))
-	up := vulndb.LowestFixed(all, v, nil, nil, now, vulndb.StdlibModule, vulndb.ToolchainModule)
+	up := osv.LowestFixed(all, v, nil, nil, now, osv.StdlibModule, osv.ToolchainModule)
 	var fxs []fixes.Fix
 	if up != "" {
-		fixed := vulndb.SemverToGo(up)
+		fixed := osv.SemverToGo(up)
 		fmt.Fprintf(&b, "; %s %s", fixed, plural(len(found), "fixes it", "fixes them all"))
 		if fx, ok := toolchainFix(kind, f, fixed, hasGo, hasTC, tcTok); ok && run.CanSwitch {
 			fxs = append(fxs, fx)
@@ -354,7 +354,7 @@ func toolchainFix(kind snapshot.FileKind, f *gomod.File, release string, hasGo, 
 // unavailableSeverity is vulndb-unavailable's severity for err: lower
 // when the client is offline by choice and has no copy.
 func unavailableSeverity(err error) Severity {
-	if vulndb.IsNotCached(err) {
+	if osv.IsNotCached(err) {
 		return Information
 	}
 	return CodeVulnDBUnavailable.Severity

@@ -15,6 +15,7 @@ import (
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 // BenchmarkVulns runs the vulns analyzer on hashicorp/vault's go.mod (511
@@ -28,7 +29,7 @@ import (
 func BenchmarkVulns(b *testing.B) {
 	tree := proxytest.VulnTree()
 	if raws, dir, err := proxytest.FullVulnReports(); err == nil && raws != nil {
-		if tree, err = vulndb.NewTree(raws); err != nil {
+		if tree, err = osv.NewTree(raws); err != nil {
 			b.Fatal(err)
 		}
 		b.Logf("%d reports from %s", len(raws), dir)

@@ -26,6 +26,7 @@ import (
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 func init() {
@@ -49,7 +50,7 @@ type vulnKey struct {
 
 // vulnsFor returns the vulnerability database client for a folder's
 // environment and settings, or nil when the check is off.
-func (ss *session) vulnsFor(env *goenv.Env, set *settings.Settings) *vulndb.Client {
+func (ss *session) vulnsFor(env *goenv.Env, set *settings.Settings) osv.Source {
 	if env == nil || set == nil || !set.Network || !set.Vulncheck {
 		return nil
 	}
@@ -58,6 +59,9 @@ func (ss *session) vulnsFor(env *goenv.Env, set *settings.Settings) *vulndb.Clie
 	vc.mu.Lock()
 	defer vc.mu.Unlock()
 	if c, ok := vc.clients[key]; ok {
+		if c == nil {
+			return nil
+		}
 		return c
 	}
 	if vc.clients == nil {
@@ -73,6 +77,9 @@ func (ss *session) vulnsFor(env *goenv.Env, set *settings.Settings) *vulndb.Clie
 		c = nil
 	}
 	vc.clients[key] = c
+	if c == nil {
+		return nil
+	}
 	return c
 }
 

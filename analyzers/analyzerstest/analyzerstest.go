@@ -45,7 +45,7 @@ import (
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
-	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 // Options configure a run.
@@ -62,7 +62,7 @@ type Options struct {
 	// environment (so that both see the same GOPROXY).
 	NewSource func(t testing.TB, env *goenv.Env) snapshot.Source
 	// Vulns is the vulnerability database client for the vulns analyzer.
-	Vulns *vulndb.Client
+	Vulns osv.Source
 }
 
 // Run runs the analyzers on every case in dir (a directory of .txtar files)

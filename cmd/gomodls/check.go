@@ -18,6 +18,7 @@ import (
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/sumcheck"
 	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 const checkUsage = `usage: gomodls check [flags] [PATH ...]
@@ -146,14 +147,15 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	var src snapshot.Source
 	var sums *sumcheck.Source
-	var vulns *vulndb.Client
+	var vulns osv.Source
 	if set.Network {
 		if set.Vulncheck {
-			vulns, err = vulndb.New(vulndb.Options{URL: env.Get("GOVULNDB"), CacheDir: cacheDir, Offline: set.Offline || env.Offline(), RequestTimeout: 2 * *requestTimeout})
+			c, err := vulndb.New(vulndb.Options{URL: env.Get("GOVULNDB"), CacheDir: cacheDir, Offline: set.Offline || env.Offline(), RequestTimeout: 2 * *requestTimeout})
 			if err != nil {
 				fmt.Fprintf(stderr, "gomodls check: %v\n", err)
 				return 2
 			}
+			vulns = c
 		}
 		c, err := sumcheck.New(modproxy.Options{
 			Env: env, RequestTimeout: set.RequestTimeout.D(), ProxyDeadline: set.ProxyDeadline.D(), Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: set.Concurrency,

@@ -9,7 +9,7 @@ import (
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
-	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 	"github.com/gomodls/gomodls/internal/workspace"
 )
 
@@ -25,7 +25,7 @@ type TreeOptions struct {
 	Env       *goenv.Env
 	Settings  *settings.Settings
 	Source    snapshot.Source
-	Vulns     *vulndb.Client        // the vulnerability database; nil disables its checks
+	Vulns     osv.Source            // the vulnerability database; nil disables its checks
 	Analyzers []*analyzers.Analyzer // nil: analyzers.All()
 }
 

@@ -13,21 +13,21 @@ import (
 	"github.com/gomodls/gomodls/internal/modinfo"
 	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
-	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 // vulnLookup is what the vulnerability database says about one module (or
 // Go release) version.
 type vulnLookup struct {
-	db      *vulndb.DB
-	entries []*vulndb.Entry // that may affect the version or later ones
+	db      *osv.DB
+	entries []*osv.Entry // that may affect the version or later ones
 	err     error
 }
 
 // lookupVulns reads the entries of paths at version within the budget; ok
 // is false when the budget ran out (the lookup goes on in the background,
 // so the next hover has it).
-func lookupVulns(ctx context.Context, c *vulndb.Client, version string, opts Options, paths ...string) (vulnLookup, bool) {
+func lookupVulns(ctx context.Context, c osv.Source, version string, opts Options, paths ...string) (vulnLookup, bool) {
 	bg := opts.Background
 	if bg == nil {
 		var cancel context.CancelFunc
@@ -81,12 +81,12 @@ func vulnFacts(ctx context.Context, d *doc, snap *snapshot.Snapshot, mod module.
 		return
 	}
 	now := r.db.Now()
-	found := vulndb.Affecting(r.entries, mod.Path, mod.Version, now)
-	vulnList(d, r, found, modplan.Of(snap).Public(mod.Path), func(e *vulndb.Entry) string {
+	found := osv.Affecting(r.entries, mod.Path, mod.Version, now)
+	vulnList(d, r, found, modplan.Of(snap).Public(mod.Path), func(e *osv.Entry) string {
 		return e.Fixed(mod.Path, mod.Version)
 	})
 	if len(found) > 0 {
-		if up := vulndb.LowestFixed(r.entries, mod.Version, nil, nil, now, mod.Path); up != "" {
+		if up := osv.LowestFixed(r.entries, mod.Version, nil, nil, now, mod.Path); up != "" {
 			d.line("The lowest version without known vulnerabilities in this major is `%s` (by the reports; the quick fix also checks the proxy's versions and retractions).", up)
 		}
 	}
@@ -102,11 +102,11 @@ func toolchainVulnFacts(ctx context.Context, d *doc, snap *snapshot.Snapshot, go
 	if !ok {
 		return
 	}
-	v := vulndb.GoToSemver(tc.Name)
+	v := osv.GoToSemver(tc.Name)
 	if v == "" {
 		return
 	}
-	r, ok := lookupVulns(ctx, snap.Vulns, v, opts, vulndb.StdlibModule, vulndb.ToolchainModule)
+	r, ok := lookupVulns(ctx, snap.Vulns, v, opts, osv.StdlibModule, osv.ToolchainModule)
 	if !ok {
 		d.line("Checking the vulnerability database for `%s`… (hover again in a moment)", tc.Name)
 		return
@@ -116,18 +116,18 @@ func toolchainVulnFacts(ctx context.Context, d *doc, snap *snapshot.Snapshot, go
 		return
 	}
 	now := r.db.Now()
-	found := vulndb.AffectingAny(r.entries, v, now, vulndb.StdlibModule, vulndb.ToolchainModule)
+	found := osv.AffectingAny(r.entries, v, now, osv.StdlibModule, osv.ToolchainModule)
 	d.line("The go command runs `%s` (%s) for this file.", tc.Name, tc.Why)
-	vulnList(d, r, found, true, func(e *vulndb.Entry) string {
-		fx := e.Fixed(vulndb.StdlibModule, v)
+	vulnList(d, r, found, true, func(e *osv.Entry) string {
+		fx := e.Fixed(osv.StdlibModule, v)
 		if fx == "" {
-			fx = e.Fixed(vulndb.ToolchainModule, v)
+			fx = e.Fixed(osv.ToolchainModule, v)
 		}
-		return vulndb.SemverToGo(fx)
+		return osv.SemverToGo(fx)
 	})
 	if len(found) > 0 {
-		if up := vulndb.LowestFixed(r.entries, v, nil, nil, now, vulndb.StdlibModule, vulndb.ToolchainModule); up != "" {
-			d.line("`%s` fixes them all.", vulndb.SemverToGo(up))
+		if up := osv.LowestFixed(r.entries, v, nil, nil, now, osv.StdlibModule, osv.ToolchainModule); up != "" {
+			d.line("`%s` fixes them all.", osv.SemverToGo(up))
 		}
 	}
 }
@@ -135,7 +135,7 @@ func toolchainVulnFacts(ctx context.Context, d *doc, snap *snapshot.Snapshot, go
 // vulnList renders found (or that there is none), with links to the
 // reports when public, each report's fixing version, and the database's
 // age when the copy is stale.
-func vulnList(d *doc, r vulnLookup, found []*vulndb.Entry, public bool, fixed func(*vulndb.Entry) string) {
+func vulnList(d *doc, r vulnLookup, found []*osv.Entry, public bool, fixed func(*osv.Entry) string) {
 	st := r.db.Status
 	source := fmt.Sprintf("Go vulnerability database `%s`, as of %s", st.URL, st.Modified.UTC().Format("2006-01-02"))
 	if len(found) == 0 {

@@ -33,7 +33,7 @@ import (
 
 	"golang.org/x/mod/module"
 
-	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 // A Server is a running module proxy and checksum database.
@@ -96,7 +96,7 @@ type config struct {
 	addr          string
 	sharedDB      *Server
 	tempDir       func() string
-	vulnTree      vulndb.Tree
+	vulnTree      osv.Tree
 	vulnPlain     bool
 }
 

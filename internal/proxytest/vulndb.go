@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 //go:embed testdata/vulndb/osv/*.json
@@ -25,7 +26,7 @@ var vulnReports embed.FS
 
 var (
 	vulnOnce sync.Once
-	vulnTree vulndb.Tree
+	vulnTree osv.Tree
 	vulnErr  error
 )
 
@@ -45,8 +46,8 @@ func VulnReports() [][]byte {
 
 // VulnTree returns the v1-layout database of VulnReports, for WithVulnDB
 // and VulnDBFileURL. The tree is shared: do not modify it.
-func VulnTree() vulndb.Tree {
-	vulnOnce.Do(func() { vulnTree, vulnErr = vulndb.NewTree(VulnReports()) })
+func VulnTree() osv.Tree {
+	vulnOnce.Do(func() { vulnTree, vulnErr = osv.NewTree(VulnReports()) })
 	if vulnErr != nil {
 		panic("proxytest: the embedded vulnerability reports: " + vulnErr.Error())
 	}
@@ -55,11 +56,11 @@ func VulnTree() vulndb.Tree {
 
 // WithVulnDB also serves a Go vulnerability database in the v1 layout
 // (https://go.dev/security/vuln/database#api) at VulnDBURL, from a tree
-// built with vulndb.NewTree (VulnTree for the fixture's real reports):
+// built with osv.NewTree (VulnTree for the fixture's real reports):
 // every file as .json and, as vuln.go.dev does, as .json.gz. Its requests are recorded (Server "vulndb",
 // EndpointVulnIndex or EndpointVulnEntry, never a module path) and faults
 // apply to them like to the proxy's: narrow them with On(EndpointVulnDB).
-func WithVulnDB(tree vulndb.Tree) Option { return func(c *config) { c.vulnTree = tree } }
+func WithVulnDB(tree osv.Tree) Option { return func(c *config) { c.vulnTree = tree } }
 
 // WithVulnDBPlainJSON makes the vulnerability database answer 404 for
 // .json.gz files, like a static mirror that holds only the .json files.
@@ -68,11 +69,11 @@ func WithVulnDBPlainJSON() Option { return func(c *config) { c.vulnPlain = true 
 // vulnStore holds the served tree, which SetVulnDB may replace.
 type vulnStore struct {
 	mu   sync.Mutex
-	tree vulndb.Tree
+	tree osv.Tree
 	gz   map[string][]byte // gzipped files, made on first request
 }
 
-func (v *vulnStore) set(t vulndb.Tree) {
+func (v *vulnStore) set(t osv.Tree) {
 	v.mu.Lock()
 	v.tree, v.gz = t, map[string][]byte{}
 	v.mu.Unlock()
@@ -106,7 +107,7 @@ func (v *vulnStore) file(name string) ([]byte, bool) {
 
 // SetVulnDB replaces the served vulnerability database (a database
 // update). It panics without WithVulnDB.
-func (s *Server) SetVulnDB(tree vulndb.Tree) {
+func (s *Server) SetVulnDB(tree osv.Tree) {
 	if s.vulnSrv == nil {
 		panic("proxytest: SetVulnDB without WithVulnDB")
 	}
@@ -166,11 +167,11 @@ func (s *Server) answerVulnDB(w http.ResponseWriter, r *http.Request, t target) 
 // one) into a new temporary directory of tb and returns its file:// URL,
 // for GOVULNDB: tests that run gomodls without a vulnerability database of
 // their own set it so that nothing asks vuln.go.dev.
-func VulnDBFileURL(tb testing.TB, tree vulndb.Tree) string {
+func VulnDBFileURL(tb testing.TB, tree osv.Tree) string {
 	tb.Helper()
 	if tree == nil {
 		var err error
-		if tree, err = vulndb.NewTree(nil); err != nil {
+		if tree, err = osv.NewTree(nil); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -202,6 +203,6 @@ func FullVulnReports() ([][]byte, string, error) {
 	}
 	sort.Strings(dirs)
 	dir := dirs[len(dirs)-1]
-	raws, err := vulndb.ReadOSVDir(dir)
+	raws, err := osv.ReadOSVDir(dir)
 	return raws, dir, err
 }

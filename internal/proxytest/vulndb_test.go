@@ -10,12 +10,12 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 func TestVulnDBServer(t *testing.T) {
 	entry := []byte(`{"id":"GO-2024-0001","modified":"2024-05-01T00:00:00Z","affected":[{"package":{"name":"example.com/basic","ecosystem":"Go"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.1.0"}]}]}]}`)
-	tree, err := vulndb.NewTree([][]byte{entry})
+	tree, err := osv.NewTree([][]byte{entry})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/gomodls/gomodls/internal/gosum"
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/span"
-	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 // FileKind names one of the files a snapshot may hold.
@@ -97,10 +97,10 @@ type Snapshot struct {
 	// served content, cached answers for local analyzers): the Source, when
 	// it implements SumSource. Nil disables those checks and fixes.
 	Sums SumSource
-	// Vulns reads the Go vulnerability database (GOVULNDB) for the
-	// vulnerability checks and hovers; nil disables them. Drivers set it
-	// right after Build, before anyone else sees the snapshot.
-	Vulns *vulndb.Client
+	// Vulns gives the index of the Go vulnerability database (GOVULNDB)
+	// for the vulnerability checks and hovers; nil disables them. Drivers
+	// set it right after Build, before anyone else sees the snapshot.
+	Vulns osv.Source
 
 	memoState
 }

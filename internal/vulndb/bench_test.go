@@ -7,13 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
+
 	"github.com/gomodls/gomodls/internal/proxytest"
 	"github.com/gomodls/gomodls/internal/vulndb"
 )
 
 // benchTree is the whole database when golang.org/x/vulndb is in the module
 // cache (4,789 reports, a 550 kB index), else the fixture's 33 reports.
-func benchTree(b *testing.B) vulndb.Tree {
+func benchTree(b *testing.B) osv.Tree {
 	raws, dir, err := proxytest.FullVulnReports()
 	if err != nil {
 		b.Fatal(err)
@@ -22,7 +24,7 @@ func benchTree(b *testing.B) vulndb.Tree {
 		b.Log("golang.org/x/vulndb not in the module cache: the fixture's reports only")
 		return proxytest.VulnTree()
 	}
-	tree, err := vulndb.NewTree(raws)
+	tree, err := osv.NewTree(raws)
 	if err != nil {
 		b.Fatal(err)
 	}

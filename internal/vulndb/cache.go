@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gomodls/gomodls/internal/atomicfile"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 // diskCache keeps what was read from one database under
@@ -57,7 +58,7 @@ func (d *diskCache) loadIndex() (st state, modules map[string][]ModuleVuln, ok b
 	if err != nil || json.Unmarshal(raw, &st) != nil || st.Modified.IsZero() {
 		return state{}, nil, false
 	}
-	data, err := os.ReadFile(d.path(modulesEndpoint + ".idx"))
+	data, err := os.ReadFile(d.path(osv.ModulesEndpoint + ".idx"))
 	if err != nil {
 		return state{}, nil, false
 	}
@@ -72,7 +73,7 @@ func (d *diskCache) loadIndex() (st state, modules map[string][]ModuleVuln, ok b
 // check time changed.
 func (d *diskCache) saveIndex(st state, modules map[string][]ModuleVuln, source string) error {
 	if modules != nil {
-		if err := atomicfile.Write(d.path(modulesEndpoint+".idx"), encodeIndex(modules), 0o644); err != nil {
+		if err := atomicfile.Write(d.path(osv.ModulesEndpoint+".idx"), encodeIndex(modules), 0o644); err != nil {
 			return err
 		}
 		if _, err := os.Stat(d.path("source")); errors.Is(err, fs.ErrNotExist) {
@@ -88,11 +89,11 @@ func (d *diskCache) saveIndex(st state, modules map[string][]ModuleVuln, source 
 
 // loadEntry returns the cached entry id, or nil.
 func (d *diskCache) loadEntry(id string) *Entry {
-	data, err := os.ReadFile(d.path(entryEndpoint(id) + ".json"))
+	data, err := os.ReadFile(d.path(osv.EntryEndpoint(id) + ".json"))
 	if err != nil {
 		return nil
 	}
-	e, err := ParseEntry(data)
+	e, err := osv.ParseEntry(data)
 	if err != nil || e.ID != id {
 		return nil
 	}
@@ -100,7 +101,7 @@ func (d *diskCache) loadEntry(id string) *Entry {
 }
 
 func (d *diskCache) saveEntry(id string, data []byte) error {
-	return atomicfile.Write(d.path(entryEndpoint(id)+".json"), data, 0o644)
+	return atomicfile.Write(d.path(osv.EntryEndpoint(id)+".json"), data, 0o644)
 }
 
 // indexHeader starts modules.idx; a file with another first line is
@@ -158,7 +159,7 @@ func decodeIndex(data []byte) (map[string][]ModuleVuln, error) {
 			secs, nanos, _ := strings.Cut(fields[i+1], ".")
 			sec, err1 := strconv.ParseInt(secs, 10, 64)
 			ns, err2 := strconv.ParseInt(nanos, 10, 64)
-			if err1 != nil || err2 != nil || ns < 0 || ns > 999999999 || len(nanos) != 9 || checkID(fields[i]) != nil {
+			if err1 != nil || err2 != nil || ns < 0 || ns > 999999999 || len(nanos) != 9 || osv.CheckID(fields[i]) != nil {
 				return nil, fmt.Errorf("malformed index line %q", line)
 			}
 			fixed := fields[i+2]

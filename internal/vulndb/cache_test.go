@@ -4,21 +4,24 @@ package vulndb
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 func TestDiskIndexRoundTrip(t *testing.T) {
-	raws, err := ReadOSVDir(testdataOSV)
+	raws, err := osv.ReadOSVDir(testdataOSV)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tree, err := NewTree(raws)
+	tree, err := osv.NewTree(raws)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mods, err := ParseModules(tree["index/modules.json"])
+	mods, err := osv.ParseModules(tree["index/modules.json"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,3 +69,7 @@ func FuzzDecodeIndex(f *testing.F) {
 		}
 	})
 }
+
+// testdataOSV holds the real reports the tests use; they belong to the
+// test fixture (package proxytest embeds them).
+var testdataOSV = filepath.Join("..", "proxytest", "testdata", "vulndb", "osv")

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
+
 	"github.com/gomodls/gomodls/internal/proxytest"
 	"github.com/gomodls/gomodls/internal/vulndb"
 )
@@ -30,7 +32,7 @@ func testRaws(t testing.TB) [][]byte {
 	return raws
 }
 
-func testTree(t testing.TB) vulndb.Tree { return proxytest.VulnTree() }
+func testTree(t testing.TB) osv.Tree { return proxytest.VulnTree() }
 
 // clock is a settable time for TTL tests.
 type clock struct {
@@ -64,7 +66,7 @@ func newClient(t *testing.T, opts vulndb.Options) *vulndb.Client {
 	return c
 }
 
-func ids(list []*vulndb.Entry) []string {
+func ids(list []*osv.Entry) []string {
 	var out []string
 	for _, e := range list {
 		out = append(out, e.ID)
@@ -211,7 +213,7 @@ func TestModifiedStampsDriveRefetch(t *testing.T) {
 			raws[i] = bytes.Replace(raw, []byte(`"summary": "Out-of-bounds read`), []byte(`"summary": "UPDATED out-of-bounds read`), 1)
 		}
 	}
-	tree, err := vulndb.NewTree(raws)
+	tree, err := osv.NewTree(raws)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +248,7 @@ func TestOffline(t *testing.T) {
 	clk := newClock()
 	empty := newClient(t, vulndb.Options{URL: srv.VulnDBURL, CacheDir: dir, Offline: true, Now: clk.now})
 	_, err := empty.Load(context.Background())
-	if !vulndb.IsNotCached(err) || !strings.Contains(err.Error(), srv.VulnDBURL+"/index/modules.json") {
+	if !osv.IsNotCached(err) || !strings.Contains(err.Error(), srv.VulnDBURL+"/index/modules.json") {
 		t.Errorf("offline without a cache: %v", err)
 	}
 	online := newClient(t, vulndb.Options{URL: srv.VulnDBURL, CacheDir: dir, Now: clk.now})
@@ -263,7 +265,7 @@ func TestOffline(t *testing.T) {
 		t.Errorf("offline from the cache: %v", got)
 	}
 	// A report never fetched is not invented.
-	if _, err := db.Query(context.Background(), "github.com/gin-gonic/gin", "v1.6.0"); !vulndb.IsNotCached(err) {
+	if _, err := db.Query(context.Background(), "github.com/gin-gonic/gin", "v1.6.0"); !osv.IsNotCached(err) {
 		t.Errorf("offline query of an uncached report: %v", err)
 	}
 	desc := db.Status.Describe(clk.now())
@@ -383,10 +385,10 @@ func TestFileURL(t *testing.T) {
 	}
 	cache := t.TempDir()
 	c := newClient(t, vulndb.Options{URL: vulndb.FileURL(dir), CacheDir: cache, Offline: true})
-	if got := query(t, c, "stdlib", vulndb.GoToSemver("go1.26.8")); !slices.Equal(got, []string{"GO-2026-6599", "GO-2026-6603", "GO-2026-6611"}) {
+	if got := query(t, c, "stdlib", osv.GoToSemver("go1.26.8")); !slices.Equal(got, []string{"GO-2026-6599", "GO-2026-6603", "GO-2026-6611"}) {
 		t.Errorf("stdlib go1.26.8: %v", got)
 	}
-	if got := query(t, c, "toolchain", vulndb.GoToSemver("go1.26.8")); !slices.Equal(got, []string{"GO-2026-6602"}) {
+	if got := query(t, c, "toolchain", osv.GoToSemver("go1.26.8")); !slices.Equal(got, []string{"GO-2026-6602"}) {
 		t.Errorf("toolchain go1.26.8: %v", got)
 	}
 	if entries, _ := os.ReadDir(cache); len(entries) != 0 {

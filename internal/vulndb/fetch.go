@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gomodls/gomodls/internal/redact"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 // An Error is a failure to read the database. It names the URL (redacted)
@@ -52,7 +53,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // ErrNotCached is wrapped by the errors of an offline client that has no
 // copy of what was asked.
-var ErrNotCached = errors.New("not in the cache (offline)")
+var ErrNotCached = osv.ErrNotCached
 
 // errNotFound marks a 404/410 answer or a missing file.
 var errNotFound = errors.New("not found")

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
+
 	"github.com/gomodls/gomodls/internal/proxytest"
-	"github.com/gomodls/gomodls/internal/vulndb"
 )
 
 // TestFullDatabase parses every report of the real database, builds its
@@ -29,18 +30,18 @@ func TestFullDatabase(t *testing.T) {
 		t.Fatalf("%s has only %d reports", dir, len(raws))
 	}
 	start := time.Now()
-	tree, err := vulndb.NewTree(raws)
+	tree, err := osv.NewTree(raws)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%d reports from %s: index built in %v (modules.json %d bytes)", len(raws), dir, time.Since(start), len(tree["index/modules.json"]))
-	mods, err := vulndb.ParseModules(tree["index/modules.json"])
+	mods, err := osv.ParseModules(tree["index/modules.json"])
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries := map[string]*vulndb.Entry{}
+	entries := map[string]*osv.Entry{}
 	for _, raw := range raws {
-		e, err := vulndb.ParseEntry(raw)
+		e, err := osv.ParseEntry(raw)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,12 +96,12 @@ func TestFullDatabase(t *testing.T) {
 		{"golang.org/x/net", "v0.17.0", []string{"GO-2024-2687"}},
 		{"stdlib", "v1.22.3", []string{"GO-2025-3503"}},
 	} {
-		var got []*vulndb.Entry
+		var got []*osv.Entry
 		for _, v := range mods[tc.path] {
 			got = append(got, entries[v.ID])
 		}
 		aff := map[string]bool{}
-		for _, e := range vulndb.Affecting(got, tc.path, tc.version, time.Now()) {
+		for _, e := range osv.Affecting(got, tc.path, tc.version, time.Now()) {
 			aff[e.ID] = true
 		}
 		for _, id := range tc.want {

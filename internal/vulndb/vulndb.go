@@ -1,8 +1,9 @@
 // Copyright 2026 The gomodls Authors.
 
 // Package vulndb reads the Go vulnerability database
-// (https://go.dev/security/vuln/database) and tells which module versions,
-// and which Go releases, have known vulnerabilities.
+// (https://go.dev/security/vuln/database) into the model of package osv,
+// which tells which module versions, and which Go releases, have known
+// vulnerabilities. A Client is the osv.Source of the snapshot.
 //
 // The database is read as govulncheck reads it: from GOVULNDB (default
 // https://vuln.go.dev; https://, http:// and file:// mirrors), in the v1
@@ -16,32 +17,24 @@
 // processes) keyed by the "modified" stamps: the index is re-checked with
 // db.json at most once per TTL and re-read only when db.json changed, an
 // entry only when the index gives it a new stamp. Offline, or when the
-// database cannot be reached, answers come from that copy and [Status]
+// database cannot be reached, answers come from that copy and osv.Status
 // says how old it is. Every request has a timeout and a size cap, and
 // errors name the URL (redacted) and the HTTP status.
-//
-// Matching follows govulncheck: an entry affects module M at version V when
-// one of its affected[] elements names M and has a SEMVER range holding V
-// (or no SEMVER range at all); versions compare as Go's semver with or
-// without the "v" prefix, and Go releases (go1.22.3) as v1.22.3 against the
-// "stdlib" and "toolchain" modules.
 package vulndb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/gomodls/gomodls/internal/auth"
 	"github.com/gomodls/gomodls/internal/redact"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 // DefaultURL is the Go vulnerability database.
@@ -154,65 +147,6 @@ func orDefault[T comparable](v, def T) T {
 // URL returns the database URL (redacted).
 func (c *Client) URL() string { return c.base }
 
-// Status says where an index came from and how old it is.
-type Status struct {
-	// URL is the database (redacted).
-	URL string
-	// Modified is the database's own stamp (index/db.json).
-	Modified time.Time
-	// Checked is when db.json was last read from URL.
-	Checked time.Time
-	// Offline is set when the index came from the cache because the
-	// client is offline.
-	Offline bool
-	// Err is set when the database could not be read and an older copy
-	// is used instead.
-	Err error
-}
-
-// Stale reports whether the index may be out of date: offline, or the
-// last check failed.
-func (s Status) Stale() bool { return s.Offline || s.Err != nil }
-
-// Describe says how old a stale index is, in a sentence for messages;
-// it returns "" for a fresh one.
-func (s Status) Describe(now time.Time) string {
-	if !s.Stale() {
-		return ""
-	}
-	asOf := fmt.Sprintf("the copy of %s (database as of %s, read %s ago)", s.URL, s.Modified.UTC().Format("2006-01-02"), Age(now.Sub(s.Checked)))
-	if s.Offline {
-		return "offline: using " + asOf
-	}
-	return fmt.Sprintf("could not check for updates (%v); using %s", s.Err, asOf)
-}
-
-// Age renders a duration roughly: "5 minutes", "3 hours", "2 days".
-func Age(d time.Duration) string {
-	unit := func(n int64, name string) string {
-		if n == 1 {
-			return "1 " + name
-		}
-		return fmt.Sprintf("%d %ss", n, name)
-	}
-	switch {
-	case d < time.Minute:
-		return "less than a minute"
-	case d < time.Hour:
-		return unit(int64(d/time.Minute), "minute")
-	case d < 48*time.Hour:
-		return unit(int64(d/time.Hour), "hour")
-	}
-	return unit(int64(d/(24*time.Hour)), "day")
-}
-
-// A DB is the index of the database at one moment. It is immutable.
-type DB struct {
-	c       *Client
-	modules map[string][]ModuleVuln
-	Status  Status
-}
-
 // Load returns the index: from memory while it is fresh (see
 // Options.TTL), else after asking db.json whether it changed (re-reading
 // modules.json only then), else, when the database cannot be reached or
@@ -231,7 +165,7 @@ func (c *Client) Load(ctx context.Context) (*DB, error) {
 		}
 		return r.Val.(*DB), nil
 	case <-ctx.Done():
-		return nil, &Error{URL: c.src.url(dbEndpoint), Err: fmt.Errorf("no answer: %w", context.Cause(ctx))}
+		return nil, &Error{URL: c.src.url(osv.DBEndpoint), Err: fmt.Errorf("no answer: %w", context.Cause(ctx))}
 	}
 }
 
@@ -267,24 +201,24 @@ func (c *Client) load() (*DB, error) {
 	c.mu.Unlock()
 	if cur == nil && c.disk != nil {
 		if st, mods, ok := c.disk.loadIndex(); ok {
-			cur = &DB{c: c, modules: mods, Status: Status{URL: c.base, Modified: st.Modified, Checked: st.Checked}}
+			cur = osv.NewDB(c, mods, osv.Status{URL: c.base, Modified: st.Modified, Checked: st.Checked})
 		}
 	}
 	now := c.now()
 	if c.offline {
 		if cur == nil {
-			return nil, c.failed(&Error{URL: c.src.url(modulesEndpoint), Err: ErrNotCached})
+			return nil, c.failed(&Error{URL: c.src.url(osv.ModulesEndpoint), Err: ErrNotCached})
 		}
-		return c.set(cur.with(Status{URL: c.base, Modified: cur.Status.Modified, Checked: cur.Status.Checked, Offline: true})), nil
+		return c.set(cur.With(osv.Status{URL: c.base, Modified: cur.Status.Modified, Checked: cur.Status.Checked, Offline: true})), nil
 	}
 	if cur != nil && cur.Status.Err == nil && now.Sub(cur.Status.Checked) < c.ttl {
 		return c.set(cur), nil // a fresh copy on disk: another process checked
 	}
-	raw, err := c.get(dbEndpoint, maxDBMetaBody)
-	var meta DBMeta
+	raw, err := c.get(osv.DBEndpoint, maxDBMetaBody)
+	var meta osv.DBMeta
 	if err == nil {
-		if meta, err = ParseDBMeta(raw); err != nil {
-			err = &Error{URL: c.src.url(dbEndpoint), Err: err}
+		if meta, err = osv.ParseDBMeta(raw); err != nil {
+			err = &Error{URL: c.src.url(osv.DBEndpoint), Err: err}
 		}
 	}
 	if err != nil {
@@ -295,13 +229,13 @@ func (c *Client) load() (*DB, error) {
 		if c.disk != nil {
 			c.disk.saveIndex(st, nil, c.base)
 		}
-		return c.set(cur.with(Status{URL: c.base, Modified: st.Modified, Checked: now})), nil
+		return c.set(cur.With(osv.Status{URL: c.base, Modified: st.Modified, Checked: now})), nil
 	}
-	raw, err = c.get(modulesEndpoint, MaxIndexBody)
+	raw, err = c.get(osv.ModulesEndpoint, MaxIndexBody)
 	var mods map[string][]ModuleVuln
 	if err == nil {
-		if mods, err = ParseModules(raw); err != nil {
-			err = &Error{URL: c.src.url(modulesEndpoint), Err: err}
+		if mods, err = osv.ParseModules(raw); err != nil {
+			err = &Error{URL: c.src.url(osv.ModulesEndpoint), Err: err}
 		}
 	}
 	if err != nil {
@@ -310,7 +244,7 @@ func (c *Client) load() (*DB, error) {
 	if c.disk != nil {
 		c.disk.saveIndex(st, mods, c.base)
 	}
-	return c.set(&DB{c: c, modules: mods, Status: Status{URL: c.base, Modified: st.Modified, Checked: now}}), nil
+	return c.set(osv.NewDB(c, mods, osv.Status{URL: c.base, Modified: st.Modified, Checked: now})), nil
 }
 
 // get reads an endpoint with the request timeout.
@@ -336,7 +270,7 @@ func (c *Client) fallBack(cur *DB, err error) (*DB, error) {
 	c.mu.Lock()
 	c.failedAt = c.now()
 	c.mu.Unlock()
-	return c.set(cur.with(Status{URL: c.base, Modified: cur.Status.Modified, Checked: cur.Status.Checked, Err: err})), nil
+	return c.set(cur.With(osv.Status{URL: c.base, Modified: cur.Status.Modified, Checked: cur.Status.Checked, Err: err})), nil
 }
 
 func (c *Client) failed(err error) error {
@@ -345,8 +279,6 @@ func (c *Client) failed(err error) error {
 	c.mu.Unlock()
 	return err
 }
-
-func (db *DB) with(st Status) *DB { return &DB{c: db.c, modules: db.modules, Status: st} }
 
 // Invalidate makes the next Load ask the database whether it changed
 // ("recheck now"), forgetting a recent failure.
@@ -357,65 +289,16 @@ func (c *Client) Invalidate() {
 	if c.db != nil {
 		st := c.db.Status
 		st.Checked, st.Err = time.Time{}, nil
-		c.db = c.db.with(st)
+		c.db = c.db.With(st)
 	}
 }
 
-// Modules returns how many modules the index lists.
-func (db *DB) Modules() int { return len(db.modules) }
+// Now returns the client's current time (osv.Reader).
+func (c *Client) Now() time.Time { return c.now() }
 
-// Has reports whether the index lists vulnerabilities of module path.
-func (db *DB) Has(path string) bool { return len(db.modules[path]) > 0 }
-
-// Entries returns the entries that may affect module path at version or
-// any later version: those the index lists for path whose latest fix is
-// above version or unknown (all of them when version is ""), read by ID,
-// without withdrawn ones, sorted by ID. Use Affecting to keep those that
-// affect version itself. When some entries cannot be read, the others are
-// returned with the first error.
-func (db *DB) Entries(ctx context.Context, path, version string) ([]*Entry, error) {
-	var want []ModuleVuln
-	for _, v := range db.modules[path] {
-		if v.Fixed == "" || version == "" || less(version, v.Fixed) {
-			want = append(want, v)
-		}
-	}
-	if len(want) == 0 {
-		return nil, nil
-	}
-	got := make([]*Entry, len(want))
-	var g errgroup.Group
-	for i, v := range want {
-		g.Go(func() error {
-			e, err := db.c.entry(ctx, v)
-			got[i] = e
-			return err
-		})
-	}
-	err := g.Wait()
-	now := db.c.now()
-	out := got[:0]
-	for _, e := range got {
-		if e != nil && !e.IsWithdrawn(now) {
-			out = append(out, e)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, err
-}
-
-// Query returns the entries that affect module path at version now.
-func (db *DB) Query(ctx context.Context, path, version string) ([]*Entry, error) {
-	list, err := db.Entries(ctx, path, version)
-	return Affecting(list, path, version, db.c.now()), err
-}
-
-// Now returns the client's current time, for Affecting and LowestFixed.
-func (db *DB) Now() time.Time { return db.c.now() }
-
-// entry returns entry v.ID as of v.Modified: from memory, the disk cache
-// (when its stamp matches, or offline), or the database.
-func (c *Client) entry(ctx context.Context, v ModuleVuln) (*Entry, error) {
+// Entry returns entry v.ID as of v.Modified (osv.Reader): from memory, the
+// disk cache (when its stamp matches, or offline), or the database.
+func (c *Client) Entry(ctx context.Context, v ModuleVuln) (*Entry, error) {
 	c.mu.Lock()
 	mem := c.entries[v.ID]
 	c.mu.Unlock()
@@ -431,7 +314,7 @@ func (c *Client) entry(ctx context.Context, v ModuleVuln) (*Entry, error) {
 		}
 		return r.Val.(*Entry), nil
 	case <-ctx.Done():
-		return nil, &Error{URL: c.src.url(entryEndpoint(v.ID)), Err: fmt.Errorf("no answer: %w", context.Cause(ctx))}
+		return nil, &Error{URL: c.src.url(osv.EntryEndpoint(v.ID)), Err: fmt.Errorf("no answer: %w", context.Cause(ctx))}
 	}
 }
 
@@ -448,18 +331,18 @@ func (c *Client) fetchEntry(v ModuleVuln, old *Entry) (*Entry, error) {
 		if old != nil {
 			return old, nil
 		}
-		return nil, &Error{URL: c.src.url(entryEndpoint(v.ID)), Err: ErrNotCached}
+		return nil, &Error{URL: c.src.url(osv.EntryEndpoint(v.ID)), Err: ErrNotCached}
 	}
 	c.sem <- struct{}{}
-	raw, err := c.get(entryEndpoint(v.ID), MaxEntryBody)
+	raw, err := c.get(osv.EntryEndpoint(v.ID), MaxEntryBody)
 	<-c.sem
 	var e *Entry
 	if err == nil {
-		if e, err = ParseEntry(raw); err == nil && e.ID != v.ID {
+		if e, err = osv.ParseEntry(raw); err == nil && e.ID != v.ID {
 			err = fmt.Errorf("the database served entry %s for ID %s", e.ID, v.ID)
 		}
 		if err != nil {
-			err = &Error{URL: c.src.url(entryEndpoint(v.ID)), Err: err}
+			err = &Error{URL: c.src.url(osv.EntryEndpoint(v.ID)), Err: err}
 		}
 	}
 	if err != nil {
@@ -480,6 +363,3 @@ func (c *Client) remember(e *Entry) *Entry {
 	c.mu.Unlock()
 	return e
 }
-
-// IsNotCached reports whether err says an offline client had no copy.
-func IsNotCached(err error) bool { return errors.Is(err, ErrNotCached) }

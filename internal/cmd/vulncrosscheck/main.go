@@ -55,6 +55,7 @@ import (
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 var defaultModules = []string{
@@ -133,8 +134,8 @@ type row struct {
 	sbom                   map[string]string // module -> version scanned by govulncheck -scan module
 	scan, scanStd          set
 	query                  set
-	queryOSV               map[string]*vulndb.Entry // the reports query mode returned, by ID
-	notes                  []string                 // query-mode differences, with the report's ranges
+	queryOSV               map[string]*osv.Entry // the reports query mode returned, by ID
+	notes                  []string              // query-mode differences, with the report's ranges
 	goVersion              string
 	outsideScope           set
 	problems               []string
@@ -324,17 +325,17 @@ func gomodlsFindings(ctx context.Context, r *row, dir string, gomod []byte, db s
 		case analyzers.CodeVulnerableToolchain:
 			// The message lists at most 10; ask the database for the
 			// complete list, as the analyzer does.
-			v := vulndb.GoToSemver(r.goVersion)
-			std, err := dbc.Entries(ctx, vulndb.StdlibModule, v)
+			v := osv.GoToSemver(r.goVersion)
+			std, err := dbc.Entries(ctx, osv.StdlibModule, v)
 			if err != nil {
 				return err
 			}
-			tc, err := dbc.Entries(ctx, vulndb.ToolchainModule, v)
+			tc, err := dbc.Entries(ctx, osv.ToolchainModule, v)
 			if err != nil {
 				return err
 			}
-			for _, e := range vulndb.AffectingAny(append(std, tc...), v, dbc.Now(), vulndb.StdlibModule, vulndb.ToolchainModule) {
-				if e.Affects(vulndb.StdlibModule, v) {
+			for _, e := range osv.AffectingAny(append(std, tc...), v, dbc.Now(), osv.StdlibModule, osv.ToolchainModule) {
+				if e.Affects(osv.StdlibModule, v) {
 					r.gomodlsStd.add("stdlib", e.ID)
 				} else {
 					r.toolchainOnly++
@@ -369,7 +370,7 @@ type message struct {
 			Version string `json:"version"`
 		} `json:"trace"`
 	} `json:"finding"`
-	OSV *vulndb.Entry `json:"osv"`
+	OSV *osv.Entry `json:"osv"`
 }
 
 func runGovulncheck(ctx context.Context, bin, dir string, args ...string) ([]message, error) {
@@ -414,7 +415,7 @@ func scanFindings(ctx context.Context, r *row, bin, dir, db string) error {
 			}
 		case m.Finding != nil && len(m.Finding.Trace) > 0:
 			mod := m.Finding.Trace[0].Module
-			if mod == vulndb.StdlibModule {
+			if mod == osv.StdlibModule {
 				r.scanStd.add(mod, m.Finding.OSV)
 			} else {
 				r.scan.add(mod, m.Finding.OSV)
@@ -427,9 +428,9 @@ func scanFindings(ctx context.Context, r *row, bin, dir, db string) error {
 // queryFindings asks govulncheck's query mode about each required version,
 // a few at a time: one run per version, so that each report is tied to
 // the module it was asked for.
-func queryFindings(ctx context.Context, bin, dir, db string, reqs []string) (set, map[string]*vulndb.Entry, error) {
+func queryFindings(ctx context.Context, bin, dir, db string, reqs []string) (set, map[string]*osv.Entry, error) {
 	out := set{}
-	osvs := map[string]*vulndb.Entry{}
+	osvs := map[string]*osv.Entry{}
 	var mu sync.Mutex
 	sem := make(chan struct{}, 4)
 	errs := make(chan error, len(reqs))
@@ -465,7 +466,7 @@ func queryFindings(ctx context.Context, bin, dir, db string, reqs []string) (set
 }
 
 // describeRanges renders a report's ranges for a module: "[0, 1.2.3) [2.0.0, ∞)".
-func describeRanges(e *vulndb.Entry, path string) string {
+func describeRanges(e *osv.Entry, path string) string {
 	if e == nil {
 		return "unknown"
 	}

@@ -39,6 +39,7 @@ import (
 
 	"github.com/gomodls/gomodls/internal/atomicfile"
 	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 // Version is the golang.org/x/vulndb version the committed test data comes
@@ -75,21 +76,21 @@ func main() {
 	if err != nil && *from == "" {
 		log.Fatalf("version %s: %v", *version, err)
 	}
-	raws, err := vulndb.ReadOSVDir(dir)
+	raws, err := osv.ReadOSVDir(dir)
 	if err != nil {
 		log.Fatal(err)
 	}
 	if len(raws) == 0 {
 		log.Fatalf("no reports in %s", dir)
 	}
-	entries := map[string]*vulndb.Entry{}
+	entries := map[string]*osv.Entry{}
 	rawByID := map[string][]byte{}
 	for _, raw := range raws {
 		filled, err := fillStamps(raw, stamp)
 		if err != nil {
 			log.Fatal(err)
 		}
-		e, err := vulndb.ParseEntry(filled)
+		e, err := osv.ParseEntry(filled)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -121,12 +122,12 @@ func main() {
 		}
 	}
 	for _, g := range splitList(*goVersions) {
-		v := vulndb.GoToSemver(g)
+		v := osv.GoToSemver(g)
 		if v == "" {
 			log.Fatalf("%q is not a Go release", g)
 		}
 		for id, e := range entries {
-			if !e.IsWithdrawn(time.Now()) && (e.Affects(vulndb.StdlibModule, v) || e.Affects(vulndb.ToolchainModule, v)) {
+			if !e.IsWithdrawn(time.Now()) && (e.Affects(osv.StdlibModule, v) || e.Affects(osv.ToolchainModule, v)) {
 				selected[id] = true
 				if *list {
 					fmt.Printf("%s\t%s\t%s\n", id, g, e.Title())
@@ -152,7 +153,7 @@ func main() {
 		for _, id := range chosen {
 			sel = append(sel, rawByID[id])
 		}
-		t, err := vulndb.NewTree(sel)
+		t, err := osv.NewTree(sel)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -46,7 +46,7 @@ import (
 	"syscall"
 
 	"github.com/gomodls/gomodls/internal/proxytest"
-	"github.com/gomodls/gomodls/internal/vulndb"
+	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 func main() {
@@ -129,7 +129,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	}
 	switch *vulnDB {
 	case "empty":
-		empty, err := vulndb.NewTree(nil)
+		empty, err := osv.NewTree(nil)
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,7 @@
 // The version semantics follow golang.org/x/vuln (internal/semver),
 // Copyright The Go Authors, BSD-style license.
 
-package vulndb
+package osv
 
 import (
 	"slices"

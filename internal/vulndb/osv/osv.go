@@ -1,6 +1,22 @@
 // Copyright 2026 The gomodls Authors.
 
-package vulndb
+// Package osv is the model of the Go vulnerability database
+// (https://go.dev/security/vuln/database) that gomodls' checks use: its
+// reports in the OSV schema, its v1 layout (the module index and the
+// entries by ID), govulncheck's matching of module versions and Go
+// releases, the lowest version that fixes every known report, and an
+// index at one moment (DB), whose entries a Reader reads.
+//
+// Matching follows govulncheck: an entry affects module M at version V when
+// one of its affected[] elements names M and has a SEMVER range holding V
+// (or no SEMVER range at all); versions compare as Go's semver with or
+// without the "v" prefix, and Go releases (go1.22.3) as v1.22.3 against the
+// "stdlib" and "toolchain" modules.
+//
+// It does no network I/O and knows no client: package internal/vulndb
+// reads the database (GOVULNDB) and implements Source; the snapshot, the
+// vulns analyzer and hover import only this package.
+package osv
 
 import (
 	"bytes"
@@ -94,7 +110,7 @@ func ParseEntry(data []byte) (*Entry, error) {
 	if err := strictDecode(data, &e); err != nil {
 		return nil, fmt.Errorf("malformed OSV entry: %w", err)
 	}
-	if err := checkID(e.ID); err != nil {
+	if err := CheckID(e.ID); err != nil {
 		return nil, fmt.Errorf("malformed OSV entry: %w", err)
 	}
 	for i, a := range e.Affected {
@@ -127,11 +143,11 @@ func strictDecode(data []byte, v any) error {
 	return nil
 }
 
-// checkID accepts IDs that are safe as a URL path element and a file name:
+// CheckID accepts IDs that are safe as a URL path element and a file name:
 // letters, digits, '-', '_' and '.', not starting with '.', at most 64
 // bytes ("GO-2024-2687"). The index names the IDs the client fetches, so
 // this is what keeps a hostile index from reaching other paths.
-func checkID(id string) error {
+func CheckID(id string) error {
 	if id == "" {
 		return errors.New("empty ID")
 	}

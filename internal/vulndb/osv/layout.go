@@ -1,6 +1,6 @@
 // Copyright 2026 The gomodls Authors.
 
-package vulndb
+package osv
 
 import (
 	"encoding/json"
@@ -17,15 +17,16 @@ import (
 
 // The endpoints of the v1 layout (https://go.dev/security/vuln/database#api),
 // relative to the database root and without the ".json" or ".json.gz"
-// extension. These are the only requests the client ever makes: the index
+// extension. These are the only requests a client ever makes: the index
 // whole, and entries by ID, so no module path is ever sent.
 const (
-	dbEndpoint      = "index/db"
-	modulesEndpoint = "index/modules"
+	DBEndpoint      = "index/db"
+	ModulesEndpoint = "index/modules"
 	entryDir        = "ID"
 )
 
-func entryEndpoint(id string) string { return entryDir + "/" + id }
+// EntryEndpoint is the endpoint of the entry with the given ID.
+func EntryEndpoint(id string) string { return entryDir + "/" + id }
 
 // DBMeta is index/db.json: when the database last changed.
 type DBMeta struct {
@@ -73,7 +74,7 @@ func ParseModules(data []byte) (map[string][]ModuleVuln, error) {
 			return nil, fmt.Errorf("malformed index/modules.json: module path %q", m.Path)
 		}
 		for _, v := range m.Vulns {
-			if err := checkID(v.ID); err != nil {
+			if err := CheckID(v.ID); err != nil {
 				return nil, fmt.Errorf("malformed index/modules.json: module %s: %w", m.Path, err)
 			}
 			if v.Fixed == "-" || strings.ContainsFunc(v.Fixed, unicode.IsSpace) {
@@ -104,7 +105,7 @@ func NewTree(entries [][]byte) (Tree, error) {
 		if err != nil {
 			return nil, err
 		}
-		name := entryEndpoint(e.ID) + ".json"
+		name := EntryEndpoint(e.ID) + ".json"
 		if _, dup := t[name]; dup {
 			return nil, fmt.Errorf("entry %s appears twice", e.ID)
 		}
@@ -148,10 +149,10 @@ func NewTree(entries [][]byte) (Tree, error) {
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Path < list[j].Path })
 	var err error
-	if t[modulesEndpoint+".json"], err = json.Marshal(list); err != nil {
+	if t[ModulesEndpoint+".json"], err = json.Marshal(list); err != nil {
 		return nil, err
 	}
-	if t[dbEndpoint+".json"], err = json.Marshal(DBMeta{Modified: modified.UTC()}); err != nil {
+	if t[DBEndpoint+".json"], err = json.Marshal(DBMeta{Modified: modified.UTC()}); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -1,6 +1,6 @@
 // Copyright 2026 The gomodls Authors.
 
-package vulndb
+package osv
 
 import (
 	"encoding/json"
@@ -12,7 +12,7 @@ import (
 
 // testdataOSV holds the real reports the tests use; they belong to the
 // test fixture (package proxytest embeds them).
-var testdataOSV = filepath.Join("..", "proxytest", "testdata", "vulndb", "osv")
+var testdataOSV = filepath.Join("..", "..", "proxytest", "testdata", "vulndb", "osv")
 
 // testEntries parses the committed real reports by ID.
 func testEntries(t testing.TB) map[string]*Entry {

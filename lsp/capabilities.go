@@ -2,13 +2,15 @@ package lsp
 
 import (
 	"go.lsp.dev/protocol"
+
+	"github.com/gomodls/gomodls/internal/settings"
 )
 
 func ptr[T any](v T) *T { return &v }
 
 // capabilities returns what the server offers, given the client's
 // capabilities and the initial settings.
-func (s *server) capabilities(caps clientCaps) protocol.ServerCapabilities {
+func (s *server) capabilities(caps clientCaps, init *settings.Settings) protocol.ServerCapabilities {
 	sc := protocol.ServerCapabilities{
 		PositionEncoding: protocol.PositionEncodingKindUTF16,
 		TextDocumentSync: &protocol.TextDocumentSyncOptions{
@@ -36,7 +38,7 @@ func (s *server) capabilities(caps clientCaps) protocol.ServerCapabilities {
 			},
 		},
 	}
-	if s.session.global.Formatting {
+	if init.Formatting {
 		sc.DocumentFormattingProvider = protocol.Boolean(true)
 	}
 	if caps.pullDiagnostics {

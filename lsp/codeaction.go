@@ -12,6 +12,7 @@ import (
 
 	"github.com/gomodls/gomodls/analyzers"
 	"github.com/gomodls/gomodls/fixes"
+	"github.com/gomodls/gomodls/internal/engine"
 	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 )
@@ -27,8 +28,9 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	if err != nil {
 		return nil, err
 	}
-	v := s.session.view(filepath.Dir(path))
-	_, versions := v.current(ctx)
+	v := s.eng.View(filepath.Dir(path))
+	_, versions := v.Current(ctx)
+	diags := v.Diagnostics(kind)
 	m := snap.Mapper(kind)
 	rng := fromRange(m, params.Range)
 	want := func(k protocol.CodeActionKind) bool {
@@ -46,15 +48,9 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 	// A command that fixes several diagnostics (go mod vendor for each
 	// reason of an inconsistent vendor directory) is offered once.
 	commands := map[string]*protocol.CodeAction{}
-	var preferred []fixes.Fix
-	for _, d := range v.diagnostics(kind) {
+	for _, d := range diags {
 		if len(d.Fixes) == 0 {
 			continue
-		}
-		for _, fx := range d.Fixes {
-			if fx.Preferred {
-				preferred = append(preferred, fx)
-			}
 		}
 		if !overlaps(d.Span, rng) || !want(protocol.CodeActionKindQuickFix) {
 			continue
@@ -81,26 +77,16 @@ func (s *server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 			}
 		}
 	}
-	if len(preferred) > 0 && want(protocol.CodeActionKindSourceFixAll) {
-		all := fixes.Fix{Title: "Fix all auto-fixable problems (gomodls)"}
-		seen := map[span.Span]bool{}
-		for _, fx := range preferred {
-			for _, e := range fx.Edits {
-				if !seen[e.Span] {
-					seen[e.Span] = true
-					all.Edits = append(all.Edits, e)
-				}
-			}
-		}
+	if all, ok := engine.FixAll(diags); ok && want(protocol.CodeActionKindSourceFixAll) {
 		if ca, ok := s.toCodeAction(snap, versions, all, protocol.CodeActionKindSourceFixAll); ok {
 			actions = append(actions, ca)
 		}
 	}
 	if want(protocol.CodeActionKindQuickFix) {
-		actions = append(actions, s.lazySumFixes(snap, v.diagnostics(kind), func(d analyzers.Diagnostic) bool { return overlaps(d.Span, rng) })...)
+		actions = append(actions, s.lazySumFixes(snap, diags, func(d analyzers.Diagnostic) bool { return overlaps(d.Span, rng) })...)
 	}
 	actions = append(actions, s.sourceActions(snap, versions, kind, want)...)
-	actions = append(actions, s.vulnUpgradeAction(snap, versions, v.diagnostics(kind), want)...)
+	actions = append(actions, s.vulnUpgradeAction(snap, versions, diags, want)...)
 	return actions, nil
 }
 

@@ -109,12 +109,12 @@ func (s *server) Diagnostic(ctx context.Context, params *protocol.DocumentDiagno
 	if !ok {
 		return fullReport("", nil), nil
 	}
-	v := s.session.view(filepath.Dir(path))
-	snap, versions := v.current(ctx)
+	v := s.eng.View(filepath.Dir(path))
+	snap, versions := v.Current(ctx)
 	if !snap.Has(kind) {
 		return fullReport("", nil), nil
 	}
-	items := toProtocolDiagnostics(snap, v.diagnostics(kind))
+	items := toProtocolDiagnostics(snap, v.Diagnostics(kind))
 	id := resultID(versions[kind], items)
 	if prev := params.PreviousResultID; prev != nil && *prev == id {
 		return &protocol.RelatedUnchangedDocumentDiagnosticReport{

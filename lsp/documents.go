@@ -3,15 +3,12 @@ package lsp
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/gomodls/gomodls/internal/snapshot"
 	"github.com/gomodls/gomodls/internal/span"
 )
 
@@ -147,37 +144,12 @@ func (d *documents) change(u uri.URI, version int32, changes []protocol.TextDocu
 	return doc, nil
 }
 
-// overlayFS is the snapshot.FS that sees open documents over the disk, so
-// that a replacement directory's go.mod being edited counts as it is typed.
-type overlayFS struct {
-	docs *documents
-	disk snapshot.FS
-}
-
-func (o overlayFS) ReadFile(name string) ([]byte, error) {
-	if doc, ok := o.docs.get(filepath.Clean(name)); ok {
-		return doc.content, nil
+// Open returns the text and version of the open document at p
+// (engine.Files).
+func (d *documents) Open(p string) ([]byte, int32, bool) {
+	doc, ok := d.get(p)
+	if !ok {
+		return nil, 0, false
 	}
-	return o.disk.ReadFile(name)
+	return doc.content, doc.version, true
 }
-
-func (o overlayFS) Stat(name string) (fs.FileInfo, error) {
-	if doc, ok := o.docs.get(filepath.Clean(name)); ok {
-		return overlayInfo{name: filepath.Base(name), size: int64(len(doc.content))}, nil
-	}
-	return o.disk.Stat(name)
-}
-
-type overlayInfo struct {
-	name string
-	size int64
-}
-
-func (i overlayInfo) Name() string       { return i.name }
-func (i overlayInfo) Size() int64        { return i.size }
-func (i overlayInfo) Mode() fs.FileMode  { return 0o644 }
-func (i overlayInfo) ModTime() time.Time { return time.Time{} }
-func (i overlayInfo) IsDir() bool        { return false }
-func (i overlayInfo) Sys() any           { return nil }
-
-var _ snapshot.FS = overlayFS{}

@@ -80,8 +80,8 @@ func (w *workDone) send(v any) {
 	_ = w.t.srv.client.Progress(context.WithoutCancel(w.ctx), &protocol.ProgressParams{Token: protocol.String(w.token), Value: raw})
 }
 
-// report updates the message and percentage (0-100).
-func (w *workDone) report(message string, pct int) {
+// Report updates the message and percentage (0-100).
+func (w *workDone) Report(message string, pct int) {
 	if w == nil {
 		return
 	}
@@ -89,8 +89,8 @@ func (w *workDone) report(message string, pct int) {
 	w.send(&protocol.WorkDoneProgressReport{Kind: "report", Message: ptr(message), Percentage: &p})
 }
 
-// end finishes the report.
-func (w *workDone) end(message string) {
+// End finishes the report.
+func (w *workDone) End(message string) {
 	if w == nil {
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
 
+	"github.com/gomodls/gomodls/internal/engine"
 	"github.com/gomodls/gomodls/internal/settings"
 )
 
@@ -41,21 +42,17 @@ type server struct {
 	exited chan struct{}
 	once   sync.Once
 
-	docs    *documents
-	session *session
+	docs     *documents
+	progress *progressTracker
+	// eng is the application: folders, views, checks and commands. Its
+	// background work is the server's: once stop returns, nothing of the
+	// server runs, or logs, any more.
+	eng *engine.Session
 	// bg is the context of background work; cancelled when the server stops.
-	bg     context.Context
-	cancel context.CancelFunc
-	// bgWork counts the goroutines doing background work (see
-	// goBackground), which stop waits for: once stop returns, nothing of
-	// the server runs, or logs, any more.
-	bgMu      sync.Mutex
-	bgStopped bool
-	bgWork    sync.WaitGroup
+	bg context.Context
 }
 
 func newServer(conn jsonrpc2.Conn, opts Options) *server {
-	bg, cancel := context.WithCancel(context.Background())
 	s := &server{
 		conn:   conn,
 		client: protocol.ClientDispatcher(conn),
@@ -63,57 +60,28 @@ func newServer(conn jsonrpc2.Conn, opts Options) *server {
 		opts:   opts,
 		exited: make(chan struct{}),
 		docs:   newDocuments(),
-		bg:     bg,
-		cancel: cancel,
 	}
-	s.session = newSession(s)
+	s.progress = newProgressTracker(s)
+	s.eng = engine.New(engine.Options{
+		Client:    engineClient{s},
+		Files:     s.docs,
+		Logger:    opts.Logger,
+		Environ:   opts.Environ,
+		GoCommand: opts.GoCommand,
+		CacheDir:  opts.CacheDir,
+	})
+	s.bg = s.eng.Background()
 	return s
 }
 
 // stop ends the server's background work and waits for it to finish. It
 // is idempotent.
-func (s *server) stop() {
-	s.bgMu.Lock()
-	s.bgStopped = true
-	s.bgMu.Unlock()
-	s.cancel()
-	s.session.stop()
-	s.bgWork.Wait()
-}
+func (s *server) stop() { s.eng.Close() }
 
 // goBackground runs f on a goroutine of its own as background work, unless
 // the server is stopping, and reports whether it did. f must return soon
 // once s.bg is done.
-func (s *server) goBackground(f func()) bool {
-	if !s.enterBackground() {
-		return false
-	}
-	go func() {
-		defer s.bgWork.Done()
-		f()
-	}()
-	return true
-}
-
-// runBackground is goBackground for a goroutine that exists already (a
-// timer's): it runs f on the calling goroutine.
-func (s *server) runBackground(f func()) {
-	if !s.enterBackground() {
-		return
-	}
-	defer s.bgWork.Done()
-	f()
-}
-
-func (s *server) enterBackground() bool {
-	s.bgMu.Lock()
-	defer s.bgMu.Unlock()
-	if s.bgStopped {
-		return false
-	}
-	s.bgWork.Add(1)
-	return true
-}
+func (s *server) goBackground(f func()) bool { return s.eng.Go(f) }
 
 func (s *server) getState() state {
 	s.mu.Lock()
@@ -307,7 +275,7 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 	s.caps = caps
 	s.state = stateInitializing
 	s.mu.Unlock()
-	s.session.init(folders, init)
+	s.eng.Init(folders, init, caps.pullDiagnostics)
 
 	name := "gomodls"
 	if ci := params.ClientInfo; ci.Name != "" {
@@ -316,7 +284,7 @@ func (s *server) Initialize(ctx context.Context, params *protocol.InitializePara
 			zap.Bool("pullDiagnostics", caps.pullDiagnostics))
 	}
 	return &protocol.InitializeResult{
-		Capabilities: s.capabilities(caps),
+		Capabilities: s.capabilities(caps, init),
 		ServerInfo:   protocol.ServerInfo{Name: name, Version: protocol.NewOptional(s.opts.Version)},
 	}, nil
 }
@@ -328,7 +296,7 @@ func (s *server) Initialized(ctx context.Context, params *protocol.InitializedPa
 	}
 	s.mu.Unlock()
 	// Calls back into the client must not run on the read loop.
-	s.goBackground(func() { s.session.initialized(s.bg) })
+	s.goBackground(func() { s.initialized(s.bg) })
 	return nil
 }
 
@@ -350,7 +318,7 @@ func (s *server) Exit(ctx context.Context) error {
 func (s *server) SetTrace(ctx context.Context, params *protocol.SetTraceParams) error { return nil }
 
 func (s *server) WorkDoneProgressCancel(ctx context.Context, params *protocol.WorkDoneProgressCancelParams) error {
-	s.session.progress.cancel(params.Token)
+	s.progress.cancel(params.Token)
 	return nil
 }
 
@@ -362,7 +330,7 @@ func (s *server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	if err != nil {
 		return err
 	}
-	s.session.didModify(doc.path, true)
+	s.eng.DidModify(doc.path)
 	return nil
 }
 
@@ -375,13 +343,13 @@ func (s *server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 		}
 		return err
 	}
-	s.session.didModify(doc.path, false)
+	s.eng.DidModify(doc.path)
 	return nil
 }
 
 func (s *server) DidSave(ctx context.Context, params *protocol.DidSaveTextDocumentParams) error {
 	if p, err := pathOf(params.TextDocument.URI); err == nil {
-		s.session.didModify(p, false)
+		s.eng.DidModify(p)
 	}
 	return nil
 }
@@ -391,7 +359,7 @@ func (s *server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	if !ok {
 		return nil
 	}
-	s.session.didClose(doc)
+	s.eng.DidClose(doc.path)
 	return nil
 }
 
@@ -402,13 +370,13 @@ func (s *server) DidChangeWatchedFiles(ctx context.Context, params *protocol.Did
 			paths = append(paths, p)
 		}
 	}
-	s.session.didChangeFiles(paths)
+	s.eng.DidChangeFiles(paths)
 	return nil
 }
 
 func (s *server) DidChangeConfiguration(ctx context.Context, params *protocol.DidChangeConfigurationParams) error {
 	raw := []byte(params.Settings)
-	s.goBackground(func() { s.session.configurationChanged(s.bg, raw) })
+	s.goBackground(func() { s.configurationChanged(s.bg, raw) })
 	return nil
 }
 
@@ -424,7 +392,7 @@ func (s *server) DidChangeWorkspaceFolders(ctx context.Context, params *protocol
 			removed = append(removed, p)
 		}
 	}
-	s.goBackground(func() { s.session.foldersChanged(s.bg, added, removed) })
+	s.goBackground(func() { s.foldersChanged(s.bg, added, removed) })
 	return nil
 }
 

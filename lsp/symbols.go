@@ -39,7 +39,7 @@ func (s *server) fileSnapshot(ctx context.Context, u interface{ FsPath() string 
 	if !ok {
 		return "", 0, nil, invalidParams("%s is not a go.mod, go.sum, go.work or go.work.sum file", p)
 	}
-	snap, _, err := s.session.snapshotFor(ctx, p)
+	snap, _, err := s.eng.Snapshot(ctx, p)
 	if err != nil {
 		return "", 0, nil, invalidParams("%s is neither open nor on disk", p)
 	}

@@ -11,14 +11,10 @@ import (
 	"syscall"
 
 	"github.com/gomodls/gomodls/internal/checker"
+	"github.com/gomodls/gomodls/internal/engine"
 	"github.com/gomodls/gomodls/internal/goenv"
-	"github.com/gomodls/gomodls/internal/modproxy"
 	"github.com/gomodls/gomodls/internal/report"
 	"github.com/gomodls/gomodls/internal/settings"
-	"github.com/gomodls/gomodls/internal/snapshot"
-	"github.com/gomodls/gomodls/internal/sumcheck"
-	"github.com/gomodls/gomodls/internal/vulndb"
-	"github.com/gomodls/gomodls/internal/vulndb/osv"
 )
 
 const checkUsage = `usage: gomodls check [flags] [PATH ...]
@@ -125,7 +121,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(ctx, set.CheckDeadline.D())
 	defer cancel()
 
-	cacheDir, _ := modproxy.DefaultCacheDir()
+	cacheDir, _ := engine.DefaultCacheDir()
 	envOpts := goenv.Options{Dir: cwd, LocalToolchain: true}
 	if cacheDir != "" {
 		// A warm check must not pay for `go env`; the cache is keyed by
@@ -145,27 +141,12 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gomodls check: -verify needs the network checks (it downloads and hashes module zips); drop -network=false")
 		return 2
 	}
-	var src snapshot.Source
-	var sums *sumcheck.Source
-	var vulns osv.Source
-	if set.Network {
-		if set.Vulncheck {
-			c, err := vulndb.New(vulndb.Options{URL: env.Get("GOVULNDB"), CacheDir: cacheDir, Offline: set.Offline || env.Offline(), RequestTimeout: 2 * *requestTimeout})
-			if err != nil {
-				fmt.Fprintf(stderr, "gomodls check: %v\n", err)
-				return 2
-			}
-			vulns = c
-		}
-		c, err := sumcheck.New(modproxy.Options{
-			Env: env, RequestTimeout: set.RequestTimeout.D(), ProxyDeadline: set.ProxyDeadline.D(), Offline: set.Offline, CacheDir: cacheDir, PerHostConcurrency: set.Concurrency,
-		})
-		if err != nil {
-			fmt.Fprintf(stderr, "gomodls check: %v\n", err)
-			return 2
-		}
-		src, sums = c, c
+	srcs, err := engine.OpenSources(engine.SourceOptions{Env: env, Settings: set, CacheDir: cacheDir})
+	if err != nil {
+		fmt.Fprintf(stderr, "gomodls check: %v\n", err)
+		return 2
 	}
+	src, sums, vulns := srcs.Modules, srcs.Sums, srcs.Vulns
 	results, err := checker.CheckPaths(ctx, fs.Args(), checker.TreeOptions{Env: env, Settings: set, Source: src, Vulns: vulns})
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls check: %v\n", err)

@@ -1,63 +1,46 @@
-package lsp
+// Copyright 2026 The gomodls Authors.
+
+package engine
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"time"
 
-	"go.lsp.dev/protocol"
-
 	"github.com/gomodls/gomodls/analyzers"
-	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/checker"
 	"github.com/gomodls/gomodls/internal/snapshot"
 )
-
-func init() {
-	commands[fixes.CmdVerifySums] = cmdVerifySums
-}
 
 // verifyDeadline bounds one verification: it downloads every module zip
 // go.sum lists that no cache has, and hashes the module cache.
 const verifyDeadline = 10 * time.Minute
 
-// verifyResult is what gomodls.verifySums returns.
-type verifyResult struct {
+// VerifyResult is what VerifySums found.
+type VerifyResult struct {
 	Dirs       int `json:"dirs"`       // views verified
 	Mismatches int `json:"mismatches"` // sum-mismatch diagnostics
 	Modified   int `json:"modified"`   // modcache-modified diagnostics
 }
 
-// cmdVerifySums runs sumverify once with verifyZips on the view of the
-// "uri" argument (every view without one): the zip of every module version
-// go.sum lists is hashed (downloaded through the GOPROXY chain when no
-// cache has it) and the module cache's copies are hashed as go mod verify
-// does. Downloaded hashes are kept in gomodls' cache, so the background
-// check reports mismatches with them from then on; modcache-modified
-// diagnostics stay until the next verification or until their line
-// changes.
-func cmdVerifySums(ctx context.Context, s *server, args []json.RawMessage) (any, error) {
-	var a struct {
-		URI string `json:"uri"`
+// VerifySums runs sumverify once with verifyZips on the view of path
+// (every view for ""): the zip of every module version go.sum lists is
+// hashed (downloaded through the GOPROXY chain when no cache has it) and
+// the module cache's copies are hashed as go mod verify does. Downloaded
+// hashes are kept in gomodls' cache, so the background check reports
+// mismatches with them from then on; modcache-modified diagnostics stay
+// until the next verification or until their line changes.
+func (ss *Session) VerifySums(ctx context.Context, path string) (VerifyResult, error) {
+	views := ss.Views()
+	if path != "" {
+		views = []*View{ss.View(filepath.Dir(path))}
 	}
-	if err := decodeArg(args, &a); err != nil {
-		return nil, err
-	}
-	views := s.session.allViews()
-	if a.URI != "" {
-		p, err := pathFromString(a.URI)
-		if err != nil {
-			return nil, err
-		}
-		views = []*view{s.session.view(filepath.Dir(p))}
-	}
-	var res verifyResult
+	var res VerifyResult
 	for _, v := range views {
 		diags, err := v.verify(ctx)
 		if err != nil {
-			return nil, err
+			return res, err
 		}
 		res.Dirs++
 		for _, d := range diags {
@@ -69,11 +52,11 @@ func cmdVerifySums(ctx context.Context, s *server, args []json.RawMessage) (any,
 			}
 		}
 	}
-	typ := protocol.MessageTypeInfo
+	typ := MessageInfo
 	if res.Mismatches+res.Modified > 0 {
-		typ = protocol.MessageTypeWarning
+		typ = MessageWarning
 	}
-	s.showMessage(typ, fmt.Sprintf("gomodls: verified go.sum in %d director%s: %d checksum mismatch(es), %d modified module cache cop%s.",
+	ss.client.ShowMessage(typ, fmt.Sprintf("gomodls: verified go.sum in %d director%s: %d checksum mismatch(es), %d modified module cache cop%s.",
 		res.Dirs, plural(res.Dirs, "y", "ies"), res.Mismatches, res.Modified, plural(res.Modified, "y", "ies")))
 	return res, nil
 }
@@ -81,8 +64,8 @@ func cmdVerifySums(ctx context.Context, s *server, args []json.RawMessage) (any,
 // verify runs sumverify with verifyZips on the view's current snapshot,
 // keeps its modcache-modified diagnostics and checks the view again, so
 // that the background check sees the downloaded hashes.
-func (v *view) verify(ctx context.Context) ([]analyzers.Diagnostic, error) {
-	snap, _ := v.current(ctx)
+func (v *View) verify(ctx context.Context) ([]analyzers.Diagnostic, error) {
+	snap, _ := v.Current(ctx)
 	if snap.Sums == nil {
 		return nil, fmt.Errorf("cannot verify go.sum in %s: network checks are off", v.dir)
 	}
@@ -91,9 +74,9 @@ func (v *view) verify(ctx context.Context) ([]analyzers.Diagnostic, error) {
 	run := snap.WithSettings(set)
 	ctx, cancel := context.WithTimeout(ctx, verifyDeadline)
 	defer cancel()
-	wd, wctx := v.ss.progress.start(ctx, "gomodls", "Verifying go.sum in "+v.dir, true)
+	wd, wctx := v.ss.client.StartProgress(ctx, "gomodls", "Verifying go.sum in "+v.dir, true)
 	diags, failures := checker.Run(wctx, run, []*analyzers.Analyzer{analyzers.SumVerify})
-	wd.end("done")
+	wd.End("done")
 	if len(failures) > 0 {
 		return nil, failures[0]
 	}
@@ -116,6 +99,6 @@ func (v *view) verify(ctx context.Context) ([]analyzers.Diagnostic, error) {
 
 // verifiedIn returns the kept modcache-modified diagnostics positioned in
 // snap. Called with v.mu held.
-func (v *view) verifiedIn(snap *snapshot.Snapshot) []analyzers.Diagnostic {
+func (v *View) verifiedIn(snap *snapshot.Snapshot) []analyzers.Diagnostic {
 	return remapNetwork(v.verifySnap, snap, v.verified)
 }

@@ -1,4 +1,6 @@
-package lsp
+// Copyright 2026 The gomodls Authors.
+
+package engine
 
 import (
 	"context"
@@ -9,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 	"golang.org/x/mod/modfile"
 
@@ -21,13 +22,13 @@ import (
 
 var allKinds = []snapshot.FileKind{snapshot.GoMod, snapshot.GoSum, snapshot.GoWork, snapshot.GoWorkSum}
 
-// A view is one directory's files (go.mod, go.sum, go.work, go.work.sum):
+// A View is one directory's files (go.mod, go.sum, go.work, go.work.sum):
 // the latest snapshot of them, its diagnostics, and what was published.
 // Each view has a worker goroutine that rebuilds and publishes after
 // changes, coalescing bursts: after 300 quick edits it builds once or
 // twice, and always ends on the latest text.
-type view struct {
-	ss   *session
+type View struct {
+	ss   *Session
 	dir  string
 	kick chan struct{}
 	quit chan struct{}
@@ -75,8 +76,8 @@ type view struct {
 	repub chan struct{}
 }
 
-func newView(ss *session, dir string) *view {
-	return &view{
+func newView(ss *Session, dir string) *View {
+	return &View{
 		ss:     ss,
 		dir:    dir,
 		kick:   make(chan struct{}, 1),
@@ -87,7 +88,7 @@ func newView(ss *session, dir string) *view {
 	}
 }
 
-func (v *view) stop() {
+func (v *View) stop() {
 	v.once.Do(func() {
 		close(v.quit)
 		v.mu.Lock()
@@ -101,7 +102,7 @@ func (v *view) stop() {
 	})
 }
 
-func (v *view) setTracked(t bool) {
+func (v *View) setTracked(t bool) {
 	v.mu.Lock()
 	changed := v.tracked != t
 	v.tracked = t
@@ -113,7 +114,7 @@ func (v *view) setTracked(t bool) {
 
 // invalidate records that an input changed and wakes the worker. It never
 // blocks: a pending wake-up already covers this change.
-func (v *view) invalidate() {
+func (v *View) invalidate() {
 	v.mu.Lock()
 	v.gen++
 	v.mu.Unlock()
@@ -123,7 +124,7 @@ func (v *view) invalidate() {
 	}
 }
 
-func (v *view) dependsOn(dir string) bool {
+func (v *View) dependsOn(dir string) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for _, d := range v.deps {
@@ -134,8 +135,8 @@ func (v *view) dependsOn(dir string) bool {
 	return false
 }
 
-func (v *view) run() {
-	ctx, cancel := context.WithCancel(v.ss.srv.bg)
+func (v *View) run() {
+	ctx, cancel := context.WithCancel(v.ss.bg)
 	defer cancel()
 	for {
 		select {
@@ -150,8 +151,8 @@ func (v *view) run() {
 			}
 		case <-v.repub:
 			v.publish(ctx)
-			if v.ss.srv.caps.pullDiagnostics {
-				if err := v.ss.srv.client.DiagnosticRefresh(ctx); err != nil && ctx.Err() == nil {
+			if v.ss.pull {
+				if err := v.ss.client.RefreshDiagnostics(ctx); err != nil && ctx.Err() == nil {
 					v.ss.log.Debug("workspace/diagnostic/refresh", zap.Error(err))
 				}
 			}
@@ -161,7 +162,7 @@ func (v *view) run() {
 
 // wanted reports whether anyone will see the view's diagnostics: one of
 // its files is open, or it is tracked by the workspace scan.
-func (v *view) wanted(snap *snapshot.Snapshot) bool {
+func (v *View) wanted(snap *snapshot.Snapshot) bool {
 	v.mu.Lock()
 	tracked := v.tracked
 	v.mu.Unlock()
@@ -169,16 +170,19 @@ func (v *view) wanted(snap *snapshot.Snapshot) bool {
 		return true
 	}
 	for _, k := range allKinds {
-		if _, open := v.ss.srv.docs.get(snap.Path(k)); open {
+		if _, _, open := v.ss.files.Open(snap.Path(k)); open {
 			return true
 		}
 	}
 	return false
 }
 
-// current returns an up-to-date snapshot and the versions of the open
+// Dir returns the view's directory.
+func (v *View) Dir() string { return v.dir }
+
+// Current returns an up-to-date snapshot and the versions of the open
 // documents it contains, rebuilding it if any input changed.
-func (v *view) current(ctx context.Context) (*snapshot.Snapshot, map[snapshot.FileKind]int32) {
+func (v *View) Current(ctx context.Context) (*snapshot.Snapshot, map[snapshot.FileKind]int32) {
 	snap, versions, _ := v.update(ctx)
 	return snap, versions
 }
@@ -186,7 +190,7 @@ func (v *view) current(ctx context.Context) (*snapshot.Snapshot, map[snapshot.Fi
 // update is current that also returns the generation of the snapshot. It
 // rebuilds the snapshot when an input changed, and re-runs the local
 // analyzers on it also when a network pass cached new answers.
-func (v *view) update(ctx context.Context) (*snapshot.Snapshot, map[snapshot.FileKind]int32, uint64) {
+func (v *View) update(ctx context.Context) (*snapshot.Snapshot, map[snapshot.FileKind]int32, uint64) {
 	v.buildMu.Lock()
 	defer v.buildMu.Unlock()
 	v.mu.Lock()
@@ -221,16 +225,16 @@ func (v *view) update(ctx context.Context) (*snapshot.Snapshot, map[snapshot.Fil
 
 // build reads the view's files (open documents first, then disk) and
 // parses them into a snapshot. Called with v.buildMu held.
-func (v *view) build(ctx context.Context) (*snapshot.Snapshot, map[snapshot.FileKind]int32) {
+func (v *View) build(ctx context.Context) (*snapshot.Snapshot, map[snapshot.FileKind]int32) {
 	v.ss.awaitConfiguration(ctx)
 	contents := snapshot.Contents{}
 	versions := map[snapshot.FileKind]int32{}
 	disk := snapshot.OSFS{}
 	for _, k := range allKinds {
 		p := filepath.Join(v.dir, k.Base())
-		if doc, ok := v.ss.srv.docs.get(p); ok {
-			contents[k] = doc.content
-			versions[k] = doc.version
+		if content, version, ok := v.ss.files.Open(p); ok {
+			contents[k] = content
+			versions[k] = version
 			continue
 		}
 		data, err := disk.ReadFile(p)
@@ -245,7 +249,7 @@ func (v *view) build(ctx context.Context) (*snapshot.Snapshot, map[snapshot.File
 	f := v.ss.folderFor(filepath.Join(v.dir, "go.mod"))
 	env := v.ss.environment(ctx, f)
 	set := v.ss.settingsFor(f)
-	fsys := overlayFS{docs: v.ss.srv.docs, disk: disk}
+	fsys := overlayFS{files: v.ss.files, disk: disk}
 	snap := snapshot.Build(v.dir, contents, env, set, fsys, v.ss.sourceFor(f, env, set))
 	snap.Vulns = v.ss.vulnsFor(env, set)
 	return snap, versions
@@ -292,9 +296,9 @@ func dependencies(snap *snapshot.Snapshot) []string {
 	return deps
 }
 
-// diagnostics returns the current diagnostics of the view for one file:
+// Diagnostics returns the current diagnostics of the view for one file:
 // the local ones and the network ones (remapped to the current text).
-func (v *view) diagnostics(kind snapshot.FileKind) []analyzers.Diagnostic {
+func (v *View) Diagnostics(kind snapshot.FileKind) []analyzers.Diagnostic {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	var out []analyzers.Diagnostic
@@ -320,37 +324,33 @@ func (v *view) diagnostics(kind snapshot.FileKind) []analyzers.Diagnostic {
 // publish pushes the view's diagnostics to the client for every file that
 // the client should see them for. It returns the snapshot published and
 // its generation.
-func (v *view) publish(ctx context.Context) (*snapshot.Snapshot, uint64) {
+func (v *View) publish(ctx context.Context) (*snapshot.Snapshot, uint64) {
 	snap, versions, gen := v.update(ctx)
-	srv := v.ss.srv
 	for _, k := range allKinds {
 		path := snap.Path(k)
-		_, open := srv.docs.get(path)
+		_, _, open := v.ss.files.Open(path)
 		v.mu.Lock()
 		tracked := v.tracked
 		wasPushed := v.pushed[k]
 		v.mu.Unlock()
 		var diags []analyzers.Diagnostic
-		if srv.caps.pullDiagnostics && open {
+		if v.ss.pull && open {
 			// The client pulls diagnostics of open documents. Clear what we
 			// pushed while the file was closed.
 			if !wasPushed {
 				continue
 			}
 		} else if open || (tracked && snap.Has(k)) {
-			diags = v.diagnostics(k)
+			diags = v.Diagnostics(k)
 		}
 		if len(diags) == 0 && !wasPushed && !open {
 			continue
 		}
-		params := &protocol.PublishDiagnosticsParams{
-			URI:         srv.uriFor(path),
-			Diagnostics: toProtocolDiagnostics(snap, diags),
-		}
+		fd := FileDiagnostics{Snapshot: snap, Kind: k, Diagnostics: diags}
 		if ver, ok := versions[k]; ok && open {
-			params.Version = protocol.NewOptional(ver)
+			fd.Version, fd.HasVersion = ver, true
 		}
-		if err := srv.client.PublishDiagnostics(ctx, params); err != nil {
+		if err := v.ss.client.PublishDiagnostics(ctx, fd); err != nil {
 			if ctx.Err() == nil {
 				v.ss.log.Debug("publishDiagnostics", zap.Error(err))
 			}

@@ -1,8 +1,8 @@
 // Package lsp is gomodls' language server: the protocol edge. It keeps the
-// open documents, turns them into immutable snapshots, runs the shared
-// analyzers (package internal/checker) and translates their results into
-// LSP messages. It holds no checking logic and does no network I/O itself;
-// the module source does that on its behalf.
+// open documents, dispatches requests and notifications, and converts
+// between LSP types and the engine's (package internal/engine), which
+// holds the folders, views, checks and commands. It holds no checking
+// logic and does no network I/O: it imports no module source.
 package lsp
 
 import (

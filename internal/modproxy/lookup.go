@@ -6,23 +6,113 @@
 package modproxy
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
-
-	"golang.org/x/mod/modfile"
-	"golang.org/x/mod/module"
-	"golang.org/x/mod/semver"
-	"golang.org/x/mod/sumdb/dirhash"
+	"time"
 
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/redact"
 )
+
+// Every lookup climbs the same stairs: a remembered answer or failure in
+// memory; the caches that need no network (the module cache, gomodls'
+// own); offline, what the caches can assemble, or an Offline error; a
+// remembered "not found" on disk; the GOPROXY chain; then the failure is
+// remembered, or the answer kept. A kind describes what differs between
+// the five questions (.info, .mod, @v/list, @latest, the zip's hash), and
+// lookup climbs the stairs for any of them.
+type kind[T any] struct {
+	// op names the question in memory keys, in the sharing of
+	// concurrent lookups and in disk names ("info", "mod", "list",
+	// "latest", "zip").
+	op string
+	// label stands for the version in errors and in the chain when the
+	// question has none: "" for lists, "latest".
+	label string
+	// check refuses a request the go command would reject before any
+	// network access.
+	check func(path, version string) *Error
+	// cached is the answer of the caches that need no network, and how
+	// long memory keeps it (0: for good, since it cannot change).
+	cached func(c *Client, path, version string) (v T, at time.Time, ttl time.Duration, ok bool)
+	// offline answers when the network may not be used; nil: an Offline
+	// error.
+	offline func(c *Client, ctx context.Context, path string) (T, *Error)
+	// fetch asks one GOPROXY entry ("direct" included).
+	fetch func(c *Client, ctx context.Context, p goenv.ProxyEntry, path, version string) (T, *Error)
+	// annotate fills in, for "not found", whether the module exists.
+	annotate bool
+	// store keeps a fresh answer from the chain, in memory and on disk.
+	store func(c *Client, v T)
+	// prov is the provenance of an answer; clone copies an answer.
+	prov  func(T) *Provenance
+	clone func(T) T
+}
+
+// get answers k for path@version (version "" for lists and @latest),
+// running one lookup for concurrent identical calls, and hands out a copy.
+func get[T any](c *Client, ctx context.Context, k *kind[T], path, version string) (T, error) {
+	v, err := c.shared(ctx, k.op, path, version, func(ctx context.Context) (any, error) {
+		v, e := lookup(c, ctx, k, path, version)
+		if e != nil {
+			return nil, e
+		}
+		return v, nil
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return k.clone(v.(T)), nil
+}
+
+// lookup climbs the stairs for k.
+func lookup[T any](c *Client, ctx context.Context, k *kind[T], path, version string) (T, *Error) {
+	var zero T
+	label, neg := version, k.op
+	if version == "" {
+		label = k.label
+	} else {
+		neg += "-" + version
+	}
+	if e := k.check(path, version); e != nil {
+		return zero, e
+	}
+	key := memKey{k.op, path, version}
+	if v, e, ok := c.memLookup(key); ok {
+		if e != nil {
+			return zero, e
+		}
+		return v.(T), nil
+	}
+	if v, at, ttl, ok := k.cached(c, path, version); ok {
+		c.mem.put(key, memEntry{val: v, at: at, ttl: ttl})
+		return v, nil
+	}
+	if c.offline {
+		if k.offline != nil {
+			return k.offline(c, ctx, path)
+		}
+		return zero, c.offlineError(path, label)
+	}
+	if e := c.diskNegative(path, neg); e != nil {
+		return zero, e.WithModule(path, label)
+	}
+	v, attempts, e := tryChain(c, ctx, path, label, func(ctx context.Context, p goenv.ProxyEntry) (T, *Error) {
+		return k.fetch(c, ctx, p, path, version)
+	})
+	if e != nil {
+		if k.annotate && e.Kind == NotFound {
+			c.annotateExistence(ctx, e)
+		}
+		c.rememberFailure(key, path, neg, e)
+		return zero, e
+	}
+	k.prov(v).Attempts = attempts
+	k.store(c, v)
+	return v, nil
+}
 
 // Info returns the .info of path@version: from memory, the module cache,
 // our cache, or the GOPROXY chain. version must be canonical (a semantic
@@ -33,51 +123,26 @@ import (
 // A NotFound error says in Module whether the module path itself is known,
 // when the version list can tell.
 func (c *Client) Info(ctx context.Context, path, version string) (*Info, error) {
-	v, err := c.shared(ctx, "info", path, version, func(ctx context.Context) (any, error) { return c.infoLookup(ctx, path, version) })
-	if err != nil {
-		return nil, err
-	}
-	return v.(*Info).Clone(), nil
+	return get(c, ctx, &infoKind, path, version)
 }
 
-// infoLookup is Info without the sharing of concurrent identical calls.
-func (c *Client) infoLookup(ctx context.Context, path, version string) (*Info, error) {
-	if e := checkVersion(path, version); e != nil {
-		return nil, e
-	}
-	key := memKey{"info", path, version}
-	if v, e, ok := c.memLookup(key); ok {
-		if e != nil {
-			return nil, e
-		}
-		return v.(*Info), nil
-	}
-	if info := c.cachedInfo(path, version); info != nil {
-		c.mem.put(key, memEntry{val: info, at: c.now()})
-		return info, nil
-	}
-	if c.offline {
-		return nil, c.offlineError(path, version)
-	}
-	if e := c.diskNegative(path, "info-"+version); e != nil {
-		return nil, e.WithModule(path, version)
-	}
-	info, attempts, e := tryChain(c, ctx, path, version, func(ctx context.Context, p goenv.ProxyEntry) (*Info, *Error) {
+var infoKind = kind[*Info]{
+	op:    "info",
+	check: checkVersion,
+	cached: func(c *Client, path, version string) (*Info, time.Time, time.Duration, bool) {
+		info := c.cachedInfo(path, version)
+		return info, c.now(), 0, info != nil
+	},
+	fetch: func(c *Client, ctx context.Context, p goenv.ProxyEntry, path, version string) (*Info, *Error) {
 		if p.URL == goenv.ProxyDirect {
 			return c.directInfo(ctx, path, version)
 		}
 		return c.proxyInfo(ctx, p.URL, false, path, version)
-	})
-	if e != nil {
-		if e.Kind == NotFound {
-			c.annotateExistence(ctx, e)
-		}
-		c.rememberFailure(key, path, "info-"+version, e)
-		return nil, e
-	}
-	info.Attempts = attempts
-	c.storeInfo(info)
-	return info, nil
+	},
+	annotate: true,
+	store:    (*Client).storeInfo,
+	prov:     func(i *Info) *Provenance { return &i.Provenance },
+	clone:    (*Info).Clone,
 }
 
 // storeInfo keeps an answer: proxies' answers forever (memory and disk),
@@ -114,120 +179,43 @@ func (c *Client) cachedInfo(path, version string) *Info {
 	return nil
 }
 
-// proxyInfo is proxyRepo.Stat for a canonical version.
-func (c *Client) proxyInfo(ctx context.Context, base string, origin bool, path, version string) (*Info, *Error) {
-	encV, err := module.EscapeVersion(version)
-	if err != nil {
-		return nil, &Error{Kind: Invalid, Err: err}
-	}
-	r, e := c.proxyReq(base, origin, path, "@v/"+encV+".info", "info", c.maxBody)
-	if e != nil {
-		return nil, e
-	}
-	res, e := c.fetchShared(ctx, r)
-	if e != nil {
-		return nil, e
-	}
-	info, err := parseInfo(res.data)
-	if err != nil {
-		return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Err: fmt.Errorf("invalid response from proxy %q: %w", proxyName(r.proxy), err)}
-	}
-	if info.Version != version && module.Check(path, version) == nil {
-		// A correct, canonical version must be answered with exactly
-		// that version or an error (as the go command insists).
-		return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Op: "reading " + r.redacted, Err: fmt.Errorf("proxy returned info for version %s instead of requested version", info.Version)}
-	}
-	info.Path = path
-	info.Source = r.proxy
-	info.Fetched = c.now()
-	return info, nil
-}
-
-// proxyName strips our "direct (mod ...)" decoration for go-like messages.
-func proxyName(p string) string {
-	if s, ok := strings.CutPrefix(p, SourceDirect+" (mod "); ok {
-		return strings.TrimSuffix(s, ")")
-	}
-	return p
-}
-
 // GoMod returns the go.mod of path@version (canonical version) as the
 // proxy serves it. It does not verify it against go.sum or the checksum
 // database.
 func (c *Client) GoMod(ctx context.Context, path, version string) (*GoModFile, error) {
-	v, err := c.shared(ctx, "mod", path, version, func(ctx context.Context) (any, error) { return c.goModLookup(ctx, path, version) })
-	if err != nil {
-		return nil, err
-	}
-	return v.(*GoModFile).Clone(), nil
+	return get(c, ctx, &goModKind, path, version)
 }
 
-// goModLookup is GoMod without the sharing of concurrent identical calls.
-func (c *Client) goModLookup(ctx context.Context, path, version string) (*GoModFile, error) {
-	if e := checkVersion(path, version); e != nil {
-		return nil, e
-	}
-	key := memKey{"mod", path, version}
-	if v, e, ok := c.memLookup(key); ok {
-		if e != nil {
-			return nil, e
+var goModKind = kind[*GoModFile]{
+	op:    "mod",
+	check: checkVersion,
+	cached: func(c *Client, path, version string) (*GoModFile, time.Time, time.Duration, bool) {
+		vf := versionFile(path, version)
+		if data := c.modCacheGoMod(vf); data != nil {
+			c.stats.add(func(s *Stats) { s.ModCacheHits++ })
+			return &GoModFile{Path: path, Version: version, Data: data, Provenance: Provenance{Source: SourceModCache, Unverified: c.offline}}, c.now(), 0, true
 		}
-		return v.(*GoModFile), nil
-	}
-	vf := versionFile(path, version)
-	if data := c.modCacheGoMod(vf); data != nil {
-		c.stats.add(func(s *Stats) { s.ModCacheHits++ })
-		gm := &GoModFile{Path: path, Version: version, Data: data, Provenance: Provenance{Source: SourceModCache, Unverified: c.offline}}
-		c.mem.put(key, memEntry{val: gm, at: c.now()})
-		return gm, nil
-	}
-	if e, ok := c.disk.read(c.disk.immutablePath(c.routeKey(path), vf, "mod")); ok {
-		c.stats.add(func(s *Stats) { s.DiskHits++ })
-		gm := &GoModFile{Path: path, Version: version, Data: []byte(e.Data), Provenance: Provenance{Source: SourceDisk, CachedFrom: e.Source, Fetched: e.Fetched, Unverified: c.offline}}
-		c.mem.put(key, memEntry{val: gm, at: c.now()})
-		return gm, nil
-	}
-	if c.offline {
-		return nil, c.offlineError(path, version)
-	}
-	if e := c.diskNegative(path, "mod-"+version); e != nil {
-		return nil, e.WithModule(path, version)
-	}
-	gm, attempts, e := tryChain(c, ctx, path, version, func(ctx context.Context, p goenv.ProxyEntry) (*GoModFile, *Error) {
+		if e, ok := c.disk.read(c.disk.immutablePath(c.routeKey(path), vf, "mod")); ok {
+			c.stats.add(func(s *Stats) { s.DiskHits++ })
+			return &GoModFile{Path: path, Version: version, Data: []byte(e.Data), Provenance: Provenance{Source: SourceDisk, CachedFrom: e.Source, Fetched: e.Fetched, Unverified: c.offline}}, c.now(), 0, true
+		}
+		return nil, time.Time{}, 0, false
+	},
+	fetch: func(c *Client, ctx context.Context, p goenv.ProxyEntry, path, version string) (*GoModFile, *Error) {
 		if p.URL == goenv.ProxyDirect {
 			return c.directGoMod(ctx, path, version)
 		}
 		return c.proxyGoMod(ctx, p.URL, false, path, version)
-	})
-	if e != nil {
-		if e.Kind == NotFound {
-			c.annotateExistence(ctx, e)
+	},
+	annotate: true,
+	store: func(c *Client, gm *GoModFile) {
+		c.mem.put(memKey{"mod", gm.Path, gm.Version}, memEntry{val: gm, at: c.now()})
+		if c.disk != nil {
+			c.disk.write(c.disk.immutablePath(c.routeKey(gm.Path), versionFile(gm.Path, gm.Version), "mod"), &diskEntry{Source: gm.Source, Fetched: gm.Fetched, Data: string(gm.Data)})
 		}
-		c.rememberFailure(key, path, "mod-"+version, e)
-		return nil, e
-	}
-	gm.Attempts = attempts
-	c.mem.put(key, memEntry{val: gm, at: c.now()})
-	if c.disk != nil {
-		c.disk.write(c.disk.immutablePath(c.routeKey(path), vf, "mod"), &diskEntry{Source: gm.Source, Fetched: gm.Fetched, Data: string(gm.Data)})
-	}
-	return gm, nil
-}
-
-func (c *Client) proxyGoMod(ctx context.Context, base string, origin bool, path, version string) (*GoModFile, *Error) {
-	encV, err := module.EscapeVersion(version)
-	if err != nil {
-		return nil, &Error{Kind: Invalid, Err: err}
-	}
-	r, e := c.proxyReq(base, origin, path, "@v/"+encV+".mod", "mod", c.maxBody)
-	if e != nil {
-		return nil, e
-	}
-	res, e := c.fetchShared(ctx, r)
-	if e != nil {
-		return nil, e
-	}
-	return &GoModFile{Path: path, Version: version, Data: res.data, Provenance: Provenance{Source: r.proxy, Fetched: c.now()}}, nil
+	},
+	prov:  func(g *GoModFile) *Provenance { return &g.Provenance },
+	clone: (*GoModFile).Clone,
 }
 
 // Versions returns the module's @v/list through the GOPROXY chain (fresh
@@ -235,132 +223,41 @@ func (c *Client) proxyGoMod(ctx context.Context, base string, origin bool, path,
 // (the module cache's list and .info files, our cached lists) and marked
 // Unverified.
 func (c *Client) Versions(ctx context.Context, path string) (*VersionList, error) {
-	v, err := c.shared(ctx, "list", path, "", func(ctx context.Context) (any, error) { return c.versionsLookup(ctx, path) })
-	if err != nil {
-		return nil, err
-	}
-	return v.(*VersionList).Clone(), nil
+	return get(c, ctx, &listKind, path, "")
 }
 
-// versionsLookup is Versions without the sharing of concurrent identical calls.
-func (c *Client) versionsLookup(ctx context.Context, path string) (*VersionList, error) {
-	if e := checkPath(path); e != nil {
-		return nil, e
-	}
-	l, e := c.versions(ctx, path)
-	if e != nil {
-		return nil, e
-	}
-	return l, nil
-}
-
-func (c *Client) versions(ctx context.Context, path string) (*VersionList, *Error) {
-	key := memKey{"list", path, ""}
-	if v, e, ok := c.memLookup(key); ok {
-		if e != nil {
-			return nil, e
+var listKind = kind[*VersionList]{
+	op:    "list",
+	check: func(path, _ string) *Error { return checkPath(path) },
+	cached: func(c *Client, path, _ string) (*VersionList, time.Time, time.Duration, bool) {
+		if c.offline {
+			return nil, time.Time{}, 0, false // assembled from every cache instead
 		}
-		return v.(*VersionList), nil
-	}
-	rk := c.routeKey(path)
-	if c.offline {
-		return c.offlineVersions(path, rk)
-	}
-	if de, ok := c.disk.read(c.disk.routePath(rk, path, "list")); ok && c.fresh(de.Fetched, c.listTTL) {
-		c.stats.add(func(s *Stats) { s.DiskHits++ })
-		l := newVersionList(path, parseList([]byte(de.Data)))
-		l.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched}
-		c.mem.put(key, memEntry{val: l, at: de.Fetched, ttl: c.listTTL})
-		return l, nil
-	}
-	if e := c.diskNegative(path, "list"); e != nil {
-		return nil, e.WithModule(path, "")
-	}
-	l, attempts, e := tryChain(c, ctx, path, "", func(ctx context.Context, p goenv.ProxyEntry) (*VersionList, *Error) {
+		if de, ok := c.disk.read(c.disk.routePath(c.routeKey(path), path, "list")); ok && c.fresh(de.Fetched, c.listTTL) {
+			c.stats.add(func(s *Stats) { s.DiskHits++ })
+			l := newVersionList(path, parseList([]byte(de.Data)))
+			l.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched}
+			return l, de.Fetched, c.listTTL, true
+		}
+		return nil, time.Time{}, 0, false
+	},
+	offline: func(c *Client, _ context.Context, path string) (*VersionList, *Error) {
+		return c.offlineVersions(path, c.routeKey(path))
+	},
+	fetch: func(c *Client, ctx context.Context, p goenv.ProxyEntry, path, _ string) (*VersionList, *Error) {
 		if p.URL == goenv.ProxyDirect {
 			return c.directVersions(ctx, path)
 		}
 		return c.proxyList(ctx, p.URL, false, path)
-	})
-	if e != nil {
-		c.rememberFailure(key, path, "list", e)
-		return nil, e
-	}
-	l.Attempts = attempts
-	c.mem.put(key, memEntry{val: l, at: l.Fetched, ttl: c.listTTL})
-	if c.disk != nil && !strings.HasPrefix(l.Source, SourceDirect+" (git") {
-		c.disk.write(c.disk.routePath(rk, path, "list"), &diskEntry{Source: l.Source, Fetched: l.Fetched, Data: formatList(linesOf(l))})
-	}
-	return l, nil
-}
-
-func formatList(lines []listLine) string {
-	var b strings.Builder
-	for _, l := range lines {
-		b.WriteString(l.version)
-		if l.hasTime {
-			b.WriteString(" " + l.time.Format("2006-01-02T15:04:05Z07:00"))
+	},
+	store: func(c *Client, l *VersionList) {
+		c.mem.put(memKey{"list", l.Path, ""}, memEntry{val: l, at: l.Fetched, ttl: c.listTTL})
+		if c.disk != nil && !strings.HasPrefix(l.Source, SourceDirect+" (git") {
+			c.disk.write(c.disk.routePath(c.routeKey(l.Path), l.Path, "list"), &diskEntry{Source: l.Source, Fetched: l.Fetched, Data: formatList(linesOf(l))})
 		}
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
-
-// proxyList is one proxy's @v/list, remembered per proxy for ListTTL (so
-// Latest after Versions costs no second list request).
-func (c *Client) proxyList(ctx context.Context, base string, origin bool, path string) (*VersionList, *Error) {
-	key := memKey{"plist " + base, path, ""}
-	if e, ok := c.mem.get(key, c.now()); ok {
-		c.stats.add(func(s *Stats) { s.MemoryHits++ })
-		return e.val.(*VersionList).Clone(), nil
-	}
-	r, e := c.proxyReq(base, origin, path, "@v/list", "list", c.maxBody)
-	if e != nil {
-		return nil, e
-	}
-	res, e := c.fetchShared(ctx, r)
-	if e != nil {
-		return nil, e
-	}
-	l := newVersionList(path, parseList(res.data))
-	l.Source, l.Fetched = r.proxy, c.now()
-	c.mem.put(key, memEntry{val: l.Clone(), at: l.Fetched, ttl: c.listTTL})
-	return l, nil
-}
-
-// offlineVersions assembles a list from the caches.
-func (c *Client) offlineVersions(path, rk string) (*VersionList, *Error) {
-	var lines []listLine
-	var src []string
-	var prov Provenance
-	if de, ok := c.disk.read(c.disk.routePath(rk, path, "list")); ok {
-		lines = append(lines, parseList([]byte(de.Data))...)
-		src = append(src, SourceDisk)
-		prov.CachedFrom, prov.Fetched = de.Source, de.Fetched
-	}
-	if vs := c.modCacheVersions(path); len(vs) > 0 {
-		for _, v := range vs {
-			lines = append(lines, listLine{version: v})
-		}
-		src = append(src, SourceModCache)
-	}
-	if ed := escapedDir(path); c.disk != nil && ed != "" {
-		for _, v := range infoFileVersions(filepath.Join(c.disk.dir, rk, ed), ".info.json") {
-			lines = append(lines, listLine{version: v})
-		}
-	}
-	if len(lines) == 0 {
-		return nil, c.offlineError(path, "")
-	}
-	c.stats.add(func(s *Stats) { s.DiskHits++ })
-	l := newVersionList(path, lines)
-	prov.Source = strings.Join(src, ", ")
-	if prov.Source == "" {
-		prov.Source = SourceDisk
-	}
-	prov.Unverified = true
-	l.Provenance = prov
-	return l, nil
+	},
+	prov:  func(l *VersionList) *Provenance { return &l.Provenance },
+	clone: (*VersionList).Clone,
 }
 
 // Latest answers path@latest as `go list -m path@latest` does, through
@@ -372,192 +269,52 @@ func (c *Client) offlineVersions(path, rk string) (*VersionList, *Error) {
 // exclusions are not applied: the caller decides (see the retraction
 // analyzer).
 func (c *Client) Latest(ctx context.Context, path string) (*Info, error) {
-	v, err := c.shared(ctx, "latest", path, "", func(ctx context.Context) (any, error) { return c.latestLookup(ctx, path) })
-	if err != nil {
-		return nil, err
-	}
-	return v.(*Info).Clone(), nil
+	return get(c, ctx, &latestKind, path, "")
 }
 
-// latestLookup is Latest without the sharing of concurrent identical calls.
-func (c *Client) latestLookup(ctx context.Context, path string) (*Info, error) {
-	if e := checkPath(path); e != nil {
-		return nil, e
-	}
-	key := memKey{"latest", path, ""}
-	if v, e, ok := c.memLookup(key); ok {
-		if e != nil {
-			return nil, e
+var latestKind = kind[*Info]{
+	op:    "latest",
+	label: "latest",
+	check: func(path, _ string) *Error { return checkPath(path) },
+	cached: func(c *Client, path, _ string) (*Info, time.Time, time.Duration, bool) {
+		if c.offline {
+			return nil, time.Time{}, 0, false // picked from every cache instead
 		}
-		return v.(*Info), nil
-	}
-	rk := c.routeKey(path)
-	if c.offline {
-		info, e := c.offlineLatest(ctx, path, rk)
-		if e != nil {
-			return nil, e
-		}
-		return info, nil
-	}
-	if de, ok := c.disk.read(c.disk.routePath(rk, path, "latest")); ok && c.fresh(de.Fetched, c.listTTL) {
-		if info, err := parseInfo([]byte(de.Data)); err == nil {
-			c.stats.add(func(s *Stats) { s.DiskHits++ })
-			info.Path = path
-			info.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched}
-			c.mem.put(key, memEntry{val: info, at: de.Fetched, ttl: c.listTTL})
-			return info, nil
-		}
-	}
-	if e := c.diskNegative(path, "latest"); e != nil {
-		return nil, e.WithModule(path, "latest")
-	}
-	info, attempts, e := tryChain(c, ctx, path, "latest", func(ctx context.Context, p goenv.ProxyEntry) (*Info, *Error) {
-		if p.URL == goenv.ProxyDirect {
-			return c.directLatest(ctx, path)
-		}
-		return c.proxyLatest(ctx, p.URL, false, path)
-	})
-	if e != nil {
-		c.rememberFailure(key, path, "latest", e)
-		return nil, e
-	}
-	info = info.Clone()
-	info.Attempts = attempts
-	c.mem.put(key, memEntry{val: info, at: c.now(), ttl: c.listTTL})
-	if c.disk != nil && info.Unchecked == "" {
-		c.disk.write(c.disk.routePath(rk, path, "latest"), &diskEntry{Source: info.Source, Fetched: c.now(), Data: string(marshalInfo(info))})
-	}
-	return info, nil
-}
-
-// proxyLatest is modload.queryProxy for the query "latest" on one proxy.
-func (c *Client) proxyLatest(ctx context.Context, base string, origin bool, path string) (*Info, *Error) {
-	list, e := c.proxyList(ctx, base, origin, path)
-	if e != nil {
-		return nil, e
-	}
-	releases, prereleases, e := c.latestCandidates(ctx, path, list.Versions)
-	if e != nil {
-		return nil, e
-	}
-	stat := func(v string) (*Info, *Error) {
-		if info := c.cachedInfo(path, v); info != nil {
-			// The proxy's list chose the version; the cache only saved
-			// asking for its .info.
-			info.Source, info.CachedFrom, info.Fetched = list.Source, "", list.Fetched
-			return info, nil
-		}
-		info, e := c.proxyInfo(ctx, base, origin, path, v)
-		if e == nil {
-			c.storeInfo(info)
-		}
-		return info, e
-	}
-	switch {
-	case len(releases) > 0:
-		return stat(releases[len(releases)-1])
-	case len(prereleases) > 0:
-		return stat(prereleases[len(prereleases)-1])
-	}
-
-	// proxyRepo.Latest: @latest, falling back to the list's pseudo-versions.
-	r, e := c.proxyReq(base, origin, path, "@latest", "latest", c.maxBody)
-	if e != nil {
-		return nil, e
-	}
-	res, e := c.fetchShared(ctx, r)
-	if e == nil {
-		info, err := parseInfo(res.data)
-		if err != nil {
-			return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Err: fmt.Errorf("invalid response from proxy %q: %w", proxyName(r.proxy), err)}
-		}
-		info.Path, info.Source, info.Fetched = path, r.proxy, c.now()
-		return info, nil
-	}
-	if !notExist(e) {
-		return nil, e
-	}
-	if v := latestFromList(linesOf(list)); v != "" {
-		info, e := stat(v)
-		if e != nil {
-			return nil, e
-		}
-		return info, nil
-	}
-	// The proxy knows the module (its list answered) but has no version:
-	// like the go command's NoMatchingVersionError, this does not fall
-	// through a ','.
-	return nil, &Error{Kind: NotFound, Proxy: r.proxy, Module: ModuleKnown, NoMatch: true, Err: errors.New(`no matching versions for query "latest"`)}
-}
-
-// latestCandidates is queryMatcher.filterVersions for "latest": releases
-// and prereleases, dropping +incompatible versions above the last
-// compatible version when that one has a go.mod file.
-func (c *Client) latestCandidates(ctx context.Context, path string, versions []string) (releases, prereleases []string, _ *Error) {
-	needIncompatible := false
-	lastCompatible := ""
-	for _, v := range versions {
-		if !needIncompatible {
-			if !strings.HasSuffix(v, "+incompatible") {
-				lastCompatible = v
-			} else if lastCompatible != "" {
-				ok, e := c.versionHasGoMod(ctx, path, lastCompatible)
-				if e != nil {
-					return nil, nil, e
-				}
-				if ok {
-					break
-				}
-				needIncompatible = true
+		if de, ok := c.disk.read(c.disk.routePath(c.routeKey(path), path, "latest")); ok && c.fresh(de.Fetched, c.listTTL) {
+			if info, err := parseInfo([]byte(de.Data)); err == nil {
+				c.stats.add(func(s *Stats) { s.DiskHits++ })
+				info.Path = path
+				info.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched}
+				return info, de.Fetched, c.listTTL, true
 			}
 		}
-		if semver.Prerelease(v) != "" {
-			prereleases = append(prereleases, v)
-		} else {
-			releases = append(releases, v)
-		}
-	}
-	return releases, prereleases, nil
-}
-
-// versionHasGoMod reports whether path@v has a real go.mod (not the one
-// proxies synthesise for modules without one).
-func (c *Client) versionHasGoMod(ctx context.Context, path, v string) (bool, *Error) {
-	gm, err := c.GoMod(ctx, path, v)
-	if err != nil {
+		return nil, time.Time{}, 0, false
+	},
+	offline: func(c *Client, ctx context.Context, path string) (*Info, *Error) {
+		return c.offlineLatest(ctx, path, c.routeKey(path))
+	},
+	fetch: func(c *Client, ctx context.Context, p goenv.ProxyEntry, path, _ string) (*Info, *Error) {
+		var info *Info
 		var e *Error
-		errors.As(err, &e)
-		return false, e
-	}
-	legacy := fmt.Appendf(nil, "module %s\n", modfile.AutoQuote(path))
-	return !bytes.Equal(gm.Data, legacy), nil
-}
-
-// offlineLatest picks the latest version from cached lists.
-func (c *Client) offlineLatest(ctx context.Context, path, rk string) (*Info, *Error) {
-	if de, ok := c.disk.read(c.disk.routePath(rk, path, "latest")); ok {
-		if info, err := parseInfo([]byte(de.Data)); err == nil {
-			info.Path = path
-			info.Provenance = Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched, Unverified: true}
-			return info, nil
+		if p.URL == goenv.ProxyDirect {
+			info, e = c.directLatest(ctx, path)
+		} else {
+			info, e = c.proxyLatest(ctx, p.URL, false, path)
 		}
-	}
-	l, e := c.offlineVersions(path, rk)
-	if e != nil {
-		return nil, e.WithModule(path, "latest")
-	}
-	v := latestTagged(l.Versions)
-	if v == "" {
-		v = latestFromList(linesOf(l))
-	}
-	if v == "" {
-		return nil, c.offlineError(path, "latest")
-	}
-	if info := c.cachedInfo(path, v); info != nil {
-		info.Unverified = true
-		return info, nil
-	}
-	return &Info{Path: path, Version: v, Provenance: Provenance{Source: l.Source, Unverified: true}}, nil
+		if e != nil {
+			return nil, e
+		}
+		// The answer may be the version's .info, kept as such.
+		return info.Clone(), nil
+	},
+	store: func(c *Client, info *Info) {
+		c.mem.put(memKey{"latest", info.Path, ""}, memEntry{val: info, at: c.now(), ttl: c.listTTL})
+		if c.disk != nil && info.Unchecked == "" {
+			c.disk.write(c.disk.routePath(c.routeKey(info.Path), info.Path, "latest"), &diskEntry{Source: info.Source, Fetched: c.now(), Data: string(marshalInfo(info))})
+		}
+	},
+	prov:  func(i *Info) *Provenance { return &i.Provenance },
+	clone: (*Info).Clone,
 }
 
 // ZipHash returns the h1: hash of path@version's zip, as go.sum records it:
@@ -567,127 +324,39 @@ func (c *Client) offlineLatest(ctx context.Context, path, rk string) (*Info, *Er
 // hashed with dirhash.HashZip. Nothing is written to the module cache and
 // nothing is verified against go.sum or the checksum database.
 func (c *Client) ZipHash(ctx context.Context, path, version string) (*ZipHash, error) {
-	v, err := c.shared(ctx, "zip", path, version, func(ctx context.Context) (any, error) { return c.zipHashLookup(ctx, path, version) })
-	if err != nil {
-		return nil, err
-	}
-	return v.(*ZipHash).Clone(), nil
+	return get(c, ctx, &zipKind, path, version)
 }
 
-// zipHashLookup is ZipHash without the sharing of concurrent identical calls.
-func (c *Client) zipHashLookup(ctx context.Context, path, version string) (*ZipHash, error) {
-	if e := checkVersion(path, version); e != nil {
-		return nil, e
-	}
-	key := memKey{"zip", path, version}
-	if v, e, ok := c.memLookup(key); ok {
-		if e != nil {
-			return nil, e
+var zipKind = kind[*ZipHash]{
+	op:    "zip",
+	check: checkVersion,
+	cached: func(c *Client, path, version string) (*ZipHash, time.Time, time.Duration, bool) {
+		vf := versionFile(path, version)
+		if h := c.modCacheZipHash(vf); h != "" {
+			c.stats.add(func(s *Stats) { s.ModCacheHits++ })
+			return &ZipHash{Path: path, Version: version, Hash: h, Provenance: Provenance{Source: SourceModCache, Unverified: c.offline}}, c.now(), 0, true
 		}
-		return v.(*ZipHash), nil
-	}
-	vf := versionFile(path, version)
-	if h := c.modCacheZipHash(vf); h != "" {
-		c.stats.add(func(s *Stats) { s.ModCacheHits++ })
-		z := &ZipHash{Path: path, Version: version, Hash: h, Provenance: Provenance{Source: SourceModCache, Unverified: c.offline}}
-		c.mem.put(key, memEntry{val: z, at: c.now()})
-		return z, nil
-	}
-	if de, ok := c.disk.read(c.disk.immutablePath(c.routeKey(path), vf, "ziphash")); ok && isValidSum([]byte(de.Data)) {
-		c.stats.add(func(s *Stats) { s.DiskHits++ })
-		z := &ZipHash{Path: path, Version: version, Hash: de.Data, Provenance: Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched, Unverified: c.offline}}
-		c.mem.put(key, memEntry{val: z, at: c.now()})
-		return z, nil
-	}
-	if c.offline {
-		return nil, c.offlineError(path, version)
-	}
-	if e := c.diskNegative(path, "zip-"+version); e != nil {
-		return nil, e.WithModule(path, version)
-	}
-	z, attempts, e := tryChain(c, ctx, path, version, func(ctx context.Context, p goenv.ProxyEntry) (*ZipHash, *Error) {
+		if de, ok := c.disk.read(c.disk.immutablePath(c.routeKey(path), vf, "ziphash")); ok && isValidSum([]byte(de.Data)) {
+			c.stats.add(func(s *Stats) { s.DiskHits++ })
+			return &ZipHash{Path: path, Version: version, Hash: de.Data, Provenance: Provenance{Source: SourceDisk, CachedFrom: de.Source, Fetched: de.Fetched, Unverified: c.offline}}, c.now(), 0, true
+		}
+		return nil, time.Time{}, 0, false
+	},
+	fetch: func(c *Client, ctx context.Context, p goenv.ProxyEntry, path, version string) (*ZipHash, *Error) {
 		if p.URL == goenv.ProxyDirect {
 			return c.directZipHash(ctx, path, version)
 		}
 		return c.proxyZipHash(ctx, p.URL, false, path, version)
-	})
-	if e != nil {
-		c.rememberFailure(key, path, "zip-"+version, e)
-		return nil, e
-	}
-	z.Attempts = attempts
-	c.mem.put(key, memEntry{val: z, at: c.now()})
-	if c.disk != nil {
-		c.disk.write(c.disk.immutablePath(c.routeKey(path), vf, "ziphash"), &diskEntry{Source: z.Source, Fetched: z.Fetched, Data: z.Hash})
-	}
-	return z, nil
+	},
+	store: func(c *Client, z *ZipHash) {
+		c.mem.put(memKey{"zip", z.Path, z.Version}, memEntry{val: z, at: c.now()})
+		if c.disk != nil {
+			c.disk.write(c.disk.immutablePath(c.routeKey(z.Path), versionFile(z.Path, z.Version), "ziphash"), &diskEntry{Source: z.Source, Fetched: z.Fetched, Data: z.Hash})
+		}
+	},
+	prov:  func(z *ZipHash) *Provenance { return &z.Provenance },
+	clone: (*ZipHash).Clone,
 }
-
-func (c *Client) proxyZipHash(ctx context.Context, base string, origin bool, path, version string) (*ZipHash, *Error) {
-	encV, err := module.EscapeVersion(version)
-	if err != nil {
-		return nil, &Error{Kind: Invalid, Err: err}
-	}
-	r, e := c.proxyReq(base, origin, path, "@v/"+encV+".zip", "zip", c.maxZip)
-	if e != nil {
-		return nil, e
-	}
-	r.toFile, r.dir = true, c.tmpDir()
-	v, e, shared := c.flight.do(ctx, "ziphash "+r.u.String(), func(ctx context.Context) (any, *Error) {
-		res, e := c.fetch(ctx, r)
-		if e != nil {
-			return nil, e
-		}
-		if r.u.Scheme != "file" {
-			defer os.Remove(res.file)
-		}
-		h, err := hashZip(res.file, res.size, path, version)
-		if err != nil {
-			return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Op: "reading " + r.redacted, Err: err}
-		}
-		return h, nil
-	})
-	if shared {
-		c.stats.add(func(s *Stats) { s.Shared++ })
-	}
-	if e != nil {
-		if e.Op == "" {
-			e.Op, e.Proxy = "reading "+r.redacted, r.proxy
-		}
-		return nil, e
-	}
-	return &ZipHash{Path: path, Version: version, Hash: v.(string), Provenance: Provenance{Source: r.proxy, Fetched: c.now()}}, nil
-}
-
-// hashZip checks the zip as downloadZip does and hashes it.
-func hashZip(file string, size int64, path, version string) (string, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	z, err := zip.NewReader(f, size)
-	if err != nil {
-		return "", fmt.Errorf("invalid zip: %w", err)
-	}
-	prefix := path + "@" + version + "/"
-	for _, zf := range z.File {
-		if !strings.HasPrefix(zf.Name, prefix) {
-			return "", fmt.Errorf("zip for %s has unexpected file %s", prefix[:len(prefix)-1], zf.Name)
-		}
-	}
-	return dirhash.HashZip(file, dirhash.DefaultHash)
-}
-
-// tmpDir is where zips are downloaded.
-func (c *Client) tmpDir() string {
-	if c.disk != nil {
-		return filepath.Join(c.disk.dir, "tmp")
-	}
-	return filepath.Join(os.TempDir(), "gomodls-modproxy")
-}
-
-// ---- shared helpers ----
 
 // memLookup returns a remembered answer or failure.
 func (c *Client) memLookup(k memKey) (any, *Error, bool) {
@@ -743,7 +412,7 @@ func (c *Client) annotateExistence(ctx context.Context, e *Error) {
 	if e.Module != ExistenceUnknown || e.Path == "" {
 		return
 	}
-	l, le := c.versions(ctx, e.Path)
+	l, le := lookup(c, ctx, &listKind, e.Path, "")
 	switch {
 	case le != nil && le.Kind == NotFound && !le.NoMatch:
 		e.Module = ModuleUnknown

@@ -169,3 +169,26 @@ func (e *Env) FlagsWithout(names ...string) string {
 	}
 	return strings.Join(keep, " ")
 }
+
+// Flags returns GOFLAGS split as cmd/go splits it (quoted fields allowed).
+// A malformed GOFLAGS yields an error; the go command then refuses to run
+// (except `go env`).
+func (e *Env) Flags() ([]string, error) {
+	return quoted.Split(e.Get("GOFLAGS"))
+}
+
+// Offline reports whether the go command is configured never to download
+// modules: GOPROXY=off, or -mod=vendor in GOFLAGS.
+func (e *Env) Offline() bool {
+	if e.Get("GOPROXY") == "off" {
+		return true
+	}
+	return e.flagValue("mod") == "vendor"
+}
+
+// flagValue returns the value of the last -name=value / --name=value flag in
+// GOFLAGS (cmd/go applies them in order, so the last one wins).
+func (e *Env) flagValue(name string) string {
+	v, _, _ := e.LookupFlag(name)
+	return v
+}

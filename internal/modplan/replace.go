@@ -6,10 +6,11 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/gomodls/gomodls/internal/gomod"
-	"github.com/gomodls/gomodls/internal/snapshot"
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
+
+	"github.com/gomodls/gomodls/internal/gomod"
+	"github.com/gomodls/gomodls/internal/snapshot"
 )
 
 // Which replacement applies to a module version, as the go command

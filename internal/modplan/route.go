@@ -4,8 +4,9 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/gomodls/gomodls/internal/goenv"
 	"golang.org/x/mod/module"
+
+	"github.com/gomodls/gomodls/internal/goenv"
 )
 
 // The route of a module path (proxies, direct, off), and the rules every

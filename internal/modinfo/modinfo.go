@@ -1,8 +1,8 @@
 // Package modinfo answers the questions about a module that several
 // features ask the module source: its latest version as the go command
-// chooses it, that version's go.mod (retractions, deprecation), the
-// nearest existing or next upgrade version, and whether a path may be
-// looked up at all without leaking it.
+// chooses it, that version's go.mod (retractions, deprecation), and the
+// nearest existing or next upgrade version. Whether a path may be looked
+// up at all is modplan.Plan.Lookable.
 //
 // It holds the go command's rules (cmd/go/internal/modload) in one place,
 // for the analyzers, hover and completion alike.

@@ -170,7 +170,7 @@ var (
 		Severity: Error,
 		Summary:  "The go command must fetch the module from its repository with git (GOPRIVATE/GONOPROXY, or a GOPROXY chain that reaches direct) and git is not installed, or not in PATH.",
 		Example: "require git.corp.example.com/team/lib v1.0.0\n\n" +
-			"go.mod:1:9: error: git.corp.example.com/team/lib@v1.0.0: git is not installed (not in PATH), and the go command fetches this module with git from https://git.corp.example.com/team/lib.git (GOPRIVATE=git.corp.example.com sends it there): it fails with \"unable to resolve git version: failed to execute git version: exec: \\\"git\\\": executable file not found in $PATH\"; install git [vcs-missing]",
+			"go.mod:1:9: error: git.corp.example.com/team/lib@v1.0.0: git is not installed (not in PATH), and the go command fetches this module with git from https://git.corp.example.com/team/lib.git (GOPRIVATE=git.corp.example.com sends it there): it fails with: unable to resolve git version: failed to execute git version: exec: \"git\": executable file not found in $PATH; install git [vcs-missing]",
 		Fix: "Install git (apt-get install git, apk add git, brew install git, https://git-scm.com) where the go command runs: CI images based on golang:*-alpine or distroless often lack it. A module that a proxy serves needs no git: only modules fetched directly do.",
 	})
 	CodeVCSRefused = newCode(Code{
@@ -178,7 +178,7 @@ var (
 		Severity: Error,
 		Summary:  "The go command refuses the repository that the module's go-get page names (no scheme, file:, not a URL such as ext::cmd or host:path, an unknown VCS, two pages that disagree), GOVCS forbids its VCS, or git's protocol policy (GIT_ALLOW_PROTOCOL, protocol.allow) or a missing remote helper refuses its transport. gomodls runs no git command on a repository the go command refuses.",
 		Example: "require git.corp.example.com/team/tool v1.0.0\n\n" +
-			"go.mod:1:9: error: git.corp.example.com/team/tool@v1.0.0: the go command refuses the repository of this module: git remote (ext::sh) must not be local directory (use URL syntax not host:path syntax); the go-get page of git.corp.example.com/team/tool names ext::sh, which is not a URL (git's ext:: transport runs a command); gomodls did not run git on it; the page must name an https:// or ssh:// URL [vcs-refused]",
+			"go.mod:1:9: error: git.corp.example.com/team/tool@v1.0.0: the go command refuses the repository of this module: git remote (ext::sh) must not be local directory (use URL syntax not host:path syntax); the go-get page names ext::sh, which is not a URL (git would read it as a local path, or as a transport such as ext::, which runs a command); gomodls did not run git on it; the page must name an https:// or ssh:// URL, or a replace directive must point the module elsewhere [vcs-refused]",
 		Fix: "A wrong go-get page is its owners' to fix (it must name an https:// or ssh:// repository URL); meanwhile a replace directive can point the module at a good copy. For GOVCS, allow the VCS for the path (`go env -w GOVCS=...`; see `go help vcs`). For git's policy, allow the transport (GIT_ALLOW_PROTOCOL, `git config --global protocol.<name>.allow always`) only if the page is trustworthy. The go command does not check the scheme of a go-get page's repository (http:// and git:// reach git, whose policy decides); it checks schemes only for paths that name their VCS (host/repo.git), where GOINSECURE allows http and git://.",
 	})
 	CodeProxyError = newCode(Code{

@@ -35,7 +35,7 @@ func reportDirect(pass *Pass, u modUse, l lookupFailure) bool {
 			u.mod, orWhat(ve.Host(), ve.URL), ve.Detail, triedURL(ve), route.why, gitAuthFix(pass, ve))
 	case modproxy.VCSMissing:
 		d.Code = CodeVCSMissing
-		d.Message = fmt.Sprintf("%s: %s, and the go command fetches this module with git from %s (%s): it fails with %q; install git",
+		d.Message = fmt.Sprintf("%s: %s, and the go command fetches this module with git from %s (%s): it fails with: %s; install git",
 			u.mod, ve.Detail, ve.URL, route.why, oneLine(l.e))
 	case modproxy.VCSRefused:
 		d.Code = CodeVCSRefused
@@ -66,7 +66,7 @@ func directRoute(pass *Pass, path string) directWhy {
 	switch {
 	case r.NoProxy != "":
 		name := "GONOPROXY"
-		if env := pass.Snapshot.Env; env != nil && env.Get("GONOPROXY") == "" {
+		if env := pass.Snapshot.Env; env != nil && env.Lookup("GONOPROXY").Origin == goenv.OriginDefault {
 			name = "GOPRIVATE"
 		}
 		return directWhy{fmt.Sprintf("%s=%s sends it there", name, r.NoProxy), r.SumDB}
@@ -117,7 +117,7 @@ func gitAuthFix(pass *Pass, ve *modproxy.VCSError) string {
 		} else {
 			fmt.Fprintf(&b, "Give git a token for %s: a line `machine %s login USER password TOKEN` in ~/.netrc (git reads $HOME/.netrc, not $NETRC) or a git credential helper", host, sshHost)
 		}
-		if env := pass.Snapshot.Env; env != nil && env.Get("NETRC") != "" {
+		if env := pass.Snapshot.Env; env != nil && env.Lookup("NETRC").Origin != goenv.OriginDefault {
 			fmt.Fprintf(&b, " (NETRC=%s is read by the go command only)", env.Get("NETRC"))
 		}
 		fmt.Fprintf(&b, "; or use SSH: `git config --global url.\"git@%s:\".insteadOf \"https://%s/\"` with a key that `ssh -T git@%s` accepts", sshHost, host, sshHost)

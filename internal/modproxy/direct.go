@@ -616,7 +616,7 @@ func gitDetail(text, phrase string) string {
 			remote = append(remote, strings.TrimSpace(r))
 		}
 	}
-	pick = strings.TrimPrefix(pick, "fatal: ")
+	pick = strings.TrimPrefix(strings.TrimPrefix(pick, "fatal: "), "remote: ")
 	if len(remote) > 0 {
 		pick += " (the host: " + strings.Join(remote, " ") + ")"
 	}

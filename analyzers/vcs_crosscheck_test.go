@@ -91,29 +91,8 @@ func (w *vcsWorld) env() []string {
 
 func (w *vcsWorld) set(kv ...string) { w.extra = append(w.extra, kv...) }
 
-func (w *vcsWorld) writeHome(name, data string) {
-	w.t.Helper()
-	p := filepath.Join(w.origin.Home, name)
-	os.MkdirAll(filepath.Dir(p), 0o700)
-	if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
-		w.t.Fatal(err)
-	}
-}
-
-func (w *vcsWorld) gitConfig(args ...string) {
-	w.t.Helper()
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "GIT_CONFIG_GLOBAL=") {
-			env = append(env, kv)
-		}
-	}
-	cmd := exec.Command("git", append([]string{"config", "--global"}, args...)...)
-	cmd.Env = append(env, "HOME="+w.origin.Home, "XDG_CONFIG_HOME="+filepath.Join(w.origin.Home, ".config"))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		w.t.Fatalf("git config: %v\n%s", err, out)
-	}
-}
+func (w *vcsWorld) writeHome(name, data string) { w.origin.WriteHome(w.t, name, data) }
+func (w *vcsWorld) gitConfig(args ...string)    { w.origin.GitConfig(w.t, args...) }
 
 const aliceNetrc = "machine " + vcsHost + " login alice password s3cret\n"
 

@@ -5,7 +5,6 @@ package modproxy
 import (
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,28 +63,6 @@ func (f *vcsFixture) client(t *testing.T, extra ...string) *Client {
 	return newClient(t, f.pub, Options{Env: testEnv(t, f.env(extra...)), HTTPClient: f.origin.HTTPClient()})
 }
 
-func (f *vcsFixture) writeHome(t *testing.T, name, data string) {
-	t.Helper()
-	if err := os.WriteFile(filepath.Join(f.origin.Home, name), []byte(data), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (f *vcsFixture) gitConfig(t *testing.T, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"config", "--global"}, args...)...)
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "GIT_CONFIG_GLOBAL=") {
-			env = append(env, kv)
-		}
-	}
-	cmd.Env = append(env, "HOME="+f.origin.Home, "XDG_CONFIG_HOME="+filepath.Join(f.origin.Home, ".config"))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git config: %v\n%s", err, out)
-	}
-}
-
 func wantVCSError(t *testing.T, err error, reason VCSReason) *VCSError {
 	t.Helper()
 	var ve *VCSError
@@ -123,14 +100,14 @@ func TestDirectGitAuth(t *testing.T) {
 	wantVCSError(t, err, VCSAuthRequired)
 
 	// A wrong token in ~/.netrc: sent and refused.
-	f.writeHome(t, ".netrc", "machine "+sec+" login alice password wrong\n")
+	f.origin.WriteHome(t, ".netrc", "machine "+sec+" login alice password wrong\n")
 	_, err = f.client(t).Info(ctx, secret, "v1.0.0")
 	if ve := wantVCSError(t, err, VCSAuthRequired); !ve.NetrcEntry {
 		t.Errorf("NetrcEntry false with ~/.netrc's entry for %s", sec)
 	}
 
 	// The right one.
-	f.writeHome(t, ".netrc", "machine "+sec+" login alice password s3cret\n")
+	f.origin.WriteHome(t, ".netrc", "machine "+sec+" login alice password s3cret\n")
 	if info, err := f.client(t).Info(ctx, secret, "v1.0.0"); err != nil || info.Origin == nil {
 		t.Errorf("with ~/.netrc: %+v, %v", info, err)
 	}
@@ -164,7 +141,7 @@ func TestDirectGitInsteadOf(t *testing.T) {
 	ctx := ctxT(t)
 	// The page names https://sec/team/moved.git; the user's rule sends git
 	// to the private copy.
-	f.gitConfig(t, "url.https://"+sec+"/private/.insteadOf", "https://"+sec+"/team/")
+	f.origin.GitConfig(t, "url.https://"+sec+"/private/.insteadOf", "https://"+sec+"/team/")
 	_, err := f.client(t).Info(ctx, sec+"/team/moved", "v1.0.0")
 	ve := wantVCSError(t, err, VCSAuthRequired)
 	gitconfig := filepath.Join(f.origin.Home, ".gitconfig")
@@ -172,13 +149,13 @@ func TestDirectGitInsteadOf(t *testing.T) {
 		ve.Rule != `url."https://`+sec+`/private/".insteadOf "https://`+sec+`/team/" (`+gitconfig+`)` {
 		t.Errorf("VCSError = %+v", ve)
 	}
-	f.writeHome(t, ".netrc", "machine "+sec+" login alice password s3cret\n")
+	f.origin.WriteHome(t, ".netrc", "machine "+sec+" login alice password s3cret\n")
 	if info, err := f.client(t).Info(ctx, sec+"/team/moved", "v1.0.0"); err != nil {
 		t.Errorf("with ~/.netrc: %+v, %v", info, err)
 	}
 
 	// A token in the rule's URL is never shown; an ssh user is.
-	f.gitConfig(t, "url.https://ghp_T0KEN@"+sec+"/team/hidden.insteadOf", "https://"+sec+"/team/hidden")
+	f.origin.GitConfig(t, "url.https://ghp_T0KEN@"+sec+"/team/hidden.insteadOf", "https://"+sec+"/team/hidden")
 	_, err = f.client(t).Info(ctx, sec+"/team/hidden", "v1.0.0")
 	ve = wantVCSError(t, err, VCSAuthRequired)
 	if strings.Contains(ve.URL+ve.Rule+err.Error(), "T0KEN") || ve.URL != "https://xxxxx@"+sec+"/team/hidden.git" {

@@ -353,6 +353,35 @@ func (o *GitOrigin) GoEnv() []string {
 	return env
 }
 
+// WriteHome writes a file in Home (a .netrc, .git-credentials, ...).
+func (o *GitOrigin) WriteHome(tb testing.TB, name, data string) {
+	tb.Helper()
+	p := filepath.Join(o.Home, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// GitConfig runs `git config --global ARGS...` for Home's configuration
+// (an insteadOf rule, a credential helper).
+func (o *GitOrigin) GitConfig(tb testing.TB, args ...string) {
+	tb.Helper()
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GIT_CONFIG_GLOBAL=") {
+			env = append(env, kv)
+		}
+	}
+	cmd := exec.Command("git", append([]string{"config", "--global"}, args...)...)
+	cmd.Env = append(env, "HOME="+o.Home, "XDG_CONFIG_HOME="+filepath.Join(o.Home, ".config"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("git config: %v\n%s", err, out)
+	}
+}
+
 // A GitRepo is a repository built by NewGitRepo.
 type GitRepo struct {
 	Dir  string            // work tree

@@ -31,8 +31,17 @@ func reportDirect(pass *Pass, u modUse, l lookupFailure) bool {
 	switch ve.Reason {
 	case modproxy.VCSAuthRequired:
 		d.Code = CodeVCSAuthRequired
-		d.Message = fmt.Sprintf("%s: git was refused by %s: %s; the go command fetches this module with git from %s (%s) and fails the same way. %s",
-			u.mod, orWhat(ve.Host(), ve.URL), ve.Detail, triedURL(ve), route.why, gitAuthFix(pass, ve))
+		fails := "fails the same way"
+		if msg := ve.Error(); strings.Contains(msg, "protocol found for repository") {
+			// A path naming its VCS: every scheme was tried (pingGit).
+			var tried []string
+			for _, t := range strings.Split(l.e.ServerText, "\n") {
+				tried = append(tried, strings.TrimSpace(t))
+			}
+			fails = "fails with \"" + msg + "\" (" + strings.Join(tried, "; ") + ")"
+		}
+		d.Message = fmt.Sprintf("%s: git was refused by %s: %s; the go command fetches this module with git from %s (%s) and %s. %s",
+			u.mod, orWhat(ve.Host(), ve.URL), ve.Detail, triedURL(ve), route.why, fails, gitAuthFix(pass, ve))
 	case modproxy.VCSMissing:
 		d.Code = CodeVCSMissing
 		d.Message = fmt.Sprintf("%s: %s, and the go command fetches this module with git from %s (%s): it fails with: %s; install git",
@@ -96,6 +105,10 @@ func orWhat(host, url string) string {
 func gitAuthFix(pass *Pass, ve *modproxy.VCSError) string {
 	host := ve.Host()
 	sshHost, _, _ := strings.Cut(host, ":")
+	login := "git@" + sshHost // hosting services' account for SSH
+	if u := ve.User(); u != "" && u != "xxxxx" {
+		login = u + "@" + sshHost
+	}
 	low := strings.ToLower(ve.Detail)
 	var b strings.Builder
 	if strings.Contains(low, "repository not found") {
@@ -104,10 +117,10 @@ func gitAuthFix(pass *Pass, ve *modproxy.VCSError) string {
 	switch ve.Scheme() {
 	case "ssh", "git+ssh":
 		if strings.Contains(low, "host key verification failed") {
-			fmt.Fprintf(&b, "ssh does not know %s's host key: connect once with `ssh -T git@%s` and accept it (or add the output of `ssh-keyscan %s` to ~/.ssh/known_hosts)", sshHost, sshHost, sshHost)
+			fmt.Fprintf(&b, "ssh does not know %s's host key: connect once with `ssh -T %s` and accept it (or add the output of `ssh-keyscan %s` to ~/.ssh/known_hosts)", sshHost, login, sshHost)
 			break
 		}
-		fmt.Fprintf(&b, "ssh offered no key %s accepts: add yours to the agent (`ssh-add`) and to your account on %s, and check with `ssh -T git@%s`", sshHost, sshHost, sshHost)
+		fmt.Fprintf(&b, "ssh offered no key %s accepts: add yours to the agent (`ssh-add`) and to your account on %s, and check with `ssh -T %s`", sshHost, sshHost, login)
 		if ve.Rule != "" && strings.HasPrefix(ve.Repo, "https://") {
 			fmt.Fprintf(&b, "; or remove the rule (`git config --global --unset %s`) and give git a token for https in ~/.netrc", ruleKey(ve.Rule))
 		}

@@ -56,11 +56,12 @@ func newVCSWorld(t *testing.T, path string) *vcsWorld {
 	o := w.origin
 	for _, r := range []struct{ name, path string }{
 		{"team/secret", "team/secret"}, {"team/open", "team/open"}, {"team/forbidden", "team/forbidden"},
-		{"private/moved", "team/moved"}, {"gated/lib", "gated/lib"}, {"team/plainhttp", "team/plainhttp"},
+		{"team/dotsecret", "team/dotsecret.git"}, {"private/moved", "team/moved"}, {"gated/lib", "gated/lib"}, {"team/plainhttp", "team/plainhttp"},
 	} {
 		o.NewGitRepo(t, r.name, vcsHost+"/"+r.path)
 	}
 	o.RequireBasicAuth(vcsHost+"/team/secret", "alice", "s3cret", false)
+	o.RequireBasicAuth(vcsHost+"/team/dotsecret", "alice", "s3cret", false)
 	o.RequireBasicAuth(vcsHost+"/private", "alice", "s3cret", false)
 	o.RequireBasicAuth(vcsHost+"/gated", "alice", "s3cret", true) // the go-get page too
 	o.Forbid(vcsHost+"/team/forbidden", 403, "token lacks scope")
@@ -93,6 +94,14 @@ func (w *vcsWorld) set(kv ...string) { w.extra = append(w.extra, kv...) }
 
 func (w *vcsWorld) writeHome(name, data string) { w.origin.WriteHome(w.t, name, data) }
 func (w *vcsWorld) gitConfig(args ...string)    { w.origin.GitConfig(w.t, args...) }
+
+// ssh starts sshd and makes the user's git reach the host over SSH:
+// url."ssh://HOST<root>/".insteadOf "https://HOST/", as users do.
+func (w *vcsWorld) ssh() *proxytest.GitSSH {
+	s := w.origin.StartSSH(w.t)
+	w.gitConfig("url.ssh://"+vcsHost+s.Root+"/.insteadOf", "https://"+vcsHost+"/")
+	return s
+}
 
 const aliceNetrc = "machine " + vcsHost + " login alice password s3cret\n"
 
@@ -184,6 +193,10 @@ func TestCrossCheckVCS(t *testing.T) {
 			code:    analyzers.CodeVCSAuthRequired,
 			msg:     []string{"git was refused by " + vcsHost + ": could not read Username", "with git from " + secretURL + " (GOPRIVATE=" + vcsHost + " sends it there)", "`machine " + vcsHost + " login USER password TOKEN` in ~/.netrc", `url."git@` + vcsHost + `:".insteadOf "https://` + vcsHost + `/"`},
 			fixText: "~/.netrc: machine " + vcsHost + " login alice password s3cret", fix: writeNetrc},
+		{name: "path naming its VCS (.git), no credentials", path: vcsHost + "/team/dotsecret.git",
+			goErr: `no secure protocol found for repository`, code: analyzers.CodeVCSAuthRequired,
+			msg:     []string{"git was refused by " + vcsHost + ": could not read Username", "fails with \"no secure protocol found for repository\" (https://" + vcsHost + "/team/dotsecret: "},
+			fixText: "~/.netrc line", fix: writeNetrc},
 		{name: "https, token in $NETRC only (git reads ~/.netrc)", path: secret,
 			setup: func(w *vcsWorld) { os.WriteFile(w.netrc, []byte(aliceNetrc), 0o600) },
 			goErr: `could not read Username`, code: analyzers.CodeVCSAuthRequired,
@@ -209,6 +222,24 @@ func TestCrossCheckVCS(t *testing.T) {
 			goErr: `could not read Username`, code: analyzers.CodeVCSAuthRequired,
 			msg:     []string{"with git from https://" + vcsHost + "/private/moved.git (your git configuration's url.\"https://" + vcsHost + "/private/\".insteadOf \"https://" + vcsHost + "/team/\" (%s/.gitconfig) rewrote https://" + vcsHost + "/team/moved.git)"},
 			fixText: "~/.netrc line for the host the rule names", fix: writeNetrc},
+		{name: "insteadOf to SSH, host key not known", path: secret,
+			setup: func(w *vcsWorld) {
+				w.ssh().AuthorizeKey(w.t)
+			},
+			goErr: `Host key verification failed.`, code: analyzers.CodeVCSAuthRequired,
+			msg:     []string{"git was refused by " + vcsHost + ": Host key verification failed.", "ssh does not know " + vcsHost + "'s host key: connect once with `ssh -T git@" + vcsHost + "`"},
+			fixText: "the host key in ~/.ssh/known_hosts (what the first `ssh -T` records)",
+			fix: func(w *vcsWorld, _ analyzers.Diagnostic) {
+				w.writeHome(".ssh/known_hosts", w.origin.SSH().KnownHostsLine())
+			}},
+		{name: "insteadOf to SSH, key not authorized", path: secret,
+			setup: func(w *vcsWorld) {
+				w.writeHome(".ssh/known_hosts", w.ssh().KnownHostsLine())
+			},
+			goErr: `Permission denied \(publickey\)`, code: analyzers.CodeVCSAuthRequired,
+			msg:     []string{"Permission denied (publickey)", "ssh offered no key " + vcsHost + " accepts", "or remove the rule (`git config --global --unset url.\"ssh://" + vcsHost},
+			fixText: "the key added to the account (authorized_keys)",
+			fix:     func(w *vcsWorld, _ analyzers.Diagnostic) { w.origin.SSH().AuthorizeKey(w.t) }},
 		{name: "GIT_ASKPASS supplies the token", path: secret,
 			setup: func(w *vcsWorld) {
 				askpass := filepath.Join(w.t.TempDir(), "askpass.sh")

@@ -91,6 +91,28 @@ func (e *VCSError) Scheme() string {
 	return scheme
 }
 
+// User returns the user name of the URL git tried (git in
+// git@host:path), "" if it names none.
+func (e *VCSError) User() string {
+	s := e.URL
+	if i := strings.Index(s, "://"); i >= 0 {
+		u, err := url.Parse(s)
+		if err != nil || u.User == nil {
+			return ""
+		}
+		return u.User.Username()
+	}
+	if scheme, _ := gitURLSchemeHost(s); scheme != "ssh" {
+		return ""
+	}
+	before, _, _ := strings.Cut(s, ":")
+	user, _, ok := strings.Cut(before, "@")
+	if !ok || strings.Contains(user, "/") {
+		return ""
+	}
+	return user
+}
+
 // gitURLSchemeHost splits a git URL: scheme://[user@]host[:port]/path or
 // the scp-like [user@]host:path, which is ssh.
 func gitURLSchemeHost(s string) (scheme, host string) {
@@ -100,6 +122,9 @@ func gitURLSchemeHost(s string) (scheme, host string) {
 			return s[:i], ""
 		}
 		return u.Scheme, u.Host
+	}
+	if transport, _, ok := strings.Cut(s, "::"); ok && !strings.Contains(transport, "/") {
+		return transport, "" // a remote helper's transport::address
 	}
 	before, _, ok := strings.Cut(s, ":")
 	if !ok || strings.Contains(before, "/") {

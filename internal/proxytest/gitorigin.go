@@ -59,6 +59,7 @@ type GitOrigin struct {
 	gitRoot  string
 	git      http.Handler
 	goCache  string
+	ssh      *GitSSH // with StartSSH
 
 	mu     sync.Mutex
 	metas  []string // go-import contents: "prefix vcs repo [subdir]"
@@ -336,7 +337,8 @@ func (o *GitOrigin) RootCAs() *x509.CertPool { return o.roots }
 
 // GoEnv returns the variables the go command and git need to reach the
 // origin (to append to a Server's GoEnv): the proxy variables, HOME (with
-// GOCACHE kept), no system git configuration, and the CA with TLS hosts.
+// GOCACHE kept), no system git configuration, the CA with TLS hosts, and
+// GIT_SSH_COMMAND after StartSSH.
 func (o *GitOrigin) GoEnv() []string {
 	env := []string{
 		"HTTP_PROXY=" + o.URL, "HTTPS_PROXY=" + o.URL,
@@ -349,6 +351,9 @@ func (o *GitOrigin) GoEnv() []string {
 	}
 	if o.CAFile != "" {
 		env = append(env, "SSL_CERT_FILE="+o.CAFile, "GIT_SSL_CAINFO="+o.CAFile)
+	}
+	if o.ssh != nil {
+		env = append(env, "GIT_SSH_COMMAND=ssh -F "+o.ssh.Config)
 	}
 	return env
 }

@@ -209,7 +209,7 @@ func refusedRepo(vcs, repo string, err error) *Error {
 // prefix (for ListTTL).
 func (d *directResolver) metaImports(ctx context.Context, prefix string) ([]metaImport, string, *Error) {
 	d.mu.Lock()
-	if r, ok := d.metas[prefix]; ok && d.c.now().Sub(r.at) < d.c.listTTL {
+	if r, ok := d.metas[prefix]; ok && d.c.now().Sub(r.at) < d.metaTTL(r) {
 		d.mu.Unlock()
 		return r.imports, r.url, r.err
 	}
@@ -323,6 +323,15 @@ func (d *directResolver) pingGit(ctx context.Context, path, repo string) (string
 
 // ---- git ----
 
+// metaTTL is refsTTL for go-get pages (one that wanted credentials may
+// have them now).
+func (d *directResolver) metaTTL(r metaResult) time.Duration {
+	if r.err != nil {
+		return d.c.negTTL
+	}
+	return d.c.listTTL
+}
+
 // refsTTL is how long a listing is reused: ListTTL, and NegativeTTL for
 // a failure, which the user may be fixing (a key, a token, a rule).
 func (d *directResolver) refsTTL(r refsResult) time.Duration {
@@ -405,18 +414,14 @@ func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[stri
 }
 
 // gitEnv is the environment git runs in: the user's, without prompts
-// (there is no terminal behind a language server), as the go command sets
-// it (GIT_TERMINAL_PROMPT=0, GCM_INTERACTIVE=never unless set). GIT_ASKPASS
-// and credential helpers are the user's: they supply tokens without a
-// terminal, to the go command too. ssh runs in batch mode.
+// (GIT_TERMINAL_PROMPT=0 and GCM_INTERACTIVE=never, as the go command sets
+// them unless the user did; gomodls never prompts, even when the user
+// asked the go command to: there is no terminal behind a language server,
+// and a check runs lookups at once). GIT_ASKPASS and credential helpers
+// are the user's: they supply tokens without a terminal, to the go
+// command too. ssh runs in batch mode.
 func (d *directResolver) gitEnv() []string {
-	env := d.c.env.Environ()
-	if d.c.env.Get("GIT_TERMINAL_PROMPT") != "1" {
-		env = append(env, "GIT_TERMINAL_PROMPT=0")
-	}
-	if d.c.env.Get("GCM_INTERACTIVE") == "" {
-		env = append(env, "GCM_INTERACTIVE=never")
-	}
+	env := append(d.c.env.Environ(), "GIT_TERMINAL_PROMPT=0", "GCM_INTERACTIVE=never")
 	env = append(env, "SSH_ASKPASS=")
 	if d.c.env.Get("GIT_SSH") == "" && d.c.env.Get("GIT_SSH_COMMAND") == "" {
 		env = append(env, "GIT_SSH_COMMAND=ssh -o ControlMaster=no -o BatchMode=yes")

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gomodls/gomodls/internal/proxytest"
 )
@@ -110,6 +111,18 @@ func TestDirectGitAuth(t *testing.T) {
 	f.origin.WriteHome(t, ".netrc", "machine "+sec+" login alice password s3cret\n")
 	if info, err := f.client(t).Info(ctx, secret, "v1.0.0"); err != nil || info.Origin == nil {
 		t.Errorf("with ~/.netrc: %+v, %v", info, err)
+	}
+	os.Remove(filepath.Join(f.origin.Home, ".netrc"))
+
+	// A refusal is remembered for NegativeTTL only: the user is fixing it.
+	c := newClient(t, f.pub, Options{Env: testEnv(t, f.env()), HTTPClient: f.origin.HTTPClient(), NegativeTTL: 50 * time.Millisecond})
+	if _, err := c.Info(ctx, secret, "v1.1.0"); err == nil {
+		t.Fatal("found without credentials")
+	}
+	f.origin.WriteHome(t, ".netrc", "machine "+sec+" login alice password s3cret\n")
+	time.Sleep(100 * time.Millisecond)
+	if _, err := c.Info(ctx, secret, "v1.1.0"); err != nil {
+		t.Errorf("after the fix, once NegativeTTL passed: %v", err)
 	}
 	os.Remove(filepath.Join(f.origin.Home, ".netrc"))
 

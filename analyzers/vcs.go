@@ -44,8 +44,12 @@ func reportDirect(pass *Pass, u modUse, l lookupFailure) bool {
 			u.mod, orWhat(ve.Host(), ve.URL), ve.Detail, triedURL(ve), route.why, fails, gitAuthFix(pass, ve))
 	case modproxy.VCSMissing:
 		d.Code = CodeVCSMissing
+		words := ve.Error() // "no secure protocol found for repository" for a path naming its VCS
+		if l.e.Op != "" {
+			words = l.e.Op + ": " + words
+		}
 		d.Message = fmt.Sprintf("%s: %s, and the go command fetches this module with git from %s (%s): it fails with: %s; install git",
-			u.mod, ve.Detail, ve.URL, route.why, oneLine(l.e))
+			u.mod, ve.Detail, ve.URL, route.why, words)
 	case modproxy.VCSRefused:
 		d.Code = CodeVCSRefused
 		d.Message = fmt.Sprintf("%s: the go command refuses the repository of this module: %s%s", u.mod, ve.Detail, refusalHint(pass, u, ve))

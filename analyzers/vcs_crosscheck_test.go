@@ -317,6 +317,15 @@ func TestCrossCheckVCS(t *testing.T) {
 			msg:     []string{"git is not installed (not in PATH), and the go command fetches this module with git from https://" + vcsHost + "/team/open.git"},
 			fixText: "install git (PATH with git)",
 			fix:     func(w *vcsWorld, _ analyzers.Diagnostic) { w.set("PATH=" + filepath.Dir(gitPath)) }},
+		{name: "git not installed, path naming its VCS (.git)", path: vcsHost + "/team/dotsecret.git",
+			setup: func(w *vcsWorld) {
+				w.set("PATH=" + w.t.TempDir())
+				w.writeHome(".netrc", aliceNetrc)
+			},
+			goErr: `no secure protocol found for repository`, code: analyzers.CodeVCSMissing,
+			msg:     []string{"git is not installed (not in PATH)", "it fails with: no secure protocol found for repository; install git"},
+			fixText: "install git (PATH with git)",
+			fix:     func(w *vcsWorld, _ analyzers.Diagnostic) { w.set("PATH=" + filepath.Dir(gitPath)) }},
 		{name: "chain reaches direct (no GOPRIVATE), no credentials", path: secret,
 			setup: func(w *vcsWorld) { w.set("GOPRIVATE=", "GOPROXY="+w.pub.URL+",direct") },
 			goErr: `could not read Username`, code: analyzers.CodeVCSAuthRequired,

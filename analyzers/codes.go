@@ -153,6 +153,34 @@ var (
 			"go.mod:1:9: error: proxy https://goproxy.corp.example requires credentials (401 Unauthorized); configure GOAUTH or ~/.netrc [proxy-auth-required]",
 		Fix: "Add a `machine <host> login <user> password <token>` entry to ~/.netrc (or $NETRC), or configure GOAUTH. Credentials are only sent over https.",
 	})
+	CodeVCSAuthRequired = newCode(Code{
+		Name:     "vcs-auth-required",
+		Severity: Error,
+		Summary:  "The go command fetches the module from its repository (GOPRIVATE/GONOPROXY, or a GOPROXY chain that reaches direct), and the host refuses git's credentials: none (\"could not read Username\", \"terminal prompts disabled\"), refused ones (HTTP 401/403, \"Authentication failed\", \"Permission denied (publickey)\", \"Repository not found\" from a host that hides private repositories), or an unknown ssh host key; or the host refuses the go command's own request for the go-get page (401/403).",
+		Example: "require git.corp.example.com/team/lib v1.0.0\n\n" +
+			"go.mod:1:9: error: git.corp.example.com/team/lib@v1.0.0: git was refused by git.corp.example.com: could not read Username for 'https://git.corp.example.com': terminal prompts disabled; the go command fetches this module with git from https://git.corp.example.com/team/lib.git (GOPRIVATE=git.corp.example.com sends it there) and fails the same way. Give git a token for git.corp.example.com: a line `machine git.corp.example.com login USER password TOKEN` in ~/.netrc (git reads $HOME/.netrc, not $NETRC) or a git credential helper; or use SSH: `git config --global url.\"git@git.corp.example.com:\".insteadOf \"https://git.corp.example.com/\"` with a key that `ssh -T git@git.corp.example.com` accepts [vcs-auth-required]",
+		Fix: "The message names the URL git actually tried: after your `url.<base>.insteadOf` rules (`git ls-remote --get-url URL` shows it; the rule and its file are named), with git's own words. " +
+			"Over https, git reads credentials from `$HOME/.netrc` (`machine HOST login USER password TOKEN`; the NETRC variable is the go command's only) or a credential helper (`git config --global credential.helper store`, then `git credential approve`); GIT_ASKPASS works too. " +
+			"Over SSH (`git config --global url.\"git@HOST:\".insteadOf \"https://HOST/\"`), ssh needs a key the host accepts: check with `ssh -T git@HOST`, which also records the host key. " +
+			"When the go-get page itself is refused, the go command's credentials apply: GOAUTH (netrc: $NETRC or ~/.netrc; `git DIR` asks git's credential helper; the quick fix adds it). " +
+			"gomodls never writes credentials. When only a proxy chain reaching direct sends the module to git, also set GOPRIVATE: the checksum database cannot verify a private module.",
+	})
+	CodeVCSMissing = newCode(Code{
+		Name:     "vcs-missing",
+		Severity: Error,
+		Summary:  "The go command must fetch the module from its repository with git (GOPRIVATE/GONOPROXY, or a GOPROXY chain that reaches direct) and git is not installed, or not in PATH.",
+		Example: "require git.corp.example.com/team/lib v1.0.0\n\n" +
+			"go.mod:1:9: error: git.corp.example.com/team/lib@v1.0.0: git is not installed (not in PATH), and the go command fetches this module with git from https://git.corp.example.com/team/lib.git (GOPRIVATE=git.corp.example.com sends it there): it fails with: unable to resolve git version: failed to execute git version: exec: \"git\": executable file not found in $PATH; install git [vcs-missing]",
+		Fix: "Install git (apt-get install git, apk add git, brew install git, https://git-scm.com) where the go command runs: CI images based on golang:*-alpine or distroless often lack it. A module that a proxy serves needs no git: only modules fetched directly do.",
+	})
+	CodeVCSRefused = newCode(Code{
+		Name:     "vcs-refused",
+		Severity: Error,
+		Summary:  "The go command refuses the repository that the module's go-get page names (no scheme, file:, not a URL such as ext::cmd or host:path, an unknown VCS, two pages that disagree), GOVCS forbids its VCS, or git's protocol policy (GIT_ALLOW_PROTOCOL, protocol.allow) or a missing remote helper refuses its transport. gomodls runs no git command on a repository the go command refuses.",
+		Example: "require git.corp.example.com/team/tool v1.0.0\n\n" +
+			"go.mod:1:9: error: git.corp.example.com/team/tool@v1.0.0: the go command refuses the repository of this module: git remote (ext::sh) must not be local directory (use URL syntax not host:path syntax); the go-get page names ext::sh, which is not a URL (git would read it as a local path, or as a transport such as ext::, which runs a command); gomodls did not run git on it; the page must name an https:// or ssh:// URL, or a replace directive must point the module elsewhere [vcs-refused]",
+		Fix: "A wrong go-get page is its owners' to fix (it must name an https:// or ssh:// repository URL); meanwhile a replace directive can point the module at a good copy. For GOVCS, allow the VCS for the path (`go env -w GOVCS=...`; see `go help vcs`). For git's policy, allow the transport (GIT_ALLOW_PROTOCOL, `git config --global protocol.<name>.allow always`) only if the page is trustworthy. The go command does not check the scheme of a go-get page's repository (http:// and git:// reach git, whose policy decides); it checks schemes only for paths that name their VCS (host/repo.git), where GOINSECURE allows http and git://.",
+	})
 	CodeProxyError = newCode(Code{
 		Name:     "proxy-error",
 		Severity: Error,

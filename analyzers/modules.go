@@ -169,7 +169,7 @@ func eachLookup(pass *Pass, keep func(modUse) bool, fn func(pass *Pass, ctx cont
 func (u modUse) judge(d Diagnostic) (Diagnostic, bool) {
 	if u.pl.Vendored != "" {
 		switch d.Code {
-		case CodeProxyUnreachable, CodeProxyAuthRequired, CodeProxyError:
+		case CodeProxyUnreachable, CodeProxyAuthRequired, CodeProxyError, CodeVCSAuthRequired, CodeVCSMissing, CodeVCSRefused:
 			return d, false
 		}
 		return u.vendored(d), true

@@ -120,6 +120,8 @@ var networkExamples = map[string]bool{
 	"proxy-error": true, "module-not-served": true, "module-path-mismatch": true, "retracted-version": true,
 	"deprecated-module": true, "upgrade-available": true, "sum-mismatch": true, "sum-unverified": true,
 	"sumdb-misbehavior": true, "pseudo-version-tagged": true, "env-pattern": true, "toolchain-unavailable": true, "modcache-modified": true,
+	// Their messages are those of TestCrossCheckVCS's scenarios (a real git server).
+	"vcs-auth-required": true, "vcs-missing": true, "vcs-refused": true,
 	// Checked by TestVulnCodeExamples, against the fixture's vulnerability database.
 	"vulnerable-version": true, "vulnerable-toolchain": true, "vulndb-unavailable": true,
 }

@@ -42,11 +42,17 @@ one of:
 - private-module-not-configured: a public proxy refused a module whose
   repository needs credentials or that is not public, because GOPRIVATE does
   not match it (see the private analyzer).
+- vcs-auth-required, vcs-missing, vcs-refused: in direct mode (GOPRIVATE,
+  GONOPROXY, or a chain reaching direct), git was refused credentials, git
+  is not installed, or the go command (or git's protocol policy) refuses the
+  repository the go-get page names; the message names the URL git tried,
+  after the user's url.<base>.insteadOf rules.
 
 Offline (GOPROXY=off, -mod=vendor, the offline setting) nothing is
 reported for versions not in the caches.`,
 	Codes: []*Code{CodeUnknownVersion, CodeUnknownModule, CodeModuleNotServed, CodeProxyAuthRequired,
-		CodeProxyUnreachable, CodeProxyError, CodePrivateModuleNotConfigured},
+		CodeProxyUnreachable, CodeProxyError, CodePrivateModuleNotConfigured,
+		CodeVCSAuthRequired, CodeVCSMissing, CodeVCSRefused},
 	Network: true,
 	Run:     runVersions,
 }
@@ -105,6 +111,9 @@ func reportLookup(pass *Pass, hosts privateHosts, u modUse, l lookupFailure) {
 	if e == nil {
 		pass.Report(Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeProxyError, Severity: Error,
 			Message: fmt.Sprintf("%s: %v", u.mod, l.err)})
+		return
+	}
+	if reportDirect(pass, u, l) {
 		return
 	}
 	env := pass.Snapshot.Env

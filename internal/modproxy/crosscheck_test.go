@@ -38,7 +38,7 @@ type xcheck struct {
 	env     []string                     // environment for both
 	opts    Options                      // our client (Env is filled in)
 	servers map[string]*proxytest.Server // label -> server, to see who answered
-	origin  *originServer
+	origin  *proxytest.GitOrigin
 	fileDir string
 	goWait  time.Duration // the go command's timeout (default 60s)
 }
@@ -84,7 +84,7 @@ func (x *xcheck) goAnswerer(path, version string) string {
 		return strings.Join(names, "+")
 	}
 	if x.origin != nil {
-		for _, r := range x.origin.requests() {
+		for _, r := range x.origin.Requests() {
 			if strings.Contains(r, ".git/") || strings.HasSuffix(r, "/info/refs") {
 				return "origin git"
 			}
@@ -223,7 +223,7 @@ func TestCrossCheck(t *testing.T) {
 			f := newDirectFixture(t)
 			return &xcheck{
 				env:     f.env(extra...),
-				opts:    Options{HTTPClient: f.origin.httpClient()},
+				opts:    Options{HTTPClient: f.origin.HTTPClient()},
 				servers: map[string]*proxytest.Server{"A": f.pub, "priv": f.priv},
 				origin:  f.origin,
 			}

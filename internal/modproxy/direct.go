@@ -26,6 +26,9 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
+
+	"github.com/gomodls/gomodls/internal/auth"
+	"github.com/gomodls/gomodls/internal/redact"
 )
 
 // The direct path: GONOPROXY modules, and modules reached by a "direct"
@@ -156,6 +159,12 @@ func (d *directResolver) dynamic(ctx context.Context, path string) (*repoRoot, *
 	if err != nil {
 		return nil, &Error{Kind: NotFound, Proxy: SourceDirect, Op: fmt.Sprintf("unrecognized import path %q: parse %s", path, fetched), Err: err}
 	}
+	// The go command's checks of what the page says, in its order and
+	// words (repoRootForImportDynamic); a page that fails one never gets
+	// git run on its repository.
+	refused := func(format string, args ...any) (*repoRoot, *Error) {
+		return nil, refusedRepo(mmi.VCS, mmi.RepoRoot, fmt.Errorf("unrecognized import path %q: "+format, append([]any{path}, args...)...))
+	}
 	if mmi.Prefix != path {
 		imports2, fetched2, e := d.metaImports(ctx, mmi.Prefix)
 		if e != nil {
@@ -163,29 +172,46 @@ func (d *directResolver) dynamic(ctx context.Context, path string) (*repoRoot, *
 		}
 		mmi2, err := matchGoImport(imports2, path)
 		if err != nil || mmi != mmi2 {
-			return nil, &Error{Kind: Direct, Proxy: SourceDirect, Err: fmt.Errorf("%s and %s disagree about go-import for %s", fetched, fetched2, mmi.Prefix)}
+			return refused("%s and %s disagree about go-import for %s", fetched, fetched2, mmi.Prefix)
 		}
 	}
 	if mmi.SubDir != "" && (mmi.SubDir[0] == '/' || mmi.SubDir[0] == '-') {
-		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Err: fmt.Errorf("%s: invalid subdirectory %q", fetched, mmi.SubDir)}
+		why := "leading slash"
+		if mmi.SubDir[0] == '-' {
+			why = "leading hyphen"
+		}
+		return refused("%s: invalid subdirectory %q: %s", fetched, mmi.SubDir, why)
 	}
+	root := redactGitURL(mmi.RepoRoot)
 	u, err := url.Parse(mmi.RepoRoot)
 	switch {
 	case err != nil:
-		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Err: fmt.Errorf("%s: invalid repo root %q: %v", fetched, mmi.RepoRoot, err)}
+		return refused("%s: invalid repo root %q: %v", fetched, root, errors.Unwrap(err))
 	case u.Scheme == "":
-		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Err: fmt.Errorf("%s: invalid repo root %q: no scheme", fetched, mmi.RepoRoot)}
+		return refused("%s: invalid repo root %q: no scheme", fetched, root)
 	case u.Scheme == "file":
-		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Err: fmt.Errorf("%s: invalid repo root %q: file scheme disallowed", fetched, mmi.RepoRoot)}
+		return refused("%s: invalid repo root %q: file scheme disallowed", fetched, root)
+	case mmi.VCS != "mod" && !knownVCS[mmi.VCS]:
+		return refused("%s: unknown vcs %q", fetched, mmi.VCS)
 	}
 	return &repoRoot{Root: mmi.Prefix, VCS: mmi.VCS, Repo: mmi.RepoRoot, SubDir: mmi.SubDir, dynamic: true}, nil
+}
+
+// knownVCS are the version control systems the go command knows
+// (cmd/go/internal/vcs's vcsList).
+var knownVCS = map[string]bool{"bzr": true, "fossil": true, "git": true, "hg": true, "svn": true}
+
+// refusedRepo is the error for a repository the go command (or git)
+// refuses to use.
+func refusedRepo(vcs, repo string, err error) *Error {
+	return &Error{Kind: Direct, Proxy: SourceDirect, Err: &VCSError{Reason: VCSRefused, VCS: vcs, Repo: redactGitURL(repo), URL: redactGitURL(repo), Detail: err.Error(), Err: err}}
 }
 
 // metaImports fetches and parses the go-get page for prefix, once per
 // prefix (for ListTTL).
 func (d *directResolver) metaImports(ctx context.Context, prefix string) ([]metaImport, string, *Error) {
 	d.mu.Lock()
-	if r, ok := d.metas[prefix]; ok && d.c.now().Sub(r.at) < d.c.listTTL {
+	if r, ok := d.metas[prefix]; ok && d.c.now().Sub(r.at) < d.metaTTL(r) {
 		d.mu.Unlock()
 		return r.imports, r.url, r.err
 	}
@@ -250,6 +276,7 @@ func (d *directResolver) pingGit(ctx context.Context, path, repo string) (string
 	_, insecure := d.c.env.MatchInsecure(path)
 	allow := d.c.env.Get("GIT_ALLOW_PROTOCOL")
 	var tried []string
+	var refusal *VCSError // the first refusal of credentials, or git missing
 	kind := NotFound
 	for _, s := range gitSchemes {
 		secure := secureSchemes[s]
@@ -272,27 +299,56 @@ func (d *directResolver) pingGit(ctx context.Context, path, repo string) (string
 		case e.Kind != NotFound && kind == NotFound:
 			kind = Unreachable
 		}
+		var ve *VCSError
+		if errors.As(e, &ve) && refusal == nil && ve.Reason != VCSRefused {
+			refusal = ve
+		}
 		why := firstLine(e.ServerText)
 		if why == "" {
 			why = firstLine(e.Error())
 		}
-		tried = append(tried, redact.String(u)+": "+why)
+		tried = append(tried, redactGitURL(u)+": "+why)
 	}
 	msg := "no secure protocol found for repository"
 	if insecure {
 		msg = "no protocol found for repository"
 	}
-	return "", &Error{Kind: kind, Proxy: SourceDirect + " (git " + redact.String(repo) + ")", Err: errors.New(msg), ServerText: formatDetail(strings.Join(tried, "\n"))}
+	var err error = errors.New(msg)
+	if refusal != nil {
+		// Why no scheme answered, in the go command's words.
+		ve := *refusal
+		ve.Err = err
+		err = &ve
+	}
+	return "", &Error{Kind: kind, Proxy: SourceDirect + " (git " + redactGitURL(repo) + ")", Err: err, ServerText: formatDetail(strings.Join(tried, "\n"))}
 }
 
 // ---- git ----
+
+// metaTTL is refsTTL for go-get pages (one that wanted credentials may
+// have them now).
+func (d *directResolver) metaTTL(r metaResult) time.Duration {
+	if r.err != nil {
+		return d.c.negTTL
+	}
+	return d.c.listTTL
+}
+
+// refsTTL is how long a listing is reused: ListTTL, and NegativeTTL for
+// a failure, which the user may be fixing (a key, a token, a rule).
+func (d *directResolver) refsTTL(r refsResult) time.Duration {
+	if r.err != nil {
+		return d.c.negTTL
+	}
+	return d.c.listTTL
+}
 
 var errGitTimeout = errors.New("git timeout")
 
 // lsRemote lists the refs of a git repository (cached for ListTTL).
 func (d *directResolver) lsRemote(ctx context.Context, repo string) (map[string]string, *Error) {
 	d.mu.Lock()
-	if r, ok := d.refs[repo]; ok && d.c.now().Sub(r.at) < d.c.listTTL {
+	if r, ok := d.refs[repo]; ok && d.c.now().Sub(r.at) < d.refsTTL(r) {
 		d.mu.Unlock()
 		return r.refs, r.err
 	}
@@ -313,21 +369,19 @@ func (d *directResolver) lsRemote(ctx context.Context, repo string) (map[string]
 }
 
 func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[string]string, *Error) {
-	op := "git ls-remote -q " + redact.String(repo) // as the go command runs it
+	op := "git ls-remote -q " + redactGitURL(repo) // as the go command runs it
 	git := d.lookGit()
 	if git == "" {
-		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Op: op, Err: errors.New("git is not installed (needed to check modules fetched from their origin)")}
+		// The go command's words (codehost.newGitRepo).
+		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Op: "unable to resolve git version: failed to execute git version",
+			Err: &VCSError{Reason: VCSMissing, VCS: "git", Repo: redactGitURL(repo), URL: redactGitURL(repo),
+				Detail: "git is not installed (not in PATH)", Err: errors.New(`exec: "git": executable file not found in $PATH`)}}
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, d.c.gitTimeout, errGitTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, git, "ls-remote", "-q", "--", repo)
 	cmd.Dir = os.TempDir()
-	env := d.c.env.Environ()
-	// Never prompt: there is no terminal behind a language server.
-	env = append(env, "GIT_TERMINAL_PROMPT=0", "GCM_INTERACTIVE=never", "GIT_ASKPASS=", "SSH_ASKPASS=")
-	if d.c.env.Get("GIT_SSH") == "" && d.c.env.Get("GIT_SSH_COMMAND") == "" {
-		env = append(env, "GIT_SSH_COMMAND=ssh -o ControlMaster=no -o BatchMode=yes")
-	}
+	env := d.gitEnv()
 	cmd.Env = env
 	cmd.WaitDelay = time.Second
 	var stdout, stderr bytes.Buffer
@@ -343,7 +397,11 @@ func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[stri
 			e.Proxy = SourceDirect
 			return nil, e
 		}
-		return nil, classifyGitError(op, err, stderr.String())
+		e := classifyGitError(op, err, stderr.String())
+		if ve, ok := e.Err.(*VCSError); ok {
+			d.describeRefusal(ctx, git, env, repo, ve)
+		}
+		return nil, e
 	}
 	refs := make(map[string]string)
 	sc := bufio.NewScanner(&stdout)
@@ -355,6 +413,110 @@ func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[stri
 		}
 	}
 	return refs, nil
+}
+
+// gitEnv is the environment git runs in: the user's, without prompts
+// (GIT_TERMINAL_PROMPT=0 and GCM_INTERACTIVE=never, as the go command sets
+// them unless the user did; gomodls never prompts, even when the user
+// asked the go command to: there is no terminal behind a language server,
+// and a check runs lookups at once). GIT_ASKPASS and credential helpers
+// are the user's: they supply tokens without a terminal, to the go
+// command too. ssh runs in batch mode.
+func (d *directResolver) gitEnv() []string {
+	env := append(d.c.env.Environ(), "GIT_TERMINAL_PROMPT=0", "GCM_INTERACTIVE=never")
+	env = append(env, "SSH_ASKPASS=")
+	if d.c.env.Get("GIT_SSH") == "" && d.c.env.Get("GIT_SSH_COMMAND") == "" {
+		env = append(env, "GIT_SSH_COMMAND=ssh -o ControlMaster=no -o BatchMode=yes")
+	}
+	return env
+}
+
+// describeRefusal completes ve, a refusal of git's for repo: the URL git
+// actually tried (after the user's url.<base>.insteadOf rules, as git
+// itself rewrites it: `git ls-remote --get-url`), the rule that rewrote
+// it, and whether the .netrc git reads has an entry for the host.
+func (d *directResolver) describeRefusal(ctx context.Context, git string, env []string, repo string, ve *VCSError) {
+	ve.Repo, ve.URL = redactGitURL(repo), redactGitURL(repo)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	run := func(args ...string) string {
+		cmd := exec.CommandContext(ctx, git, args...)
+		cmd.Dir = os.TempDir()
+		cmd.Env = env
+		cmd.WaitDelay = time.Second
+		out, err := cmd.Output()
+		if err != nil {
+			return ""
+		}
+		d.c.stats.add(func(s *Stats) { s.GitCommands++ })
+		return string(out)
+	}
+	tried := strings.TrimSpace(run("ls-remote", "--get-url", "--", repo))
+	if tried != "" && tried != repo {
+		ve.URL = redactGitURL(tried)
+		ve.Rule = insteadOfRule(run("config", "--show-origin", "--get-regexp", `^url\..*\.insteadof$`), repo, tried)
+	}
+	if tried == "" {
+		tried = repo
+	}
+	if ve.Reason == VCSAuthRequired {
+		if scheme, host := gitURLSchemeHost(tried); host != "" && (scheme == "https" || scheme == "http") {
+			ve.NetrcEntry = d.gitNetrcHas(host)
+		}
+	}
+}
+
+// insteadOfRule finds, in `git config --show-origin --get-regexp` output,
+// the url.<base>.insteadOf rule that rewrote repo to tried: the longest
+// prefix of repo (git's choice) whose base gives tried. It is shown as the
+// command that sets it, with the file it is in.
+func insteadOfRule(config, repo, tried string) string {
+	best, bestLen := "", -1
+	for line := range strings.SplitSeq(config, "\n") {
+		origin, entry, ok := strings.Cut(line, "\t")
+		if !ok {
+			continue
+		}
+		key, prefix, ok := strings.Cut(entry, " ")
+		if !ok || !strings.HasPrefix(repo, prefix) || len(prefix) <= bestLen {
+			continue
+		}
+		base, ok := strings.CutPrefix(key, "url.")
+		if !ok {
+			continue
+		}
+		base, ok = strings.CutSuffix(base, ".insteadof")
+		if !ok || base+repo[len(prefix):] != tried {
+			continue
+		}
+		best, bestLen = fmt.Sprintf("url.%q.insteadOf %q (%s)", redactGitURL(base), prefix, strings.TrimPrefix(origin, "file:")), len(prefix)
+	}
+	return best
+}
+
+// gitNetrcHas reports whether the .netrc that git (curl) reads,
+// $HOME/.netrc, has an entry for host.
+func (d *directResolver) gitNetrcHas(host string) bool {
+	path, err := auth.NetrcPath(func(k string) string {
+		if k == "NETRC" {
+			return "" // the go command's variable; curl does not read it
+		}
+		return d.c.env.Get(k)
+	})
+	if err != nil {
+		return false
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	name, _, _ := strings.Cut(host, ":")
+	for _, l := range auth.ParseNetrc(string(data)) {
+		if l.Machine == host || l.Machine == name {
+			return true
+		}
+	}
+	return false
 }
 
 // lookGit finds git in the PATH of the environment (the user's, not
@@ -379,7 +541,8 @@ var urlUserinfo = regexp.MustCompile(`://[^/@\s]+@`)
 var gitHTTPStatus = regexp.MustCompile(`returned error: (\d{3})\b`)
 
 // classifyGitError maps git's complaints to kinds, keeping its words
-// (credentials in URLs redacted).
+// (credentials in URLs redacted). Refusals of credentials and of the
+// transport carry a VCSError.
 func classifyGitError(op string, err error, stderr string) *Error {
 	text := urlUserinfo.ReplaceAllString(strings.TrimSpace(stderr), "://xxxxx@")
 	low := strings.ToLower(text)
@@ -389,9 +552,7 @@ func classifyGitError(op string, err error, stderr string) *Error {
 	}
 	kind := Direct
 	switch {
-	case strings.Contains(low, "could not read username"), strings.Contains(low, "authentication failed"),
-		strings.Contains(low, "terminal prompts disabled"), strings.Contains(low, "permission denied (publickey"),
-		strings.Contains(low, "http basic: access denied"), status == "401", status == "403":
+	case gitAuthRefusal(low) != "", status == "401", status == "403":
 		kind = AuthRequired
 	case strings.Contains(low, "could not resolve host"), strings.Contains(low, "failed to connect"),
 		strings.Contains(low, "connection refused"), strings.Contains(low, "timed out"),
@@ -405,10 +566,68 @@ func classifyGitError(op string, err error, stderr string) *Error {
 	if kind == Unreachable && (strings.Contains(low, "not found") || status == "404" || status == "410") {
 		kind = NotFound // "unable to access ...: The requested URL returned error: 404"
 	}
-	if kind == Unreachable && (status == "401" || status == "403") {
-		kind = AuthRequired
+	e := &Error{Kind: kind, Proxy: SourceDirect, Op: op, Err: err, ServerText: formatDetail(text)}
+	switch {
+	case kind == AuthRequired:
+		e.Err = &VCSError{Reason: VCSAuthRequired, VCS: "git", Detail: gitDetail(text, gitAuthRefusal(low)), Err: err}
+	case kind == Direct && (strings.Contains(low, "transport '") && strings.Contains(low, "not allowed") ||
+		strings.Contains(low, "is not a git command")):
+		// "fatal: transport 'http' not allowed" (GIT_ALLOW_PROTOCOL,
+		// protocol.allow); "git: 'remote-weird' is not a git command"
+		// (no remote helper for the scheme).
+		e.Err = &VCSError{Reason: VCSRefused, VCS: "git", Detail: gitDetail(text, ""), Err: err}
 	}
-	return &Error{Kind: kind, Proxy: SourceDirect, Op: op, Err: err, ServerText: formatDetail(text)}
+	return e
+}
+
+// gitAuthPhrases are git's and ssh's words for a refused or missing
+// credential (lower case). "remote: repository not found" is GitHub's and
+// GitLab's answer to credentials that cannot see a private repository
+// (they hide its existence), unlike git http-backend's "repository '...'
+// not found".
+var gitAuthPhrases = []string{
+	"could not read username", "could not read password", "authentication failed",
+	"terminal prompts disabled", "permission denied (publickey", "http basic: access denied",
+	"host key verification failed", "remote: repository not found",
+}
+
+// gitAuthRefusal returns the phrase of gitAuthPhrases in low, or "".
+func gitAuthRefusal(low string) string {
+	for _, p := range gitAuthPhrases {
+		if strings.Contains(low, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// gitDetail picks git's most telling line: the one holding phrase (else
+// the last "fatal:" line, else the first), without "fatal: ", followed by
+// what the host said on "remote:" lines.
+func gitDetail(text, phrase string) string {
+	lines := strings.Split(text, "\n")
+	pick := ""
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if phrase != "" && strings.Contains(strings.ToLower(l), phrase) {
+			pick = l
+			break
+		}
+		if strings.HasPrefix(l, "fatal: ") || pick == "" {
+			pick = l
+		}
+	}
+	var remote []string
+	for _, l := range lines {
+		if r, ok := strings.CutPrefix(strings.TrimSpace(l), "remote: "); ok && r != "" && !strings.Contains(pick, r) {
+			remote = append(remote, strings.TrimSpace(r))
+		}
+	}
+	pick = strings.TrimPrefix(strings.TrimPrefix(pick, "fatal: "), "remote: ")
+	if len(remote) > 0 {
+		pick += " (the host: " + strings.Join(remote, " ") + ")"
+	}
+	return pick
 }
 
 // ---- the operations ----
@@ -438,7 +657,9 @@ func (d *directResolver) codeRepo(ctx context.Context, path string) (*codeRepo, 
 		if rr.dynamic {
 			err = fmt.Errorf("unrecognized import path %q: %w", path, err)
 		}
-		return nil, &Error{Kind: Direct, Proxy: cr.source, Err: err}
+		e := refusedRepo(rr.VCS, repo, err)
+		e.Proxy = cr.source
+		return nil, e
 	}
 	if !hasPathPrefix(path, rr.Root) {
 		return nil, &Error{Kind: Direct, Proxy: cr.source, Err: fmt.Errorf("mismatched repo: found %s for %s", rr.Root, path)}
@@ -472,10 +693,19 @@ func (d *directResolver) codeRepo(ctx context.Context, path string) (*codeRepo, 
 		cr.source = fmt.Sprintf("%s (%s %s)", SourceDirect, rr.VCS, redact.String(repo))
 		return cr, nil
 	}
-	if u, err := url.Parse(rr.Repo); err == nil && (u.Scheme == "http" || u.Scheme == "git") {
-		if _, ok := d.c.env.MatchInsecure(path); !ok {
-			return nil, &Error{Kind: Direct, Proxy: cr.source, Err: fmt.Errorf("insecure repository URL %s (allowed only for GOINSECURE paths)", redact.String(rr.Repo))}
+	// A repository from a go-get page is given to git whatever its scheme
+	// (the go command checks schemes only for paths naming their VCS, in
+	// pingGit; git's protocol policy then decides), but only as a URL:
+	// codehost.NewRepo refuses "host:path" and "transport::address"
+	// (ext::, which runs a command), and so must we, before git runs.
+	if !strings.Contains(rr.Repo, "://") {
+		msg := fmt.Sprintf("git remote (%s) must not be local directory", redactGitURL(rr.Repo))
+		if strings.Contains(rr.Repo, ":") {
+			msg += " (use URL syntax not host:path syntax)"
 		}
+		e := refusedRepo(rr.VCS, rr.Repo, errors.New(msg))
+		e.Proxy = cr.source
+		return nil, e
 	}
 	return cr, nil
 }
@@ -537,7 +767,8 @@ func (c *Client) directInfo(ctx context.Context, path, version string) (*Info, *
 	}
 	refs, e := c.direct.lsRemote(ctx, cr.root.Repo)
 	if e != nil {
-		if e.Kind != Canceled {
+		var ve *VCSError
+		if e.Kind != Canceled && !(errors.As(e, &ve) && ve.Reason == VCSMissing) {
 			// codeRepo.Stat's wrapping: module.InvalidVersionError.
 			e = cloneErr(e)
 			e.Op = "invalid version: " + e.Op

@@ -20,9 +20,9 @@ const corp = "git.corp.example.com"
 // "mod" entries) and the origin of git.corp.example.com.
 type directFixture struct {
 	pub, priv *proxytest.Server
-	origin    *originServer
-	repo      *gitRepo
-	dotgit    *gitRepo
+	origin    *proxytest.GitOrigin
+	repo      *proxytest.GitRepo
+	dotgit    *proxytest.GitRepo
 }
 
 func newDirectFixture(t *testing.T) *directFixture {
@@ -30,13 +30,13 @@ func newDirectFixture(t *testing.T) *directFixture {
 	f := &directFixture{
 		pub:    proxytest.New(t),
 		priv:   proxytest.New(t, proxytest.WithoutDefaultCorpus(), proxytest.WithCorpusFS(proxytest.PrivateCorpus)),
-		origin: newOrigin(t),
+		origin: proxytest.NewGitOrigin(t),
 	}
-	f.repo = f.origin.newGitRepo(t, "team/lib", corp+"/team/lib")
+	f.repo = f.origin.NewGitRepo(t, "team/lib", corp+"/team/lib")
 	// A module path naming its VCS: no go-import tag, the repository is
 	// http://git.corp.example.com/team/dotgit (the path without .git).
-	f.dotgit = f.origin.newGitRepo(t, "team/dotgit", corp+"/team/dotgit.git")
-	f.origin.addMeta(
+	f.dotgit = f.origin.NewGitRepo(t, "team/dotgit", corp+"/team/dotgit.git")
+	f.origin.AddMeta(
 		corp+"/team/lib git http://"+corp+"/team/lib.git",
 		corp+"/team/App mod "+f.priv.URL,
 		corp+"/team/svnthing svn http://"+corp+"/svn/thing",
@@ -50,14 +50,14 @@ func newDirectFixture(t *testing.T) *directFixture {
 // env returns the go command environment: the public proxy, GOPRIVATE for
 // the corporate host, the origin as HTTP proxy, and extra.
 func (f *directFixture) env(extra ...string) []string {
-	base := append([]string{"GOPRIVATE=" + corp, "GOINSECURE=" + corp}, f.origin.goEnv()...)
+	base := append([]string{"GOPRIVATE=" + corp, "GOINSECURE=" + corp}, f.origin.GoEnv()...)
 	return f.pub.GoEnv(append(base, extra...)...)
 }
 
 func (f *directFixture) client(t *testing.T, opts Options, extra ...string) *Client {
 	t.Helper()
 	opts.Env = testEnv(t, f.env(extra...))
-	opts.HTTPClient = f.origin.httpClient()
+	opts.HTTPClient = f.origin.HTTPClient()
 	return newClient(t, f.pub, opts)
 }
 
@@ -72,12 +72,12 @@ func TestDirectGit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Source != source || info.Origin == nil || info.Origin.Hash != f.repo.tags["v1.0.0"] || info.Origin.Ref != "refs/tags/v1.0.0" || info.Unchecked != "" {
+	if info.Source != source || info.Origin == nil || info.Origin.Hash != f.repo.Tags["v1.0.0"] || info.Origin.Ref != "refs/tags/v1.0.0" || info.Unchecked != "" {
 		t.Errorf("Info = %+v / %+v", info, info.Origin)
 	}
 	// The annotated tag resolves to its commit.
 	info, err = c.Info(ctx, lib, "v1.2.0-rc.1")
-	if err != nil || info.Origin.Hash != f.repo.tags["v1.2.0-rc.1"] {
+	if err != nil || info.Origin.Hash != f.repo.Tags["v1.2.0-rc.1"] {
 		t.Errorf("annotated tag: %+v, %v", info, err)
 	}
 
@@ -114,7 +114,7 @@ func TestDirectGit(t *testing.T) {
 	}
 
 	// Pseudo-versions: confirmed only as a ref tip, never refuted.
-	tip := "v1.1.1-0.20240102030405-" + f.repo.head["feature"][:12]
+	tip := "v1.1.1-0.20240102030405-" + f.repo.Head["feature"][:12]
 	info, err = c.Info(ctx, lib, tip)
 	if err != nil {
 		t.Fatal(err)
@@ -144,8 +144,8 @@ func TestDirectGit(t *testing.T) {
 	if s := c.Stats(); s.GitCommands != 1 {
 		t.Errorf("GitCommands = %d, want 1", s.GitCommands)
 	}
-	if n := countPrefix(f.origin.requests(), corp+"/team/lib?"); n > 0 {
-		t.Errorf("odd requests: %v", f.origin.requests())
+	if n := countPrefix(f.origin.Requests(), corp+"/team/lib?"); n > 0 {
+		t.Errorf("odd requests: %v", f.origin.Requests())
 	}
 	f.pub.AssertNoRequestMentions(t, corp)
 }
@@ -164,7 +164,7 @@ func TestDirectVCSSuffix(t *testing.T) {
 	}
 	// git:// and https:// fail (no git daemon; the origin refuses CONNECT);
 	// http:// (GOINSECURE) answers.
-	if want := "direct (git http://" + corp + "/team/dotgit)"; info.Source != want || info.Origin.Hash != f.dotgit.tags["v1.0.0"] {
+	if want := "direct (git http://" + corp + "/team/dotgit)"; info.Source != want || info.Origin.Hash != f.dotgit.Tags["v1.0.0"] {
 		t.Errorf("Info = %+v (Source %q, want %q)", info.Origin, info.Source, want)
 	}
 	_, err = c.Info(ctx, mod, "v1.9.9")
@@ -180,8 +180,8 @@ func TestDirectVCSSuffix(t *testing.T) {
 	if s := c.Stats(); s.GitCommands != 3 {
 		t.Errorf("GitCommands = %d, want 3 (git, https, http)", s.GitCommands)
 	}
-	if n := countPrefix(f.origin.requests(), corp+"/team/dotgit.git"); n > 0 {
-		t.Errorf("go-get or .git URL asked: %v", f.origin.requests())
+	if n := countPrefix(f.origin.Requests(), corp+"/team/dotgit.git"); n > 0 {
+		t.Errorf("go-get or .git URL asked: %v", f.origin.Requests())
 	}
 
 	// Without GOINSECURE only secure schemes are tried, and none answers.
@@ -299,7 +299,13 @@ func TestDirectFailures(t *testing.T) {
 	// Without git.
 	noGit := f.client(t, Options{}, "PATH="+t.TempDir())
 	_, err = noGit.Info(ctx, corp+"/team/lib", "v1.0.0")
-	wantContains(t, wantKind(t, err, Direct).Error(), "git is not installed")
+	e = wantKind(t, err, Direct)
+	// The go command's words.
+	wantContains(t, e.Error(), corp+`/team/lib@v1.0.0: unable to resolve git version: failed to execute git version: exec: "git": executable file not found in $PATH`)
+	var ve *VCSError
+	if !errors.As(err, &ve) || ve.Reason != VCSMissing {
+		t.Errorf("no VCSMissing in %#v", err)
+	}
 
 	// A canceled context stops git.
 	cctx, cancel := context.WithCancel(context.Background())
@@ -322,7 +328,14 @@ func TestClassifyGitError(t *testing.T) {
 		{"fatal: unable to access 'http://127.0.0.1:1/x.git/': Failed to connect to 127.0.0.1 port 1", Unreachable},
 		{"fatal: unable to access 'https://host/x.git/': The requested URL returned error: 404", NotFound},
 		{"fatal: unable to access 'https://host/x.git/': The requested URL returned error: 403", AuthRequired},
-		{"remote: Repository not found.\nfatal: repository 'https://host/x.git/' not found", NotFound},
+		// GitHub's and GitLab's answer to credentials that cannot see a
+		// private repository; git http-backend's own "not found" is not.
+		{"remote: Repository not found.\nfatal: repository 'https://host/x.git/' not found", AuthRequired},
+		{"fatal: repository 'https://host/x.git/' not found", NotFound},
+		{"git@host: Permission denied (publickey).\nfatal: Could not read from remote repository.", AuthRequired},
+		{"Host key verification failed.\nfatal: Could not read from remote repository.", AuthRequired},
+		{"fatal: transport 'http' not allowed", Direct},
+		{"git: 'remote-weird' is not a git command. See 'git --help'.", Direct},
 		{"fatal: 'x' does not appear to be a git repository", NotFound},
 		{"error: something else", Direct},
 	} {
@@ -361,7 +374,7 @@ func TestPrivacy(t *testing.T) {
 			}
 		}
 		f.pub.AssertNoRequestMentions(t, corp)
-		if len(f.origin.requests()) == 0 {
+		if len(f.origin.Requests()) == 0 {
 			t.Errorf("%v: the origin was never asked", extra)
 		}
 	}

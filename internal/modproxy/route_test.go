@@ -23,8 +23,8 @@ func TestCacheBelongsToRoute(t *testing.T) {
 		lib  = host + "/pub/lib"
 	)
 	f := newDirectFixture(t)
-	f.origin.newGitRepo(t, "pub/lib", lib)
-	f.origin.addMeta(lib + " git http://" + lib + ".git")
+	f.origin.NewGitRepo(t, "pub/lib", lib)
+	f.origin.AddMeta(lib + " git http://" + lib + ".git")
 	for _, v := range []string{"v1.0.0", "v1.5.0"} {
 		if err := f.pub.AddModule(lib, v, map[string]string{".mod": "module " + lib + "\n", "lib.go": "package lib\n"}); err != nil {
 			t.Fatal(err)
@@ -33,7 +33,7 @@ func TestCacheBelongsToRoute(t *testing.T) {
 	viaProxy := f.env("GOINSECURE=" + host)
 	direct := f.env("GOINSECURE="+host, "GOPRIVATE="+host)
 	client := func(env []string, cache string) *Client {
-		return newClient(t, f.pub, Options{Env: testEnv(t, env), HTTPClient: f.origin.httpClient(), CacheDir: cache, NoModCache: true})
+		return newClient(t, f.pub, Options{Env: testEnv(t, env), HTTPClient: f.origin.HTTPClient(), CacheDir: cache, NoModCache: true})
 	}
 	ctx := ctxT(t)
 

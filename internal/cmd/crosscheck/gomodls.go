@@ -188,7 +188,8 @@ type gomodlsRun struct {
 // under cacheRoot: GOPATH and GOMODCACHE (gomodls reads the go command's
 // module cache) and XDG_CACHE_HOME (os.UserCacheDir, where
 // modproxy.DefaultCacheDir keeps gomodls' persistent cache). HOME is kept,
-// for the go env file and .netrc.
+// for the go env file and .netrc. GOFLAGS gets -mod=mod, as the go
+// command's side.
 func runGomodls(ctx context.Context, bin, dir, cacheRoot string, timeout time.Duration) (*gomodlsRun, error) {
 	env := os.Environ()
 	gopath := filepath.Join(cacheRoot, "gopath")
@@ -197,6 +198,12 @@ func runGomodls(ctx context.Context, bin, dir, cacheRoot string, timeout time.Du
 	env = setEnv(env, "XDG_CACHE_HOME", filepath.Join(cacheRoot, "cache"))
 	env = setEnv(env, "LocalAppData", filepath.Join(cacheRoot, "cache")) // os.UserCacheDir on Windows
 	env = setEnv(env, "GOTOOLCHAIN", "local")
+	// The go command's side runs with -mod=mod (it may write go.sum: what
+	// is compared is what it fetches), so gomodls gets the same: without
+	// it, a file without go.sum is an error gomodls is right to report
+	// (go build fails) but the go side cannot see.
+	env = setEnv(env, "GOFLAGS", strings.TrimSpace(getEnv(env, "GOFLAGS")+" -mod=mod"))
+	env = setEnv(env, "GOWORK", "off")
 	cmd := exec.CommandContext(ctx, bin, "check", "-format", "json", "-timeout", timeout.String(), ".")
 	cmd.Env = env
 	cmd.Dir = dir

@@ -21,7 +21,8 @@
 //   - gomodls: built from the checkout named by -gomodls (default: this
 //     repository; DIR@REV builds a committed revision of it), `gomodls
 //     check -format json .` with an empty GOMODCACHE
-//     and an empty persistent cache (XDG_CACHE_HOME), the user's GOFLAGS;
+//     and an empty persistent cache (XDG_CACHE_HOME), the user's GOFLAGS
+//     plus -mod=mod, as the go command's side;
 //   - the go command: GOTOOLCHAIN=local, GOFLAGS plus -mod=mod, an empty
 //     GOPATH and module cache: `go list -e -m -json all`, `go list -m all`
 //     until every module-graph error is known, and `go list -e -m -json

@@ -9,7 +9,7 @@ import (
 	"github.com/gomodls/gomodls/fixes"
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/modplan"
-	"github.com/gomodls/gomodls/internal/modproxy"
+	"github.com/gomodls/gomodls/internal/modsource"
 )
 
 // reportDirect reports a lookup that failed in direct mode for a reason of
@@ -17,7 +17,7 @@ import (
 // repository the go command refuses, a refused go-get page), and reports
 // whether it did. Other direct failures are left to reportLookup.
 func reportDirect(pass *Pass, u modUse, l lookupFailure) bool {
-	var ve *modproxy.VCSError
+	var ve *modsource.VCSError
 	switch {
 	case errors.As(l.err, &ve):
 	case goGetRefused(l.e):
@@ -29,7 +29,7 @@ func reportDirect(pass *Pass, u modUse, l lookupFailure) bool {
 	d := Diagnostic{File: u.file, Span: u.pathSpan(), Severity: Error}
 	route := directRoute(pass, u.mod.Path)
 	switch ve.Reason {
-	case modproxy.VCSAuthRequired:
+	case modsource.VCSAuthRequired:
 		d.Code = CodeVCSAuthRequired
 		fails := "fails the same way"
 		if msg := ve.Error(); strings.Contains(msg, "protocol found for repository") {
@@ -42,7 +42,7 @@ func reportDirect(pass *Pass, u modUse, l lookupFailure) bool {
 		}
 		d.Message = fmt.Sprintf("%s: git was refused by %s: %s; the go command fetches this module with git from %s (%s) and %s. %s",
 			u.mod, orWhat(ve.Host(), ve.URL), ve.Detail, triedURL(ve), route.why, fails, gitAuthFix(pass, ve))
-	case modproxy.VCSMissing:
+	case modsource.VCSMissing:
 		d.Code = CodeVCSMissing
 		words := ve.Error() // "no secure protocol found for repository" for a path naming its VCS
 		if l.e.Op != "" {
@@ -50,13 +50,13 @@ func reportDirect(pass *Pass, u modUse, l lookupFailure) bool {
 		}
 		d.Message = fmt.Sprintf("%s: %s, and the go command fetches this module with git from %s (%s): it fails with: %s; install git",
 			u.mod, ve.Detail, ve.URL, route.why, words)
-	case modproxy.VCSRefused:
+	case modsource.VCSRefused:
 		d.Code = CodeVCSRefused
 		d.Message = fmt.Sprintf("%s: the go command refuses the repository of this module: %s%s", u.mod, ve.Detail, refusalHint(pass, u, ve))
 	default:
 		return false
 	}
-	if ve.Reason == modproxy.VCSAuthRequired && route.sumDB {
+	if ve.Reason == modsource.VCSAuthRequired && route.sumDB {
 		// Credentials alone do not make the build work: the checksum
 		// database cannot see a private module either.
 		pat := goenv.PrivatePattern(u.mod.Path)
@@ -91,7 +91,7 @@ func directRoute(pass *Pass, path string) directWhy {
 
 // triedURL names the URL git tried, and the rule that made it of the
 // repository's.
-func triedURL(ve *modproxy.VCSError) string {
+func triedURL(ve *modsource.VCSError) string {
 	if ve.Rule == "" || ve.URL == ve.Repo {
 		return ve.URL
 	}
@@ -106,7 +106,7 @@ func orWhat(host, url string) string {
 }
 
 // gitAuthFix says how to give git what the host wants, by the URL's scheme.
-func gitAuthFix(pass *Pass, ve *modproxy.VCSError) string {
+func gitAuthFix(pass *Pass, ve *modsource.VCSError) string {
 	host := ve.Host()
 	sshHost, _, _ := strings.Cut(host, ":")
 	login := "git@" + sshHost // hosting services' account for SSH
@@ -151,7 +151,7 @@ func ruleKey(rule string) string {
 
 // refusalHint says what to do about a repository the go command or git
 // refuses.
-func refusalHint(pass *Pass, u modUse, ve *modproxy.VCSError) string {
+func refusalHint(pass *Pass, u modUse, ve *modsource.VCSError) string {
 	low := strings.ToLower(ve.Detail)
 	switch {
 	case strings.Contains(low, "must not be local directory"):
@@ -172,14 +172,14 @@ func refusalHint(pass *Pass, u modUse, ve *modproxy.VCSError) string {
 
 // goGetRefused reports whether e is the go command's own request for a
 // go-get page, refused with 401 or 403 (direct mode).
-func goGetRefused(e *modproxy.Error) bool {
-	return e != nil && e.Proxy == modproxy.SourceDirect && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden) &&
+func goGetRefused(e *modsource.Error) bool {
+	return e != nil && e.Proxy == modsource.SourceDirect && (e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden) &&
 		strings.Contains(e.Op, "?go-get=1")
 }
 
 // reportGoGetRefused reports a go-get page that wants credentials: the go
 // command sends GOAUTH's, not git's.
-func reportGoGetRefused(pass *Pass, u modUse, e *modproxy.Error) {
+func reportGoGetRefused(pass *Pass, u modUse, e *modsource.Error) {
 	host, _, _ := strings.Cut(u.mod.Path, "/")
 	env := pass.Snapshot.Env
 	goauth, netrc := "netrc", "~/.netrc"
@@ -191,7 +191,7 @@ func reportGoGetRefused(pass *Pass, u modUse, e *modproxy.Error) {
 	}
 	d := Diagnostic{File: u.file, Span: u.pathSpan(), Code: CodeVCSAuthRequired, Severity: Error,
 		Message: fmt.Sprintf("%s: %s refused the go command's request for the module's go-get page (%s), so it cannot find the repository: it sends the credentials of GOAUTH=%s; add `machine %s login USER password TOKEN` to %s, or let it ask git's credential helper (GOAUTH=git DIR)",
-			u.mod, host, statusText(e), goauth, host, netrc)}
+			u.mod, host, e.Answer(), goauth, host, netrc)}
 	if env != nil && goauth != "off" && !strings.Contains(goauth, "git ") {
 		dir := env.Get("HOME")
 		if dir == "" {

@@ -21,13 +21,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gomodls/gomodls/internal/redact"
-
 	"go.uber.org/zap"
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
 
 	"github.com/gomodls/gomodls/internal/auth"
+	"github.com/gomodls/gomodls/internal/modsource"
 	"github.com/gomodls/gomodls/internal/redact"
 )
 
@@ -182,7 +181,7 @@ func (d *directResolver) dynamic(ctx context.Context, path string) (*repoRoot, *
 		}
 		return refused("%s: invalid subdirectory %q: %s", fetched, mmi.SubDir, why)
 	}
-	root := redactGitURL(mmi.RepoRoot)
+	root := modsource.RedactGitURL(mmi.RepoRoot)
 	u, err := url.Parse(mmi.RepoRoot)
 	switch {
 	case err != nil:
@@ -204,7 +203,7 @@ var knownVCS = map[string]bool{"bzr": true, "fossil": true, "git": true, "hg": t
 // refusedRepo is the error for a repository the go command (or git)
 // refuses to use.
 func refusedRepo(vcs, repo string, err error) *Error {
-	return &Error{Kind: Direct, Proxy: SourceDirect, Err: &VCSError{Reason: VCSRefused, VCS: vcs, Repo: redactGitURL(repo), URL: redactGitURL(repo), Detail: err.Error(), Err: err}}
+	return &Error{Kind: Direct, Proxy: SourceDirect, Err: &VCSError{Reason: VCSRefused, VCS: vcs, Repo: modsource.RedactGitURL(repo), URL: modsource.RedactGitURL(repo), Detail: err.Error(), Err: err}}
 }
 
 // metaImports fetches and parses the go-get page for prefix, once per
@@ -307,7 +306,7 @@ func (d *directResolver) pingGit(ctx context.Context, path, repo string) (string
 		if why == "" {
 			why = firstLine(e.Error())
 		}
-		tried = append(tried, redactGitURL(u)+": "+why)
+		tried = append(tried, modsource.RedactGitURL(u)+": "+why)
 	}
 	msg := "no secure protocol found for repository"
 	if insecure {
@@ -320,7 +319,7 @@ func (d *directResolver) pingGit(ctx context.Context, path, repo string) (string
 		ve.Err = err
 		err = &ve
 	}
-	return "", &Error{Kind: kind, Proxy: SourceDirect + " (git " + redactGitURL(repo) + ")", Err: err, ServerText: formatDetail(strings.Join(tried, "\n"))}
+	return "", &Error{Kind: kind, Proxy: SourceDirect + " (git " + modsource.RedactGitURL(repo) + ")", Err: err, ServerText: formatDetail(strings.Join(tried, "\n"))}
 }
 
 // ---- git ----
@@ -369,12 +368,12 @@ func (d *directResolver) lsRemote(ctx context.Context, repo string) (map[string]
 }
 
 func (d *directResolver) runLsRemote(ctx context.Context, repo string) (map[string]string, *Error) {
-	op := "git ls-remote -q " + redactGitURL(repo) // as the go command runs it
+	op := "git ls-remote -q " + modsource.RedactGitURL(repo) // as the go command runs it
 	git := d.lookGit()
 	if git == "" {
 		// The go command's words (codehost.newGitRepo).
 		return nil, &Error{Kind: Direct, Proxy: SourceDirect, Op: "unable to resolve git version: failed to execute git version",
-			Err: &VCSError{Reason: VCSMissing, VCS: "git", Repo: redactGitURL(repo), URL: redactGitURL(repo),
+			Err: &VCSError{Reason: VCSMissing, VCS: "git", Repo: modsource.RedactGitURL(repo), URL: modsource.RedactGitURL(repo),
 				Detail: "git is not installed (not in PATH)", Err: errors.New(`exec: "git": executable file not found in $PATH`)}}
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, d.c.gitTimeout, errGitTimeout)
@@ -436,7 +435,7 @@ func (d *directResolver) gitEnv() []string {
 // itself rewrites it: `git ls-remote --get-url`), the rule that rewrote
 // it, and whether the .netrc git reads has an entry for the host.
 func (d *directResolver) describeRefusal(ctx context.Context, git string, env []string, repo string, ve *VCSError) {
-	ve.Repo, ve.URL = redactGitURL(repo), redactGitURL(repo)
+	ve.Repo, ve.URL = modsource.RedactGitURL(repo), modsource.RedactGitURL(repo)
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	run := func(args ...string) string {
@@ -453,14 +452,14 @@ func (d *directResolver) describeRefusal(ctx context.Context, git string, env []
 	}
 	tried := strings.TrimSpace(run("ls-remote", "--get-url", "--", repo))
 	if tried != "" && tried != repo {
-		ve.URL = redactGitURL(tried)
+		ve.URL = modsource.RedactGitURL(tried)
 		ve.Rule = insteadOfRule(run("config", "--show-origin", "--get-regexp", `^url\..*\.insteadof$`), repo, tried)
 	}
 	if tried == "" {
 		tried = repo
 	}
 	if ve.Reason == VCSAuthRequired {
-		if scheme, host := gitURLSchemeHost(tried); host != "" && (scheme == "https" || scheme == "http") {
+		if scheme, host := modsource.SplitGitURL(tried); host != "" && (scheme == "https" || scheme == "http") {
 			ve.NetrcEntry = d.gitNetrcHas(host)
 		}
 	}
@@ -489,7 +488,7 @@ func insteadOfRule(config, repo, tried string) string {
 		if !ok || base+repo[len(prefix):] != tried {
 			continue
 		}
-		best, bestLen = fmt.Sprintf("url.%q.insteadOf %q (%s)", redactGitURL(base), prefix, strings.TrimPrefix(origin, "file:")), len(prefix)
+		best, bestLen = fmt.Sprintf("url.%q.insteadOf %q (%s)", modsource.RedactGitURL(base), prefix, strings.TrimPrefix(origin, "file:")), len(prefix)
 	}
 	return best
 }
@@ -699,7 +698,7 @@ func (d *directResolver) codeRepo(ctx context.Context, path string) (*codeRepo, 
 	// codehost.NewRepo refuses "host:path" and "transport::address"
 	// (ext::, which runs a command), and so must we, before git runs.
 	if !strings.Contains(rr.Repo, "://") {
-		msg := fmt.Sprintf("git remote (%s) must not be local directory", redactGitURL(rr.Repo))
+		msg := fmt.Sprintf("git remote (%s) must not be local directory", modsource.RedactGitURL(rr.Repo))
 		if strings.Contains(rr.Repo, ":") {
 			msg += " (use URL syntax not host:path syntax)"
 		}

@@ -71,3 +71,16 @@ func cloneWithAttempts(e *Error) *Error {
 
 // firstLine is modsource.FirstLine.
 func firstLine(s string) string { return modsource.FirstLine(s) }
+
+// Direct-mode refusals are the contract's too.
+type (
+	VCSError  = modsource.VCSError
+	VCSReason = modsource.VCSReason
+)
+
+// The reasons of VCSError.
+const (
+	VCSAuthRequired = modsource.VCSAuthRequired
+	VCSMissing      = modsource.VCSMissing
+	VCSRefused      = modsource.VCSRefused
+)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomodls/gomodls/internal/modsource"
 	"github.com/gomodls/gomodls/internal/proxytest"
 )
 
@@ -182,8 +183,8 @@ func TestDirectGitInsteadOf(t *testing.T) {
 		"ssh://git:pw@" + sec + "/x.git":   "ssh://git:xxxxx@" + sec + "/x.git",
 		"ext::sh":                          "ext::sh",
 	} {
-		if got := redactGitURL(in); got != want {
-			t.Errorf("redactGitURL(%q) = %q, want %q", in, got, want)
+		if got := modsource.RedactGitURL(in); got != want {
+			t.Errorf("modsource.RedactGitURL(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -1,6 +1,6 @@
 // Copyright 2026 The gomodls Authors.
 
-package modproxy
+package modsource
 
 import (
 	"net/url"
@@ -80,14 +80,14 @@ func (e *VCSError) Unwrap() error { return e.Err }
 // for https, ssh and scp-like (git@host:path) URLs alike; "" if it has
 // none.
 func (e *VCSError) Host() string {
-	_, host := gitURLSchemeHost(e.URL)
+	_, host := SplitGitURL(e.URL)
 	return host
 }
 
 // Scheme returns the scheme of the URL git tried: "https", "ssh" (also
 // for scp-like git@host:path URLs), ...
 func (e *VCSError) Scheme() string {
-	scheme, _ := gitURLSchemeHost(e.URL)
+	scheme, _ := SplitGitURL(e.URL)
 	return scheme
 }
 
@@ -102,7 +102,7 @@ func (e *VCSError) User() string {
 		}
 		return u.User.Username()
 	}
-	if scheme, _ := gitURLSchemeHost(s); scheme != "ssh" {
+	if scheme, _ := SplitGitURL(s); scheme != "ssh" {
 		return ""
 	}
 	before, _, _ := strings.Cut(s, ":")
@@ -113,9 +113,9 @@ func (e *VCSError) User() string {
 	return user
 }
 
-// gitURLSchemeHost splits a git URL: scheme://[user@]host[:port]/path or
+// SplitGitURL splits a git URL: scheme://[user@]host[:port]/path or
 // the scp-like [user@]host:path, which is ssh.
-func gitURLSchemeHost(s string) (scheme, host string) {
+func SplitGitURL(s string) (scheme, host string) {
 	if i := strings.Index(s, "://"); i >= 0 {
 		u, err := url.Parse(s)
 		if err != nil {
@@ -136,12 +136,12 @@ func gitURLSchemeHost(s string) (scheme, host string) {
 	return "ssh", before
 }
 
-// redactGitURL hides credentials in a git URL. The user of an ssh URL
+// RedactGitURL hides credentials in a git URL. The user of an ssh URL
 // without a password (git@host:path, ssh://git@host/path) is an account
 // name, not a token, and is kept.
-func redactGitURL(s string) string {
+func RedactGitURL(s string) string {
 	if !strings.Contains(s, "://") {
-		if scheme, _ := gitURLSchemeHost(s); scheme == "ssh" {
+		if scheme, _ := SplitGitURL(s); scheme == "ssh" {
 			return s
 		}
 		return redact.String(s)

@@ -174,7 +174,7 @@ func TestNetworkAnalyzers(t *testing.T) {
 					analyzerstest.RunCase(t, c, analyzerstest.Options{
 						Env:       map[string]string{"GOPROXY": srv.URL, "GOSUMDB": "off", "GOFLAGS": ""},
 						Settings:  set,
-						NewSource: fixtureSource,
+						NewSource: publicFixtureSource(set.PublicProxies),
 						Vulns:     fixtureVulns(t, srv),
 					}, a)
 				})
@@ -196,9 +196,18 @@ func fixtureVulns(t testing.TB, srv *proxytest.Server) *vulndb.Client {
 // fixtureSource is a module source over the case's environment, with no
 // caches on disk and short timeouts (a hung proxy is reported after 2s).
 func fixtureSource(t testing.TB, env *goenv.Env) snapshot.Source {
-	c, err := sumcheck.New(modproxy.Options{Env: env, NoAuth: true, NoModCache: true, RequestTimeout: time.Second, ProxyDeadline: 2 * time.Second, MaxRetries: -1})
-	if err != nil {
-		t.Fatal(err)
+	return publicFixtureSource(nil)(t, env)
+}
+
+// publicFixtureSource is fixtureSource with the proxies that never see a
+// path that looks private (nil: settings.Default's), as the case's
+// settings say.
+func publicFixtureSource(public settings.ProxyURLs) func(testing.TB, *goenv.Env) snapshot.Source {
+	return func(t testing.TB, env *goenv.Env) snapshot.Source {
+		c, err := sumcheck.New(modproxy.Options{Env: env, NoAuth: true, NoModCache: true, RequestTimeout: time.Second, ProxyDeadline: 2 * time.Second, MaxRetries: -1, PublicProxies: public})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
 	}
-	return c
 }

@@ -49,7 +49,9 @@ func TestCompletion(t *testing.T) {
 	other := "module example.com/other\n\ngo 1.22\n\nrequire example.com/fromworkspace v1.0.0\n"
 	dir := writeFiles(t, map[string]string{"go.mod": text, "go.sum": sum, "other/go.mod": other})
 	ed := start(t, withProxy(t, srv))
-	ed.Initialize(dir, lsptest.Caps{Config: fastSettings})
+	// The fixture plays the public proxy: a path that looks private is
+	// never sent to it (a company's proxy would get it).
+	ed.Initialize(dir, lsptest.Caps{Config: publicSettings(srv)})
 	gomod := filepath.Join(dir, "go.mod")
 	ed.Open(gomod, "")
 	ed.Open(filepath.Join(dir, "other", "go.mod"), "")

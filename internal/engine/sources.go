@@ -82,6 +82,7 @@ func openModules(o SourceOptions) (*sumcheck.Source, error) {
 		ListTTL:            set.ListTTL.D(),
 		Offline:            set.Offline,
 		CacheDir:           o.CacheDir,
+		PublicProxies:      set.PublicProxies,
 		Logger:             log.Named("modproxy"),
 	})
 }

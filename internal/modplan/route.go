@@ -1,9 +1,6 @@
 package modplan
 
 import (
-	"net/url"
-	"strings"
-
 	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/internal/goenv"
@@ -55,17 +52,7 @@ func (p *Plan) Route(path string) Route {
 // see a private module path, and whose refusal of a module says nothing
 // about its privacy unless their words do.
 func (p *Plan) PublicProxy(proxy string) bool {
-	pu, err := url.Parse(proxy)
-	if err != nil || pu.Host == "" {
-		return false
-	}
-	for _, s := range p.snap.Settings.PublicProxies {
-		u, err := url.Parse(s)
-		if err == nil && strings.EqualFold(u.Host, pu.Host) && strings.TrimSuffix(u.Path, "/") == strings.TrimSuffix(pu.Path, "/") {
-			return true
-		}
-	}
-	return false
+	return p.snap.Settings.PublicProxies.Has(proxy)
 }
 
 // Fetchable reports whether the go command would look m up as it is

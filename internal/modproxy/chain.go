@@ -130,10 +130,11 @@ func (c *Client) proxyReq(base string, origin bool, path, rel, ep string, limit 
 	if !origin && !c.AllowedProxy(path) {
 		return fetchReq{}, &Error{Kind: Invalid, Proxy: redacted, Err: errPrivate}
 	}
-	if !origin && b.Scheme != "file" {
+	if !origin && c.public.Has(base) {
 		// The go command would send an evidently private path that
-		// GOPRIVATE does not match; gomodls never leaks it, from any
-		// feature (the private analyzer explains what to configure).
+		// GOPRIVATE does not match; gomodls never leaks it to a public
+		// proxy, from any feature (the private analyzer explains what to
+		// configure). A company's proxy may see it, as it would.
 		if why := goenv.EvidentlyPrivate(path); why != "" {
 			return fetchReq{}, &Error{Kind: Invalid, Path: path, Proxy: redacted,
 				Err: fmt.Errorf("not sent to %s: the path looks private (%s) and GOPRIVATE does not match it", redacted, why)}

@@ -52,6 +52,7 @@ import (
 
 	"github.com/gomodls/gomodls/internal/auth"
 	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/settings"
 )
 
 // Default limits.
@@ -132,6 +133,11 @@ type Options struct {
 	Offline bool
 	// NoModCache ignores the go command's module cache (GOMODCACHE).
 	NoModCache bool
+	// PublicProxies are the proxies that never see a path that looks
+	// private (goenv.EvidentlyPrivate) and that GOPRIVATE does not match;
+	// other proxies (a company's, first in GOPROXY) do, as the go command
+	// sends it to them. nil means settings.Default's list.
+	PublicProxies settings.ProxyURLs
 	// Logger receives debug events (never credentials; URLs redacted).
 	Logger *zap.Logger
 }
@@ -168,6 +174,8 @@ type Client struct {
 	maxWait       time.Duration
 	listTTL       time.Duration
 	negTTL        time.Duration
+	// public are the proxies an evidently private path is never sent to.
+	public settings.ProxyURLs
 
 	offline       bool
 	offlineReason string // the go command's wording, e.g. "module lookup disabled by GOPROXY=off"
@@ -209,6 +217,7 @@ func New(opts Options) (*Client, error) {
 		maxWait:       orDefault(opts.MaxRetryWait, DefaultMaxRetryWait),
 		listTTL:       orDefault(opts.ListTTL, DefaultListTTL),
 		negTTL:        orDefault(opts.NegativeTTL, DefaultNegativeTTL),
+		public:        opts.PublicProxies,
 		bases:         map[string]*url.URL{},
 		now:           time.Now,
 	}
@@ -220,6 +229,9 @@ func New(opts Options) (*Client, error) {
 	}
 	if c.log == nil {
 		c.log = zap.NewNop()
+	}
+	if c.public == nil {
+		c.public = settings.Default().PublicProxies
 	}
 	if c.auth == nil && !opts.NoAuth {
 		c.auth = auth.New(opts.Env, auth.Options{Environ: opts.Env.Environ(), Logger: c.log})

@@ -794,3 +794,30 @@ func TestPrivacyGuard(t *testing.T) {
 		t.Errorf("GOSUMDB=off allows the sumdb")
 	}
 }
+
+// TestEvidentlyPrivateToCompanyProxy: a path that looks private, with no
+// GOPRIVATE, goes to a company's proxy first in GOPROXY (the go command
+// sends it there too, and the proxy may well serve it), but never on to a
+// public proxy after it.
+func TestEvidentlyPrivateToCompanyProxy(t *testing.T) {
+	company, public := proxytest.New(t), proxytest.New(t)
+	c := newClient(t, company, Options{PublicProxies: []string{public.URL}},
+		"GOPROXY="+company.URL+","+public.URL, "GOPRIVATE=", "GONOPROXY=", "GONOSUMDB=", "GOFLAGS=")
+	const path = "git.corp.example.com/team/lib"
+	_, err := c.Info(ctxT(t), path, "v1.0.0")
+	if err == nil {
+		t.Fatal("Info of a module neither proxy serves succeeded")
+	}
+	if len(company.RequestsFor(path)) == 0 {
+		t.Errorf("the company's proxy was not asked for %s", path)
+	}
+	public.AssertNoRequestMentions(t, "git.corp.example.com")
+	wantContains(t, err.Error(), "looks private")
+
+	// Without the company's proxy in front, nothing is sent at all.
+	only := newClient(t, public, Options{PublicProxies: []string{public.URL}}, "GOPRIVATE=", "GONOPROXY=", "GONOSUMDB=", "GOFLAGS=")
+	if _, err := only.Info(ctxT(t), path, "v1.0.0"); err == nil {
+		t.Fatal("Info through the public proxy succeeded")
+	}
+	public.AssertNoRequestMentions(t, "git.corp.example.com")
+}

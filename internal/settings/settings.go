@@ -8,6 +8,7 @@ package settings
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -97,7 +98,7 @@ type Settings struct {
 	// PublicProxies are the proxies that must never see private module
 	// paths: a module they refuse, or that needs credentials there, is
 	// reported as private-module-not-configured.
-	PublicProxies []string `json:"publicProxies"`
+	PublicProxies ProxyURLs `json:"publicProxies"`
 
 	// Vulncheck reports known vulnerabilities of required module versions
 	// and of the Go toolchain, from the Go vulnerability database (GOVULNDB).
@@ -111,6 +112,26 @@ type Settings struct {
 // Duration is a time.Duration that decodes from "10s" strings or from a
 // number of milliseconds.
 type Duration time.Duration
+
+// ProxyURLs is a list of module proxy URLs.
+type ProxyURLs []string
+
+// Has reports whether proxy is one of l: the same host (case-insensitive)
+// and path, ignoring a trailing slash. Credentials and query are ignored,
+// so that a proxy stays itself whatever is added to its URL.
+func (l ProxyURLs) Has(proxy string) bool {
+	pu, err := url.Parse(proxy)
+	if err != nil || pu.Host == "" {
+		return false
+	}
+	for _, s := range l {
+		u, err := url.Parse(s)
+		if err == nil && strings.EqualFold(u.Host, pu.Host) && strings.TrimSuffix(u.Path, "/") == strings.TrimSuffix(pu.Path, "/") {
+			return true
+		}
+	}
+	return false
+}
 
 func (d Duration) D() time.Duration { return time.Duration(d) }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/gomodls/gomodls/internal/checker"
@@ -62,8 +63,23 @@ func check(args []string, stdout, stderr io.Writer) int {
 	fs.Var(severity, "severity", "`code=level`: report a code at another severity (error, warning, info, hint), e.g. vulnerable-version=error to fail on known vulnerabilities; repeatable, over the settings file's")
 	fix := fs.Bool("fix", false, "add the go.sum lines go build, go test and go list -m all need, verified by the checksum database (or hashed from the proxy under GOSUMDB=off/GONOSUMDB); never changes existing lines")
 	verify := fs.Bool("verify", false, "hash the zip of every module go.sum lists (downloading it through GOPROXY if needed) and the module cache's copies, as go mod verify does")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the check to `file` (for gomodls' developers)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "gomodls check: -cpuprofile: %v\n", err)
+			return 2
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
 	}
 	switch *format {
 	case "text", "json", "sarif":

@@ -34,11 +34,9 @@
 package modproxy
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -51,6 +49,7 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/internal/auth"
+	"github.com/gomodls/gomodls/internal/direct"
 	"github.com/gomodls/gomodls/internal/goenv"
 )
 
@@ -179,7 +178,7 @@ type Client struct {
 	hosts   hostLimiters
 	mem     memCache
 	stats   statsRecorder
-	direct  directResolver
+	direct  *direct.Resolver
 
 	basesMu sync.Mutex
 	bases   map[string]*url.URL // parsed proxy base URLs
@@ -247,7 +246,7 @@ func New(opts Options) (*Client, error) {
 	}
 	c.mem.init()
 	c.hosts.init(int(c.perHost), c.negTTL)
-	c.direct.init(c)
+	c.direct = newDirect(c)
 	return c, nil
 }
 
@@ -332,7 +331,7 @@ func (c *Client) Env() *goenv.Env { return c.env }
 // hanging.
 func (c *Client) Invalidate() {
 	c.mem.invalidate(c.now())
-	c.direct.invalidate()
+	c.direct.Invalidate()
 	c.hosts.forgetHung()
 	c.lookups.reset()
 	c.flight.reset()
@@ -364,13 +363,4 @@ func checkVersion(path, version string) *Error {
 		}}
 	}
 	return nil
-}
-
-// ctxError turns a done context into an *Error.
-func ctxError(ctx context.Context, path, version, op string) *Error {
-	err := context.Cause(ctx)
-	if errors.Is(ctx.Err(), context.Canceled) {
-		return &Error{Kind: Canceled, Path: path, Version: version, Op: op, Err: err}
-	}
-	return &Error{Kind: Unreachable, Path: path, Version: version, Op: op, Err: fmt.Errorf("no answer before the deadline: %w", err)}
 }

@@ -27,10 +27,11 @@
 // processes), and finally the network. Offline, answers come from the
 // caches only and are marked Unverified.
 //
-// For "direct" (origin) lookups the package never clones: it resolves the
-// repository with ?go-get=1 meta tags (a "mod" entry names a proxy it then
-// uses) and lists git refs with `git ls-remote`. What cannot be checked that
-// way is reported as such (Provenance.Unchecked, or Kind Direct).
+// For "direct" (origin) lookups nothing is cloned: package internal/direct
+// resolves the repository (?go-get=1 meta tags; a "mod" entry names a
+// proxy, which this package then asks) and lists git refs with `git
+// ls-remote` (direct.go). What cannot be checked that way is reported as
+// such (Provenance.Unchecked, or Kind Direct).
 package modproxy
 
 import (

@@ -33,7 +33,7 @@ func reportDirect(pass *Pass, u modUse, l lookupFailure) bool {
 		d.Code = CodeVCSAuthRequired
 		fails := "fails the same way"
 		if msg := ve.Error(); strings.Contains(msg, "protocol found for repository") {
-			// A path naming its VCS: every scheme was tried (pingGit).
+			// A path naming its VCS: every scheme was tried (internal/direct's pingGit).
 			var tried []string
 			for _, t := range strings.Split(l.e.ServerText, "\n") {
 				tried = append(tried, strings.TrimSpace(t))
@@ -142,8 +142,9 @@ func gitAuthFix(pass *Pass, ve *modsource.VCSError) string {
 	return b.String()
 }
 
-// ruleKey is the configuration key of a rule as insteadOfRule shows it
-// (url."BASE".insteadOf "PREFIX" (FILE)): url.BASE.insteadOf.
+// ruleKey is the configuration key of a rule as VCSError.Rule shows it
+// (url."BASE".insteadOf "PREFIX" (FILE), internal/direct's insteadOfRule):
+// url.BASE.insteadOf.
 func ruleKey(rule string) string {
 	k, _, _ := strings.Cut(rule, " ")
 	return k

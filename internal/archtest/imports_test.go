@@ -13,9 +13,7 @@ import (
 )
 
 // importsAside are files whose imports cannot be regrouped yet.
-var importsAside = map[string]string{
-	"internal/modproxy/direct.go": "reworked on the branch that moves direct (VCS) access into its own package",
-}
+var importsAside = map[string]string{}
 
 // TestImportGroups checks that every Go file of the module groups its
 // imports as goimports -local github.com/gomodls/gomodls does: the

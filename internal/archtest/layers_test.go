@@ -25,7 +25,7 @@ var layers = []struct {
 		"internal/lspwire", "internal/godebugs", "internal/workspace", "internal/modcache", "internal/auth", "internal/goenv",
 		"internal/gomod", "internal/gosum"}},
 	{"contracts", []string{"internal/modsource", "internal/checksum", "internal/vulndb/osv"}},
-	{"sources", []string{"internal/modproxy", "internal/sumcheck", "internal/vulndb"}},
+	{"sources", []string{"internal/direct", "internal/modproxy", "internal/sumcheck", "internal/vulndb"}},
 	{"snapshot", []string{"internal/snapshot"}},
 	{"plan", []string{"internal/modplan", "internal/modinfo", "internal/modload"}},
 	{"features", []string{"fixes", "analyzers", "internal/hover", "internal/completion"}},

@@ -16,10 +16,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/gomodls/gomodls/internal/auth"
+	"github.com/gomodls/gomodls/internal/modsource"
 )
 
 // How an answer that is not one becomes an Error: oversized bodies,
@@ -49,9 +48,7 @@ func (c *Client) transportError(ctx, rctx context.Context, r fetchReq, err error
 	case errors.As(err, &rerr):
 		e.Kind, e.Err = ProxyError, rerr
 	case ctx.Err() != nil:
-		e := ctxError(ctx, "", "", op)
-		e.Proxy = r.proxy
-		return e
+		return modsource.ContextError(ctx, r.proxy, op)
 	case cause == errConnectTimeout:
 		e.Err = fmt.Errorf("could not connect within %v (gomodls request timeout)", c.reqTimeout)
 	case cause == errNoAnswer:
@@ -104,12 +101,6 @@ func classifyStatus(code int, h http.Header, sentCreds bool) Kind {
 	return ProxyError
 }
 
-// Limits of the kept error detail (cmd/go/internal/web).
-const (
-	maxErrorDetailLines = 8
-	maxErrorDetailBytes = maxErrorDetailLines * 81
-)
-
 // errorDetail returns the server's explanation of an error: for text/plain
 // bodies, the first lines as the go command keeps them; for JSON bodies
 // (Artifactory, Nexus), the messages in them.
@@ -120,43 +111,12 @@ func errorDetail(contentType string, body io.Reader) string {
 	case "text/plain":
 		switch strings.ToLower(params["charset"]) {
 		case "us-ascii", "utf-8", "":
-			return formatDetail(string(data))
+			return modsource.FormatDetail(string(data))
 		}
 	case "application/json":
-		return formatDetail(jsonErrorMessage(data))
+		return modsource.FormatDetail(jsonErrorMessage(data))
 	}
 	return ""
-}
-
-// formatDetail is cmd/go's formatErrorDetail.
-func formatDetail(s string) string {
-	if !utf8.ValidString(s) {
-		return ""
-	}
-	for _, r := range s {
-		if !unicode.IsGraphic(r) && !unicode.IsSpace(r) {
-			return "" // no terminal tricks
-		}
-	}
-	var detail strings.Builder
-	for i, line := range strings.Split(s, "\n") {
-		if strings.TrimSpace(line) == "" {
-			break
-		}
-		if i > 0 {
-			detail.WriteString("\n\t")
-		}
-		if i >= maxErrorDetailLines {
-			detail.WriteString("[Truncated: too many lines.]")
-			break
-		}
-		if detail.Len()+len(line) > maxErrorDetailBytes {
-			detail.WriteString("[Truncated: too long.]")
-			break
-		}
-		detail.WriteString(line)
-	}
-	return detail.String()
 }
 
 // jsonErrorMessage extracts messages from the JSON error bodies of common

@@ -27,18 +27,17 @@
 // processes), and finally the network. Offline, answers come from the
 // caches only and are marked Unverified.
 //
-// For "direct" (origin) lookups the package never clones: it resolves the
-// repository with ?go-get=1 meta tags (a "mod" entry names a proxy it then
-// uses) and lists git refs with `git ls-remote`. What cannot be checked that
-// way is reported as such (Provenance.Unchecked, or Kind Direct).
+// For "direct" (origin) lookups nothing is cloned: package internal/direct
+// resolves the repository (?go-get=1 meta tags; a "mod" entry names a
+// proxy, which this package then asks) and lists git refs with `git
+// ls-remote` (direct.go). What cannot be checked that way is reported as
+// such (Provenance.Unchecked, or Kind Direct).
 package modproxy
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -51,6 +50,7 @@ import (
 	"golang.org/x/mod/module"
 
 	"github.com/gomodls/gomodls/internal/auth"
+	"github.com/gomodls/gomodls/internal/direct"
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/settings"
 )
@@ -187,7 +187,7 @@ type Client struct {
 	hosts   hostLimiters
 	mem     memCache
 	stats   statsRecorder
-	direct  directResolver
+	direct  *direct.Resolver
 
 	basesMu sync.Mutex
 	bases   map[string]*url.URL // parsed proxy base URLs
@@ -259,7 +259,7 @@ func New(opts Options) (*Client, error) {
 	}
 	c.mem.init()
 	c.hosts.init(int(c.perHost), c.negTTL)
-	c.direct.init(c)
+	c.direct = newDirect(c)
 	return c, nil
 }
 
@@ -344,7 +344,7 @@ func (c *Client) Env() *goenv.Env { return c.env }
 // hanging.
 func (c *Client) Invalidate() {
 	c.mem.invalidate(c.now())
-	c.direct.invalidate()
+	c.direct.Invalidate()
 	c.hosts.forgetHung()
 	c.lookups.reset()
 	c.flight.reset()
@@ -376,13 +376,4 @@ func checkVersion(path, version string) *Error {
 		}}
 	}
 	return nil
-}
-
-// ctxError turns a done context into an *Error.
-func ctxError(ctx context.Context, path, version, op string) *Error {
-	err := context.Cause(ctx)
-	if errors.Is(ctx.Err(), context.Canceled) {
-		return &Error{Kind: Canceled, Path: path, Version: version, Op: op, Err: err}
-	}
-	return &Error{Kind: Unreachable, Path: path, Version: version, Op: op, Err: fmt.Errorf("no answer before the deadline: %w", err)}
 }

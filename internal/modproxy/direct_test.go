@@ -317,39 +317,6 @@ func TestDirectFailures(t *testing.T) {
 	f.pub.AssertNoRequestMentions(t, corp)
 }
 
-func TestClassifyGitError(t *testing.T) {
-	for _, tc := range []struct {
-		stderr string
-		kind   Kind
-	}{
-		{"fatal: could not read Username for 'https://host': terminal prompts disabled", AuthRequired},
-		{"remote: HTTP Basic: Access denied\nfatal: Authentication failed for 'https://host/x.git/'", AuthRequired},
-		{"fatal: unable to access 'https://host/x.git/': Could not resolve host: host", Unreachable},
-		{"fatal: unable to access 'http://127.0.0.1:1/x.git/': Failed to connect to 127.0.0.1 port 1", Unreachable},
-		{"fatal: unable to access 'https://host/x.git/': The requested URL returned error: 404", NotFound},
-		{"fatal: unable to access 'https://host/x.git/': The requested URL returned error: 403", AuthRequired},
-		// GitHub's and GitLab's answer to credentials that cannot see a
-		// private repository; git http-backend's own "not found" is not.
-		{"remote: Repository not found.\nfatal: repository 'https://host/x.git/' not found", AuthRequired},
-		{"fatal: repository 'https://host/x.git/' not found", NotFound},
-		{"git@host: Permission denied (publickey).\nfatal: Could not read from remote repository.", AuthRequired},
-		{"Host key verification failed.\nfatal: Could not read from remote repository.", AuthRequired},
-		{"fatal: transport 'http' not allowed", Direct},
-		{"git: 'remote-weird' is not a git command. See 'git --help'.", Direct},
-		{"fatal: 'x' does not appear to be a git repository", NotFound},
-		{"error: something else", Direct},
-	} {
-		e := classifyGitError("git ls-remote x", errors.New("exit status 128"), tc.stderr)
-		if e.Kind != tc.kind {
-			t.Errorf("%q: kind %s, want %s", tc.stderr, e.Kind, tc.kind)
-		}
-	}
-	e := classifyGitError("op", errors.New("exit status 128"), "fatal: unable to access 'https://user:tok3n@host/x.git/': Could not resolve host")
-	if strings.Contains(e.Error(), "tok3n") {
-		t.Errorf("credentials in %q", e.Error())
-	}
-}
-
 func TestPrivacy(t *testing.T) {
 	f := newDirectFixture(t)
 	ctx := ctxT(t)

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/gomodls/gomodls/internal/modsource"
 )
 
 // userAgent is sent with every request; proxies' logs then say who asked.
@@ -39,9 +41,7 @@ type fetchReq struct {
 
 // ctxError is the error of r when the caller's context ended.
 func (r fetchReq) ctxError(ctx context.Context) *Error {
-	e := ctxError(ctx, "", "", "reading "+r.redacted)
-	e.Proxy = r.proxy
-	return e
+	return modsource.ContextError(ctx, r.proxy, "reading "+r.redacted)
 }
 
 type fetchResult struct {

@@ -5,6 +5,8 @@ package modproxy
 import (
 	"context"
 	"sync"
+
+	"github.com/gomodls/gomodls/internal/modsource"
 )
 
 // flightGroup runs one fetch per key at a time and shares its result with
@@ -81,7 +83,7 @@ func (g *flightGroup) wait(ctx context.Context, key string, c *flightCall) (any,
 			}
 		}
 		g.mu.Unlock()
-		return nil, ctxError(ctx, "", "", "")
+		return nil, modsource.ContextError(ctx, "", "")
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
+
+	"github.com/gomodls/gomodls/internal/modsource"
 )
 
 func FuzzParseList(f *testing.F) {
@@ -70,35 +72,6 @@ func FuzzParseInfo(f *testing.F) {
 	})
 }
 
-func FuzzParseMeta(f *testing.F) {
-	f.Add(`<html><head><meta name="go-import" content="a.org/x git https://a.org/x"></head></html>`)
-	f.Add(`<meta name="go-import" content="a.org/x mod https://p"><meta name="go-import" content="a.org/x git https://g sub">`)
-	f.Add(`<body><meta name="go-import" content="a b c">`)
-	f.Fuzz(func(t *testing.T, page string) {
-		imports, err := parseMetaGoImports(strings.NewReader(page))
-		if err != nil {
-			return
-		}
-		seenNonMod := false
-		for _, m := range imports {
-			if m.Prefix == "" || m.VCS == "" || m.RepoRoot == "" {
-				t.Fatalf("empty field in %+v", m)
-			}
-			if m.VCS == "mod" && seenNonMod {
-				t.Fatalf("mod entry after a non-mod one: %+v", imports)
-			}
-			if m.VCS != "mod" {
-				seenNonMod = true
-			}
-		}
-		if len(imports) > 0 {
-			if m, err := matchGoImport(imports, imports[0].Prefix); err == nil && !hasPathPrefix(imports[0].Prefix, m.Prefix) {
-				t.Fatalf("matched %q for %q", m.Prefix, imports[0].Prefix)
-			}
-		}
-	})
-}
-
 func FuzzParseRetryAfter(f *testing.F) {
 	f.Add("120")
 	f.Add("Thu, 01 Jan 2026 12:00:30 GMT")
@@ -120,10 +93,10 @@ func FuzzErrorDetail(f *testing.F) {
 	f.Add("application/json", []byte(`{"errors":[{"message":"m"}]}`))
 	f.Fuzz(func(t *testing.T, ctype string, body []byte) {
 		d := errorDetail(ctype, bytes.NewReader(body))
-		if strings.Count(d, "\n") > maxErrorDetailLines {
+		if strings.Count(d, "\n") > modsource.MaxDetailLines {
 			t.Fatalf("%d lines kept", strings.Count(d, "\n")+1)
 		}
-		if len(d) > maxErrorDetailBytes+maxErrorDetailLines*2+len("[Truncated: too many lines.]") {
+		if len(d) > modsource.MaxDetailBytes+modsource.MaxDetailLines*2+len("[Truncated: too many lines.]") {
 			t.Fatalf("detail of %d bytes", len(d))
 		}
 	})

@@ -185,44 +185,6 @@ func TestClassifyStatus(t *testing.T) {
 	}
 }
 
-func TestParseMetaGoImports(t *testing.T) {
-	page := `<!DOCTYPE html>
-<html><head>
-<meta name="go-import" content="example.org/repo git https://code.example.org/repo">
-<meta name="go-import" content="example.org/repo mod https://proxy.example.org">
-<META NAME="go-import" CONTENT="example.org/other hg https://hg.example.org/other sub/dir">
-<meta name="go-import" content="too few">
-<meta name="go-source" content="example.org/repo _ _ _">
-</head><body>
-<meta name="go-import" content="example.org/late git https://late">
-</body></html>`
-	imports, err := parseMetaGoImports(strings.NewReader(page))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []metaImport{
-		{"example.org/repo", "mod", "https://proxy.example.org", ""},
-		{"example.org/other", "hg", "https://hg.example.org/other", "sub/dir"},
-	}
-	if !slices.Equal(imports, want) {
-		t.Errorf("imports = %+v, want %+v", imports, want)
-	}
-	m, err := matchGoImport(imports, "example.org/repo/sub/pkg")
-	if err != nil || m.VCS != "mod" {
-		t.Errorf("matchGoImport = %+v, %v; want the mod entry", m, err)
-	}
-	if _, err := matchGoImport(imports, "example.org/nope"); err == nil || !strings.Contains(err.Error(), "no go-import meta tags") {
-		t.Errorf("matchGoImport of an unknown path: %v", err)
-	}
-	two := []metaImport{{"a.org/x", "git", "https://1", ""}, {"a.org/x", "git", "https://2", ""}}
-	if _, err := matchGoImport(two, "a.org/x"); err == nil || !strings.Contains(err.Error(), "multiple meta tags") {
-		t.Errorf("matchGoImport with two git entries: %v", err)
-	}
-	if _, err := parseMetaGoImports(strings.NewReader(`<?xml version="1.0" encoding="latin1"?><meta name="go-import" content="a b c">`)); err == nil {
-		t.Errorf("unsupported charset accepted")
-	}
-}
-
 func TestErrorMessages(t *testing.T) {
 	e := &Error{
 		Kind: NotFound, Path: "example.com/m", Version: "v1.2.3", Proxy: "https://proxy.example",
@@ -282,33 +244,3 @@ type wrapped struct{ err error }
 
 func (w *wrapped) Error() string { return "wrapped: " + w.err.Error() }
 func (w *wrapped) Unwrap() error { return w.err }
-
-func TestGOVCS(t *testing.T) {
-	for _, bad := range []string{",", "x", ":git", "a:", "./a:git", "a:git,a:hg", "a:git|"} {
-		if _, err := parseGOVCS(bad); err == nil {
-			t.Errorf("parseGOVCS(%q) accepted", bad)
-		}
-	}
-	cfg, err := parseGOVCS("evil.com:off, *.corp:git|hg , public:git")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg = append(cfg, defaultGOVCS...)
-	for _, tc := range []struct {
-		path    string
-		private bool
-		vcs     string
-		want    bool
-	}{
-		{"evil.com/x", false, "git", false},
-		{"a.corp/x", true, "git", true},
-		{"a.corp/x", true, "svn", false},
-		{"github.com/x/y", false, "git", true},
-		{"github.com/x/y", false, "hg", false}, // "public:git" comes before the default
-		{"private.example/x", true, "fossil", true},
-	} {
-		if got := govcsAllow(cfg, tc.path, tc.private, tc.vcs); got != tc.want {
-			t.Errorf("allow(%s, private=%v, %s) = %v, want %v", tc.path, tc.private, tc.vcs, got, tc.want)
-		}
-	}
-}

@@ -63,6 +63,7 @@ func (c *Client) Stats() Stats {
 	defer c.stats.mu.Unlock()
 	s := c.stats.s
 	s.Endpoints = maps.Clone(s.Endpoints)
+	s.GitCommands = c.direct.GitCommands()
 	for _, g := range c.hosts.all() {
 		g.mu.Lock()
 		s.SlowRequests += g.slow

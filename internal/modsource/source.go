@@ -7,10 +7,10 @@
 // themselves into the words diagnostics quote.
 //
 // It is a leaf: it does no I/O and knows no implementation. Package
-// internal/modproxy (the GOPROXY chain behind the module caches)
-// implements Source, and internal/sumcheck adds go.sum hashes to it (see
-// package checksum); the snapshot, the analyzers and the features import
-// only this package.
+// internal/modproxy (the GOPROXY chain behind the module caches; its
+// "direct" entries run internal/direct) implements Source, and
+// internal/sumcheck adds go.sum hashes to it (see package checksum); the
+// snapshot, the analyzers and the features import only this package.
 package modsource
 
 import "context"

@@ -2,7 +2,7 @@
 // GOVCS follows cmd/go/internal/vcs (parseGOVCS, checkGOVCS), Copyright
 // The Go Authors, BSD-style license.
 
-package modproxy
+package direct
 
 import (
 	"fmt"
@@ -93,16 +93,16 @@ func govcsAllow(cfg []govcsRule, path string, private bool, vcs string) bool {
 
 // checkGOVCS reports whether GOVCS lets the go command use vcs for the
 // repository rooted at root ("mod" entries are always allowed).
-func (c *Client) checkGOVCS(vcs, root string) error {
+func (d *Resolver) checkGOVCS(vcs, root string) error {
 	if vcs == "mod" {
 		return nil
 	}
-	cfg, err := parseGOVCS(c.env.Get("GOVCS"))
+	cfg, err := parseGOVCS(d.env.Get("GOVCS"))
 	if err != nil {
 		return err
 	}
 	cfg = append(cfg, defaultGOVCS...)
-	_, private := c.env.MatchPrivate(root)
+	_, private := d.env.MatchPrivate(root)
 	if !govcsAllow(cfg, root, private, vcs) {
 		what := "public"
 		if private {

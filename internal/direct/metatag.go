@@ -2,13 +2,23 @@
 // parseMetaGoImports and matchGoImport follow cmd/go/internal/vcs
 // (discovery.go, vcs.go), Copyright The Go Authors, BSD-style license.
 
-package modproxy
+// The go-import meta tags of ?go-get=1 pages: fetched once per prefix,
+// parsed, and matched to a path as the go command does.
+
+package direct
 
 import (
+	"bytes"
+	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
+
+	"github.com/gomodls/gomodls/internal/modsource"
+	"github.com/gomodls/gomodls/internal/redact"
 )
 
 // metaImport is a <meta name="go-import" content="prefix vcs repo [subdir]">.
@@ -111,4 +121,55 @@ func matchGoImport(imports []metaImport, path string) (metaImport, error) {
 		return metaImport{}, fmt.Errorf("no go-import meta tags (meta tags for %s do not match %s)", strings.Join(mismatches, ", "), path)
 	}
 	return imports[match], nil
+}
+
+// metaImports fetches and parses the go-get page for prefix, once per
+// prefix (for ListTTL).
+func (d *Resolver) metaImports(ctx context.Context, prefix string) ([]metaImport, string, *modsource.Error) {
+	d.mu.Lock()
+	if r, ok := d.metas[prefix]; ok && d.now().Sub(r.at) < d.metaTTL(r) {
+		d.mu.Unlock()
+		return r.imports, r.url, r.err
+	}
+	d.mu.Unlock()
+
+	imports, fetched, e := d.fetchMeta(ctx, prefix)
+	if e == nil || (e.Kind != modsource.Canceled && !errors.Is(e, context.DeadlineExceeded)) {
+		d.mu.Lock()
+		d.metas[prefix] = metaResult{imports: imports, url: fetched, err: e, at: d.now()}
+		d.mu.Unlock()
+	}
+	return imports, fetched, e
+}
+
+func (d *Resolver) fetchMeta(ctx context.Context, prefix string) ([]metaImport, string, *modsource.Error) {
+	host, p, _ := strings.Cut(prefix, "/")
+	if !strings.Contains(host, ".") {
+		return nil, "", &modsource.Error{Kind: modsource.NotFound, Proxy: modsource.SourceDirect, Err: fmt.Errorf("unrecognized import path %q: import path does not begin with hostname", prefix)}
+	}
+	_, insecure := d.env.MatchInsecure(prefix)
+	u := &url.URL{Scheme: "https", Host: host, Path: "/" + p, RawQuery: "go-get=1"}
+	fetched := redact.URL(u)
+	body, answered, e := d.fetcher.GoGet(ctx, u, insecure)
+	if e != nil && !answered && insecure && e.Kind != modsource.Canceled {
+		// GOINSECURE: after https fails, plain http (web.Insecure).
+		hu := *u
+		hu.Scheme = "http"
+		fetched = redact.URL(&hu)
+		body, answered, e = d.fetcher.GoGet(ctx, &hu, false)
+	}
+	if !answered {
+		return nil, fetched, e
+	}
+	imports, err := parseMetaGoImports(bytes.NewReader(body))
+	if len(imports) == 0 {
+		if e != nil {
+			return nil, fetched, e
+		}
+		if err != nil {
+			return nil, fetched, &modsource.Error{Kind: modsource.Direct, Proxy: modsource.SourceDirect, Op: "parsing " + fetched, Err: err}
+		}
+		return nil, fetched, &modsource.Error{Kind: modsource.NotFound, Proxy: modsource.SourceDirect, Op: "reading " + fetched, Err: errors.New("no go-import meta tags")}
+	}
+	return imports, fetched, nil
 }

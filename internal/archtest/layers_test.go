@@ -47,7 +47,8 @@ var aside = []string{
 }
 
 // TestLayers checks the import graph (imports of non-test files): no
-// package imports a layer above its own; no package but the engine imports
+// package imports a layer above its own; no package but the engine (and the
+// sources themselves, which build on each other) imports
 // a module source implementation (so neither the snapshot, the analyzers,
 // hover, completion nor a front end reaches the network by itself); no
 // layered package imports a test kit or a development command; and every

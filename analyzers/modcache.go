@@ -3,7 +3,6 @@ package analyzers
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 
@@ -11,6 +10,7 @@ import (
 	"golang.org/x/mod/sumdb/dirhash"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/gomodls/gomodls/internal/inputs"
 	"github.com/gomodls/gomodls/internal/modload"
 	"github.com/gomodls/gomodls/internal/modplan"
 	"github.com/gomodls/gomodls/internal/snapshot"
@@ -62,12 +62,12 @@ func checkModCache(pass *Pass, groups []*sumGroup) {
 			}
 			want, from := e.want, "go.sum"
 			if f, ok := mc.File(e.mod, "ziphash"); ok {
-				if data, err := os.ReadFile(f); err == nil {
+				if data, err := inputs.ReadFile(f); err == nil {
 					want, from = string(bytes.TrimSpace(data)), "its .ziphash"
 				}
 			}
 			var what []string
-			if _, err := os.Stat(zip); zok && err == nil {
+			if _, err := inputs.Stat(zip); zok && err == nil {
 				if h, err := dirhash.HashZip(zip, dirhash.DefaultHash); err == nil && h != want {
 					what = append(what, fmt.Sprintf("zip has been modified (%s hashes to %s, %s records %s)", zip, h, from, want))
 				}

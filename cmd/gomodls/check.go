@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/gomodls/gomodls/internal/checker"
 	"github.com/gomodls/gomodls/internal/engine"
 	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/inputs"
 	"github.com/gomodls/gomodls/internal/report"
 	"github.com/gomodls/gomodls/internal/settings"
 )
@@ -39,6 +41,12 @@ chain), so that a tampered hash is found even under GOSUMDB=off or
 GONOSUMDB, and the module cache's copies are hashed as go mod verify does
 (modcache-modified). It downloads modules; nothing else does.
 
+A check repeats the previous identical check's findings (saying so on
+standard error) when no file it read, listed or looked for has changed,
+nothing in the environment has, and none of its network answers is older
+than listTTL (default 1h); a check that found errors is never repeated.
+-cache=false always checks anew.
+
 -settings FILE reads the same JSON object of settings that the editors send
 (docs/settings.md: severity, disable, publicProxies, upgrades, ...); the
 flags below override it.
@@ -63,6 +71,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	fs.Var(severity, "severity", "`code=level`: report a code at another severity (error, warning, info, hint), e.g. vulnerable-version=error to fail on known vulnerabilities; repeatable, over the settings file's")
 	fix := fs.Bool("fix", false, "add the go.sum lines go build, go test and go list -m all need, verified by the checksum database (or hashed from the proxy under GOSUMDB=off/GONOSUMDB); never changes existing lines")
 	verify := fs.Bool("verify", false, "hash the zip of every module go.sum lists (downloading it through GOPROXY if needed) and the module cache's copies, as go mod verify does")
+	useCache := fs.Bool("cache", true, "repeat the previous identical check's findings when no file it read has changed and none of its network answers is older than listTTL (checks with errors are never repeated)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the check to `file` (for gomodls' developers)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -157,6 +166,22 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gomodls check: -verify needs the network checks (it downloads and hashes module zips); drop -network=false")
 		return 2
 	}
+	// A warm check repeats the previous identical one when nothing it
+	// depended on changed (replay.go).
+	start := replayNow()
+	lastReplayed = false
+	var key string
+	var rec *inputs.Recorder
+	if *useCache && !*fix && !set.VerifyZips && !set.Offline && !env.Offline() && cacheDir != "" {
+		if k, err := replayKey(args, cwd, set, env); err == nil {
+			if exit, ok := replay(cacheDir, k, stdout, stderr); ok {
+				lastReplayed = true
+				return exit
+			}
+			key, rec = k, inputs.Start()
+			defer rec.Stop()
+		}
+	}
 	srcs, err := engine.OpenSources(engine.SourceOptions{Env: env, Settings: set, CacheDir: cacheDir})
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls check: %v\n", err)
@@ -191,23 +216,32 @@ func check(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "gomodls check: internal error: %s\n", f.Error())
 		}
 	}
+	var out bytes.Buffer
 	switch *format {
 	case "json":
-		err = report.JSON(stdout, findings, failures)
+		err = report.JSON(&out, findings, failures)
 	case "sarif":
-		err = report.SARIF(stdout, findings, version())
+		err = report.SARIF(&out, findings, version())
 	default:
-		err = report.Text(stdout, findings)
+		err = report.Text(&out, findings)
+	}
+	if err == nil {
+		_, err = stdout.Write(out.Bytes())
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "gomodls check: writing output: %v\n", err)
 		return 2
 	}
-	if len(failures) > 0 {
-		return 2
+	exit := 0
+	switch {
+	case len(failures) > 0:
+		exit = 2
+	case report.Errors(findings) > 0:
+		exit = 1
 	}
-	if report.Errors(findings) > 0 {
-		return 1
+	if rec != nil {
+		rec.Stop()
+		keep(cacheDir, key, start, set.ListTTL.D(), rec, findings, failures, out.Bytes(), exit)
 	}
-	return 0
+	return exit
 }

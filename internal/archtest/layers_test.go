@@ -21,7 +21,7 @@ var layers = []struct {
 	name     string
 	packages []string
 }{
-	{"foundations", []string{"internal/span", "internal/redact", "internal/quoted", "internal/atomicfile", "internal/settings",
+	{"foundations", []string{"internal/inputs", "internal/span", "internal/redact", "internal/quoted", "internal/atomicfile", "internal/settings",
 		"internal/lspwire", "internal/godebugs", "internal/workspace", "internal/modcache", "internal/auth", "internal/goenv",
 		"internal/gomod", "internal/gosum"}},
 	{"contracts", []string{"internal/modsource", "internal/checksum", "internal/vulndb/osv"}},

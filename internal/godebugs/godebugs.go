@@ -12,12 +12,13 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/gomodls/gomodls/internal/inputs"
 )
 
 // A Setting is one GODEBUG setting the toolchain knows (godebugs.Info).
@@ -82,7 +83,7 @@ func Load(goroot string) (*Table, error) {
 		return nil, errors.New("godebugs: no GOROOT")
 	}
 	file := filepath.Join(goroot, "src", "internal", "godebugs", "table.go")
-	fi, err := os.Stat(file)
+	fi, err := inputs.Stat(file)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("godebugs: the toolchain in %s has no table of GODEBUG settings (%s)", goroot, file)
@@ -102,7 +103,11 @@ func Load(goroot string) (*Table, error) {
 // parse reads the composite literals of the variables All ([]Info) and
 // Removed ([]RemovedInfo) in table.go.
 func parse(file string) (*Table, error) {
-	f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
+	src, err := inputs.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("godebugs: %w", err)
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), file, src, parser.SkipObjectResolution)
 	if err != nil {
 		return nil, fmt.Errorf("godebugs: %w", err)
 	}

@@ -22,6 +22,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/module"
+
+	"github.com/gomodls/gomodls/internal/inputs"
 )
 
 // Download returns the directory of downloaded files, root/cache/download.
@@ -123,7 +125,7 @@ func escape(s string) string {
 func Paths(ctx context.Context, root string) (paths map[string]bool, complete bool) {
 	dl := Download(root)
 	paths = map[string]bool{}
-	filepath.WalkDir(dl, func(p string, d fs.DirEntry, err error) error {
+	inputs.WalkDir(dl, func(p string, d fs.DirEntry, err error) error {
 		if ctx.Err() != nil {
 			return fs.SkipAll
 		}

@@ -2,11 +2,11 @@ package modload
 
 import (
 	"context"
-	"os"
 	"sync"
 
 	"golang.org/x/mod/module"
 
+	"github.com/gomodls/gomodls/internal/inputs"
 	"github.com/gomodls/gomodls/internal/modcache"
 )
 
@@ -31,7 +31,7 @@ var modFiles struct {
 // module cache at all (then no file of it is looked for).
 func NewModCache(root string, cached func(module.Version) ([]byte, bool)) ModCache {
 	if root != "" {
-		if fi, err := os.Stat(modcache.Download(root)); err != nil || !fi.IsDir() {
+		if fi, err := inputs.Stat(modcache.Download(root)); err != nil || !fi.IsDir() {
 			root = ""
 		}
 	}
@@ -48,7 +48,7 @@ func (c ModCache) GoMod(_ context.Context, m module.Version) ([]byte, bool) {
 		if ok {
 			return data, true
 		}
-		if data, err := os.ReadFile(f); err == nil {
+		if data, err := inputs.ReadFile(f); err == nil {
 			modFiles.Lock()
 			if len(modFiles.m) >= maxSummaries || modFiles.m == nil {
 				modFiles.m = map[string][]byte{}
@@ -71,11 +71,11 @@ func (c ModCache) Dir(m module.Version) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+	if fi, err := inputs.Stat(dir); err != nil || !fi.IsDir() {
 		return "", false
 	}
 	if f, ok := c.File(m, "partial"); ok {
-		if _, err := os.Stat(f); err == nil {
+		if _, err := inputs.Stat(f); err == nil {
 			return "", false
 		}
 	}

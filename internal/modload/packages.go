@@ -3,7 +3,6 @@ package modload
 import (
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -11,6 +10,8 @@ import (
 	"sync"
 
 	"golang.org/x/mod/module"
+
+	"github.com/gomodls/gomodls/internal/inputs"
 )
 
 // visit is one imported package to resolve.
@@ -272,7 +273,7 @@ func dirInModule(importPath, mpath, mdir string, local bool) (string, bool) {
 	}
 	if local {
 		for d := dir; d != mdir && len(d) > len(mdir); d = filepath.Dir(d) {
-			if fi, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && !fi.IsDir() {
+			if fi, err := inputs.Stat(filepath.Join(d, "go.mod")); err == nil && !fi.IsDir() {
 				return "", false
 			}
 		}
@@ -286,7 +287,7 @@ func dirInModule(importPath, mpath, mdir string, local bool) (string, bool) {
 			return dir, has
 		}
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := inputs.ReadDir(dir)
 	has := err == nil && slices.ContainsFunc(entries, func(e fs.DirEntry) bool {
 		return strings.HasSuffix(e.Name(), ".go") && e.Type().IsRegular()
 	})
@@ -325,6 +326,6 @@ func isStd(goroot, p string, dotted bool) bool {
 	if goroot == "" {
 		return true
 	}
-	fi, err := os.Stat(filepath.Join(goroot, "src", filepath.FromSlash(path.Clean(p))))
+	fi, err := inputs.Stat(filepath.Join(goroot, "src", filepath.FromSlash(path.Clean(p))))
 	return err == nil && fi.IsDir()
 }

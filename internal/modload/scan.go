@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/gomodls/gomodls/internal/goenv"
+	"github.com/gomodls/gomodls/internal/inputs"
 )
 
 // buildContext returns the go/build context the go command would use in
@@ -145,19 +146,21 @@ func newScanner(ctxt *build.Context) *scanner {
 func (sc *scanner) scanDir(dir string, local bool) pkgImports {
 	stamp := ""
 	if local {
-		entries, err := os.ReadDir(dir)
+		entries, err := inputs.ReadDir(dir)
 		if err != nil {
 			return pkgImports{}
 		}
-		stamp, _ = goFilesStamp(entries)
+		stamp, _ = goFilesStamp(dir, entries)
+	} else if _, err := inputs.Stat(dir); err != nil {
+		return pkgImports{} // not in the module cache (yet)
 	}
 	info, _ := sc.scanDirStamped(dir, stamp)
 	return info
 }
 
-// goFilesStamp describes the .go files among entries (names, sizes,
-// modification times), and whether there are any.
-func goFilesStamp(entries []fs.DirEntry) (string, bool) {
+// goFilesStamp describes the .go files among the entries of dir (names,
+// sizes, modification times), and whether there are any.
+func goFilesStamp(dir string, entries []fs.DirEntry) (string, bool) {
 	var stamp strings.Builder
 	hasGo := false
 	for _, e := range entries {
@@ -170,6 +173,7 @@ func goFilesStamp(entries []fs.DirEntry) (string, bool) {
 		if err != nil {
 			continue
 		}
+		inputs.Note(filepath.Join(dir, name), fi)
 		fmt.Fprintf(&stamp, "%s %d %d\n", name, fi.Size(), fi.ModTime().UnixNano())
 	}
 	return stamp.String(), hasGo
@@ -214,14 +218,14 @@ func (sc *scanner) scanMainModule(dir, modPath string) []pkgImports {
 	var out []pkgImports
 	var walk func(d, importPath string, root bool)
 	walk = func(d, importPath string, root bool) {
-		entries, err := os.ReadDir(d)
+		entries, err := inputs.ReadDir(d)
 		if err != nil {
 			return
 		}
 		if !root && slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == "go.mod" && !e.IsDir() }) {
 			return // another module
 		}
-		if stamp, hasGo := goFilesStamp(entries); hasGo {
+		if stamp, hasGo := goFilesStamp(d, entries); hasGo {
 			if info, _ := sc.scanDirStamped(d, stamp); len(info.imports)+len(info.testImports) > 0 {
 				info.path = importPath
 				out = append(out, info)

@@ -353,11 +353,19 @@ func (c *Client) Invalidate() {
 // checkPath validates a module path as the go command does before any
 // network access.
 func checkPath(path string) *Error {
+	if _, ok := validPaths.Load(path); ok {
+		return nil
+	}
 	if err := module.CheckPath(path); err != nil {
 		return &Error{Kind: Invalid, Path: path, Err: err}
 	}
+	validPaths.Store(path, struct{}{})
 	return nil
 }
+
+// validPaths remembers the paths module.CheckPath accepted: every lookup
+// checks its path, and the check costs as much as a warm lookup.
+var validPaths sync.Map
 
 // checkVersion validates a module path and canonical version.
 func checkVersion(path, version string) *Error {

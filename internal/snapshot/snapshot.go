@@ -12,12 +12,12 @@ package snapshot
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/gomodls/gomodls/internal/goenv"
 	"github.com/gomodls/gomodls/internal/gomod"
 	"github.com/gomodls/gomodls/internal/gosum"
+	"github.com/gomodls/gomodls/internal/inputs"
 	"github.com/gomodls/gomodls/internal/settings"
 	"github.com/gomodls/gomodls/internal/span"
 	"github.com/gomodls/gomodls/internal/vulndb/osv"
@@ -74,8 +74,8 @@ type FS interface {
 // OSFS is the FS of the local disk.
 type OSFS struct{}
 
-func (OSFS) ReadFile(name string) ([]byte, error)  { return os.ReadFile(name) }
-func (OSFS) Stat(name string) (fs.FileInfo, error) { return os.Stat(name) }
+func (OSFS) ReadFile(name string) ([]byte, error)  { return inputs.ReadFile(name) }
+func (OSFS) Stat(name string) (fs.FileInfo, error) { return inputs.Stat(name) }
 
 // A Snapshot is the immutable input of the analyzers for one directory.
 type Snapshot struct {

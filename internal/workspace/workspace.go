@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/gomodls/gomodls/internal/inputs"
 )
 
 // Find returns the absolute paths of every go.mod and go.work file under
@@ -23,7 +25,7 @@ func Find(ctx context.Context, root string) ([]string, error) {
 	}
 	var files []string
 	var firstErr error
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err = inputs.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}

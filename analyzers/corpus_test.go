@@ -42,13 +42,13 @@ func TestRealWorldCorpus(t *testing.T) {
 			t.Parallel()
 			srv, dir := corpusFixture(t, g)
 			env := analyzerstest.Env(t, map[string]string{"GOPROXY": srv.URL, "GOSUMDB": "off", "GOFLAGS": ""})
-			src := fixtureSource(t, env) // network_test.go: no caches on disk
+			src := patientFixtureSource(t, env) // network_test.go: no caches on disk
 			contents, err := snapshot.ReadDir(nil, dir)
 			if err != nil {
 				t.Fatal(err)
 			}
 			snap := snapshot.Build(dir, contents, env, settings.Default(), nil, src)
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			diags, failures := checker.Run(ctx, snap, analyzers.All())
 			for _, f := range failures {

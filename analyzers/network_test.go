@@ -199,6 +199,18 @@ func fixtureSource(t testing.TB, env *goenv.Env) snapshot.Source {
 	return publicFixtureSource(nil)(t, env)
 }
 
+// patientFixtureSource is fixtureSource for a fixture that serves
+// everything asked of it: under load (-race, many files in parallel on two
+// cores) an answer may take seconds, which must not read as an unreachable
+// proxy, so it waits as long as the test's own deadline.
+func patientFixtureSource(t testing.TB, env *goenv.Env) snapshot.Source {
+	c, err := sumcheck.New(modproxy.Options{Env: env, NoAuth: true, NoModCache: true, RequestTimeout: 10 * time.Second, ProxyDeadline: time.Minute, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // publicFixtureSource is fixtureSource with the proxies that never see a
 // path that looks private (nil: settings.Default's), as the case's
 // settings say.

@@ -247,6 +247,7 @@ func BenchmarkCheckWarm250(b *testing.B) {
 	env := fixtureEnv(b, srv)
 	cache := b.TempDir()
 	runAll(b, dir, env, benchSource(b, env, cache, 0))
+	b.ResetTimer() // the cold check that filled the cache is not measured
 	var samples []time.Duration
 	for i := 0; i < b.N; i++ {
 		src := benchSource(b, env, cache, 0)
@@ -305,6 +306,7 @@ func BenchmarkOpenWarm250(b *testing.B) {
 	cache := b.TempDir()
 	ed, _ := startEditor(b, srv, dir, cache, "0ms", upgradesIn(reqs))
 	ed.Shutdown()
+	b.ResetTimer() // the cold open that filled the cache is not measured
 	var samples []time.Duration
 	for i := 0; i < b.N; i++ {
 		srv.Reset()

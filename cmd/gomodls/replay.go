@@ -43,6 +43,12 @@ type replayRecord struct {
 	Exit    int            `json:"exit"`
 }
 
+// mtimeCutoff: a file modified this shortly before a check may be
+// modified again within the file system's timestamp granularity, keeping
+// its size and modification time; a check that read one is not kept (the
+// go command's test cache has the same rule).
+const mtimeCutoff = 2 * time.Second
+
 // replayNow is the clock of replays (tests move it).
 var replayNow = time.Now
 
@@ -122,7 +128,8 @@ func replay(cacheDir, key string, stdout, stderr io.Writer) (exit int, ok bool) 
 		return 0, false
 	}
 	if _, err := stdout.Write(rec.Stdout); err != nil {
-		return 0, false
+		fmt.Fprintf(stderr, "gomodls check: writing output: %v\n", err)
+		return 2, true
 	}
 	fmt.Fprintf(stderr, "gomodls check: nothing it read has changed since %s: its findings are repeated (-cache=false checks again)\n", rec.At.Format(time.TimeOnly))
 	return rec.Exit, true
@@ -139,7 +146,14 @@ func keep(cacheDir, key string, at time.Time, ttl time.Duration, rec *inputs.Rec
 			return
 		}
 	}
-	data, err := json.Marshal(replayRecord{Key: key, At: at, Expires: at.Add(ttl), Stamps: rec.Stamps(), Stdout: out, Exit: exit})
+	stamps := rec.Stamps()
+	cutoff := at.Add(-mtimeCutoff).UnixNano()
+	for _, s := range stamps {
+		if s.MTime > cutoff {
+			return // a later change may keep this modification time
+		}
+	}
+	data, err := json.Marshal(replayRecord{Key: key, At: at, Expires: at.Add(ttl), Stamps: stamps, Stdout: out, Exit: exit})
 	if err != nil {
 		return
 	}

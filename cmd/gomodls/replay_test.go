@@ -23,6 +23,11 @@ func TestCheckReplay(t *testing.T) {
 	t.Setenv("GOPROXY", srv.URL)
 	t.Setenv("GOSUMDB", "off")
 	dir := t.TempDir()
+	// The checks run a few seconds after the files were written: a file
+	// modified within mtimeCutoff of a check keeps it from being kept.
+	later := func() time.Time { return time.Now().Add(mtimeCutoff + time.Second) }
+	replayNow = later
+	t.Cleanup(func() { replayNow = time.Now })
 	write := func(name, content string) {
 		t.Helper()
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
@@ -97,7 +102,7 @@ func TestCheckReplay(t *testing.T) {
 		}, func() { write("sub/sub.go", "package sub\n") }},
 		{"an environment variable changed", func() { t.Setenv("GOFLAGS", "-modcacherw") }, nil},
 		{"an hour later (listTTL)", func() { replayNow = func() time.Time { return time.Now().Add(61 * time.Minute) } },
-			func() { replayNow = time.Now }},
+			func() { replayNow = later }},
 	}
 	for _, s := range steps {
 		s.change()
@@ -118,7 +123,16 @@ func TestCheckReplay(t *testing.T) {
 			t.Errorf("%s: repeated exit %d, output:\n%s\nfull check: exit %d:\n%s", s.name, code, out, wantCode, want)
 		}
 	}
+	// A check that read a file modified just before it is not kept: the
+	// file may change again without changing its modification time.
 	replayNow = time.Now
+	write("go.mod", "module example.com/m\n\ngo 1.22\n\nrequire example.com/basic v1.0.0 // just now\n")
+	for range 2 {
+		if _, _, replayed := check(); replayed {
+			t.Errorf("a check of a file modified just before was repeated")
+		}
+	}
+	replayNow = later
 
 	// Errors are never repeated: the user is fixing them.
 	write("go.mod", "module example.com/m\n\ngo 1.22\n\nrequire example.com/basic v1.9.9\n")

@@ -173,7 +173,9 @@ func goFilesStamp(dir string, entries []fs.DirEntry) (string, bool) {
 		if err != nil {
 			continue
 		}
-		inputs.Note(filepath.Join(dir, name), fi)
+		if inputs.Recording() {
+			inputs.Note(filepath.Join(dir, name), fi)
+		}
 		fmt.Fprintf(&stamp, "%s %d %d\n", name, fi.Size(), fi.ModTime().UnixNano())
 	}
 	return stamp.String(), hasGo

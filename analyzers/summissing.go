@@ -287,6 +287,11 @@ func missingFrom(snap *snapshot.Snapshot, res *modload.Result) []MissingSum {
 		if has(n.Key) || (n.Cmds == 0 && n.Maybe == 0) {
 			continue
 		}
+		if !modplan.Fetchable(n.Mod) {
+			// The go command stops at the line first (invalid-version,
+			// invalid-module-path): no go.sum line can be written for it.
+			continue
+		}
 		i, ok := byMod[n.Mod]
 		if !ok {
 			if lines == nil {

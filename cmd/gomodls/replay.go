@@ -160,5 +160,20 @@ func keep(cacheDir, key string, at time.Time, ttl time.Duration, rec *inputs.Rec
 	file := replayFile(cacheDir, key)
 	if os.MkdirAll(filepath.Dir(file), 0o755) == nil {
 		atomicfile.Write(file, data, 0o644) // best effort: the next check runs in full
+		prune(filepath.Dir(file), at.Add(-ttl))
+	}
+}
+
+// prune removes the kept checks written before old: none of them can be
+// repeated any more, and one is kept per directory and arguments.
+func prune(dir string, old time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.ModTime().Before(old) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
 	}
 }

@@ -134,6 +134,25 @@ func TestCheckReplay(t *testing.T) {
 	}
 	replayNow = later
 
+	// Kept checks that can no longer be repeated are removed when another
+	// is kept.
+	keptDir := filepath.Join(os.Getenv("XDG_CACHE_HOME"), "gomodls", "check")
+	stale := filepath.Join(keptDir, "0123456789abcdef0123456789abcdef.json")
+	if err := os.WriteFile(stale, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	past := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(stale, past, past); err != nil {
+		t.Fatal(err)
+	}
+	write("go.mod", "module example.com/m\n\ngo 1.22\n\nrequire example.com/basic v1.0.0 // pruned\n")
+	if _, _, replayed := check(); replayed {
+		t.Errorf("an edited go.mod was not checked anew")
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("a kept check older than listTTL was not removed: %v", err)
+	}
+
 	// Errors are never repeated: the user is fixing them.
 	write("go.mod", "module example.com/m\n\ngo 1.22\n\nrequire example.com/basic v1.9.9\n")
 	for range 2 {

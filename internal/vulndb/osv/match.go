@@ -66,8 +66,8 @@ func GoToSemver(name string) string {
 		}
 	}
 	parts := strings.Split(v, ".")
-	if len(parts) < 2 || len(parts) > 3 {
-		return ""
+	if len(parts) < 2 || len(parts) > 3 || (pre != "" && len(parts) == 3) {
+		return "" // patch releases have no prereleases (go/version, internal/gover)
 	}
 	for _, p := range parts {
 		if !allDigits(p) || (len(p) > 1 && p[0] == '0') {

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/mod/module"
 	"golang.org/x/mod/semver"
@@ -162,13 +164,14 @@ func checkHash(h string) string {
 func fields(line []byte, base int) []gomod.Token {
 	var toks []gomod.Token
 	for i := 0; i < len(line); {
-		if isSpace(line[i]) {
-			i++
+		if n := spaceAt(line, i); n > 0 {
+			i += n
 			continue
 		}
 		j := i
-		for j < len(line) && !isSpace(line[j]) {
-			j++
+		for j < len(line) && spaceAt(line, j) == 0 {
+			_, n := utf8.DecodeRune(line[j:])
+			j += n
 		}
 		toks = append(toks, gomod.Token{Text: string(line[i:j]), Span: span.Span{Start: base + i, End: base + j}})
 		i = j
@@ -176,9 +179,21 @@ func fields(line []byte, base int) []gomod.Token {
 	return toks
 }
 
-// isSpace matches the separators strings.Fields uses for ASCII input.
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == '\n'
+// spaceAt returns the length of the separator at line[i], 0 if there is
+// none: the go command splits go.sum lines with strings.Fields, so every
+// Unicode space separates (U+00A0 and U+0085 too).
+func spaceAt(line []byte, i int) int {
+	if c := line[i]; c < utf8.RuneSelf {
+		if c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == '\n' {
+			return 1
+		}
+		return 0
+	}
+	r, n := utf8.DecodeRune(line[i:])
+	if unicode.IsSpace(r) {
+		return n
+	}
+	return 0
 }
 
 // Lookup returns the hash lines for path@version: the zip hash when gomod

@@ -44,6 +44,10 @@ func TestFormatSortsAndDedups(t *testing.T) {
 func TestErrors(t *testing.T) {
 	for _, tc := range []struct{ line, want string }{
 		{"a.com/x v1.0.0", "want 3 fields"},
+		// The go command splits with strings.Fields: any Unicode space
+		// separates, and a line of them is blank.
+		{"a.com/x\u00a0v1.0.0\u2003h1:gK/Kv2otX8gz+wn7Rmb3vT96ZwuoxnQlY+HlJVj7Qug=", ""},
+		{"\u00a0\u0085", ""},
 		{"a.com/x v1.0 h1:gK/Kv2otX8gz+wn7Rmb3vT96ZwuoxnQlY+HlJVj7Qug=", "malformed version"},
 		{"a.com/x v1.0.0 h1:abc", "malformed hash"},
 		{"a.com/x v1.0.0 h2:gK/Kv2otX8gz+wn7Rmb3vT96ZwuoxnQlY+HlJVj7Qug=", "unknown hash algorithm"},

@@ -107,6 +107,29 @@ func optionalPath(s string) (string, error) {
 	return pathFromString(s)
 }
 
+// A uriArg is a command argument with a file URI in it.
+type uriArg interface{ fileURI() string }
+
+func (a envArg) fileURI() string       { return a.URI }
+func (a goCommandArg) fileURI() string { return a.URI }
+func (a upgradeArg) fileURI() string   { return a.URI }
+func (a uriOnlyArg) fileURI() string   { return a.URI }
+
+// decodeWithPath decodes the first argument and parses its URI, which
+// may be "" unless required.
+func decodeWithPath[A uriArg](args []json.RawMessage, required bool) (A, string, error) {
+	var a A
+	if err := decodeArg(args, &a); err != nil {
+		return a, "", err
+	}
+	parse := optionalPath
+	if required {
+		parse = pathFromString
+	}
+	p, err := parse(a.fileURI())
+	return a, p, err
+}
+
 // cmdRecheck forgets cached failures and re-runs every check of every
 // view.
 func cmdRecheck(ctx context.Context, s *server, args []json.RawMessage) (any, error) {
@@ -123,11 +146,7 @@ type envArg struct {
 // cmdGoEnvWrite runs `go env -w NAME=VALUE` in the folder of the optional
 // "uri" argument (the first workspace folder without one).
 func cmdGoEnvWrite(ctx context.Context, s *server, args []json.RawMessage) (any, error) {
-	var a envArg
-	if err := decodeArg(args, &a); err != nil {
-		return nil, err
-	}
-	p, err := optionalPath(a.URI)
+	a, p, err := decodeWithPath[envArg](args, false)
 	if err != nil {
 		return nil, err
 	}
@@ -137,11 +156,7 @@ func cmdGoEnvWrite(ctx context.Context, s *server, args []json.RawMessage) (any,
 // cmdGoEnvUnset runs `go env -u NAME` in the folder of the optional "uri"
 // argument.
 func cmdGoEnvUnset(ctx context.Context, s *server, args []json.RawMessage) (any, error) {
-	var a envArg
-	if err := decodeArg(args, &a); err != nil {
-		return nil, err
-	}
-	p, err := optionalPath(a.URI)
+	a, p, err := decodeWithPath[envArg](args, false)
 	if err != nil {
 		return nil, err
 	}
@@ -165,11 +180,7 @@ type goCommandArg struct {
 // cmdRunGoCommand runs one of engine.AllowedGoCommands in a module (or
 // workspace) and reports the go command's output.
 func cmdRunGoCommand(ctx context.Context, s *server, args []json.RawMessage) (any, error) {
-	var a goCommandArg
-	if err := decodeArg(args, &a); err != nil {
-		return nil, err
-	}
-	p, err := pathFromString(a.URI)
+	a, p, err := decodeWithPath[goCommandArg](args, true)
 	if err != nil {
 		return nil, err
 	}
@@ -179,11 +190,7 @@ func cmdRunGoCommand(ctx context.Context, s *server, args []json.RawMessage) (an
 // cmdExplainEnv returns the `gomodls env` report of a folder as text, and
 // logs it.
 func cmdExplainEnv(ctx context.Context, s *server, args []json.RawMessage) (any, error) {
-	var a envArg
-	if err := decodeArg(args, &a); err != nil {
-		return nil, err
-	}
-	p, err := optionalPath(a.URI)
+	_, p, err := decodeWithPath[envArg](args, false)
 	if err != nil {
 		return nil, err
 	}
@@ -198,11 +205,7 @@ type upgradeArg struct {
 // cmdUpgradeAll upgrades every direct require of a go.mod to its latest
 // patch or minor release (never a retracted one) and applies the edit.
 func cmdUpgradeAll(ctx context.Context, s *server, args []json.RawMessage) (any, error) {
-	var a upgradeArg
-	if err := decodeArg(args, &a); err != nil {
-		return nil, err
-	}
-	p, err := pathFromString(a.URI)
+	a, p, err := decodeWithPath[upgradeArg](args, true)
 	if err != nil {
 		return nil, err
 	}
@@ -235,13 +238,7 @@ func cmdUpgradeAll(ctx context.Context, s *server, args []json.RawMessage) (any,
 // cmdVerifySums verifies go.sum in the view of the "uri" argument (every
 // view without one): engine.Session.VerifySums.
 func cmdVerifySums(ctx context.Context, s *server, args []json.RawMessage) (any, error) {
-	var a struct {
-		URI string `json:"uri"`
-	}
-	if err := decodeArg(args, &a); err != nil {
-		return nil, err
-	}
-	p, err := optionalPath(a.URI)
+	_, p, err := decodeWithPath[uriOnlyArg](args, false)
 	if err != nil {
 		return nil, err
 	}
@@ -250,6 +247,10 @@ func cmdVerifySums(ctx context.Context, s *server, args []json.RawMessage) (any,
 		return nil, err
 	}
 	return res, nil
+}
+
+type uriOnlyArg struct {
+	URI string `json:"uri"`
 }
 
 type govulncheckArg struct {

@@ -128,7 +128,14 @@ type Diagnostic struct {
 	Tags     []Tag
 	Related  []Related
 	Fixes    []fixes.Fix
+	// Transient marks a report that rests on an answer that may differ
+	// when asked again although its code does not always (Code.Transient).
+	Transient bool
 }
+
+// IsTransient reports whether d rests on an answer that may differ when
+// asked again: a check that reported it must run again, not be repeated.
+func (d Diagnostic) IsTransient() bool { return d.Transient || d.Code != nil && d.Code.Transient }
 
 // Related points at another place that explains the diagnostic. Either
 // File (a file of the same snapshot) with Span, or Path (any file, shown

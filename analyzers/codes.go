@@ -17,6 +17,11 @@ type Code struct {
 	Example string
 	// Fix says how to fix it, and what gomodls' quick fix does.
 	Fix string
+	// Transient: a report of this code rests on an answer that may differ
+	// when asked again (a proxy, repository or database that failed,
+	// refused, or did not have it yet), not on the files and the
+	// configuration alone.
+	Transient bool
 }
 
 // DocsBaseURL is where docs/diagnostics.md is published; each code links to
@@ -122,41 +127,46 @@ var (
 		Fix: "Create the module there (`go mod init`), correct the path, or remove the use line (the quick fix).",
 	})
 	CodeUnknownVersion = newCode(Code{
-		Name:     "unknown-version",
-		Severity: Error,
-		Summary:  "The module exists, but the required version does not (the proxy answered 404/410 for it and it is not in the version list).",
+		Name:      "unknown-version",
+		Transient: true,
+		Severity:  Error,
+		Summary:   "The module exists, but the required version does not (the proxy answered 404/410 for it and it is not in the version list).",
 		Example: "require golang.org/x/text v0.99.0\n\n" +
 			"go.mod:1:27: error: golang.org/x/text@v0.99.0: version does not exist (reading https://proxy.golang.org/golang.org/x/text/@v/v0.99.0.info: 404 Not Found); latest is v0.21.0 [unknown-version]",
 		Fix: "Pick an existing version. The quick fixes change it to the nearest existing version in the same major, or to the latest.",
 	})
 	CodeUnknownModule = newCode(Code{
-		Name:     "unknown-module",
-		Severity: Error,
-		Summary:  "No proxy in the GOPROXY chain knows the module at all.",
+		Name:      "unknown-module",
+		Transient: true,
+		Severity:  Error,
+		Summary:   "No proxy in the GOPROXY chain knows the module at all.",
 		Example: "require github.com/acme/nonexistent v1.0.0\n\n" +
 			"go.mod:1:9: error: github.com/acme/nonexistent: module not found by any proxy (proxy.golang.org: 404 Not Found) [unknown-module]",
 		Fix: "Check the path for typos and case (module paths are case-sensitive). If the module is private, see private-module-not-configured.",
 	})
 	CodeProxyUnreachable = newCode(Code{
-		Name:     "proxy-unreachable",
-		Severity: Error,
-		Summary:  "A proxy in the chain, or the origin the chain reached with direct, could not be reached: DNS failure, connection refused or reset, TLS failure, or no answer within the proxy deadline (a slow proxy is waited for, as the go command waits).",
+		Name:      "proxy-unreachable",
+		Transient: true,
+		Severity:  Error,
+		Summary:   "A proxy in the chain, or the origin the chain reached with direct, could not be reached: DNS failure, connection refused or reset, TLS failure, or no answer within the proxy deadline (a slow proxy is waited for, as the go command waits).",
 		Example: "require golang.org/x/text v0.20.0\n\n" +
 			"go.mod:1:9: error: proxy https://goproxy.corp.example unreachable: dial tcp: lookup goproxy.corp.example: no such host [proxy-unreachable]",
 		Fix: "Check VPN, DNS, HTTPS_PROXY and the GOPROXY value. The go command has no timeout and would hang; gomodls gives up after gomodls.proxyDeadline. When direct failed, the message is the go command's (git's words) and says what the proxies said before: after a 404, the path may be a package inside a module rather than a module; require the module.",
 	})
 	CodeProxyAuthRequired = newCode(Code{
-		Name:     "proxy-auth-required",
-		Severity: Error,
-		Summary:  "A proxy answered 401, or 403 with an authentication challenge or after credentials were sent.",
+		Name:      "proxy-auth-required",
+		Transient: true,
+		Severity:  Error,
+		Summary:   "A proxy answered 401, or 403 with an authentication challenge or after credentials were sent.",
 		Example: "require git.corp.example/lib v1.0.0\n\n" +
 			"go.mod:1:9: error: proxy https://goproxy.corp.example requires credentials (401 Unauthorized); configure GOAUTH or ~/.netrc [proxy-auth-required]",
 		Fix: "Add a `machine <host> login <user> password <token>` entry to ~/.netrc (or $NETRC), or configure GOAUTH. Credentials are only sent over https.",
 	})
 	CodeVCSAuthRequired = newCode(Code{
-		Name:     "vcs-auth-required",
-		Severity: Error,
-		Summary:  "The go command fetches the module from its repository (GOPRIVATE/GONOPROXY, or a GOPROXY chain that reaches direct), and the host refuses git's credentials: none (\"could not read Username\", \"terminal prompts disabled\"), refused ones (HTTP 401/403, \"Authentication failed\", \"Permission denied (publickey)\", \"Repository not found\" from a host that hides private repositories), or an unknown ssh host key; or the host refuses the go command's own request for the go-get page (401/403).",
+		Name:      "vcs-auth-required",
+		Transient: true,
+		Severity:  Error,
+		Summary:   "The go command fetches the module from its repository (GOPRIVATE/GONOPROXY, or a GOPROXY chain that reaches direct), and the host refuses git's credentials: none (\"could not read Username\", \"terminal prompts disabled\"), refused ones (HTTP 401/403, \"Authentication failed\", \"Permission denied (publickey)\", \"Repository not found\" from a host that hides private repositories), or an unknown ssh host key; or the host refuses the go command's own request for the go-get page (401/403).",
 		Example: "require git.corp.example.com/team/lib v1.0.0\n\n" +
 			"go.mod:1:9: error: git.corp.example.com/team/lib@v1.0.0: git was refused by git.corp.example.com: could not read Username for 'https://git.corp.example.com': terminal prompts disabled; the go command fetches this module with git from https://git.corp.example.com/team/lib.git (GOPRIVATE=git.corp.example.com sends it there) and fails the same way. Give git a token for git.corp.example.com: a line `machine git.corp.example.com login USER password TOKEN` in ~/.netrc (git reads $HOME/.netrc, not $NETRC) or a git credential helper; or use SSH: `git config --global url.\"git@git.corp.example.com:\".insteadOf \"https://git.corp.example.com/\"` with a key that `ssh -T git@git.corp.example.com` accepts [vcs-auth-required]",
 		Fix: "The message names the URL git actually tried: after your `url.<base>.insteadOf` rules (`git ls-remote --get-url URL` shows it; the rule and its file are named), with git's own words. " +
@@ -166,33 +176,37 @@ var (
 			"gomodls never writes credentials. When only a proxy chain reaching direct sends the module to git, also set GOPRIVATE: the checksum database cannot verify a private module.",
 	})
 	CodeVCSMissing = newCode(Code{
-		Name:     "vcs-missing",
-		Severity: Error,
-		Summary:  "The go command must fetch the module from its repository with git (GOPRIVATE/GONOPROXY, or a GOPROXY chain that reaches direct) and git is not installed, or not in PATH.",
+		Name:      "vcs-missing",
+		Transient: true,
+		Severity:  Error,
+		Summary:   "The go command must fetch the module from its repository with git (GOPRIVATE/GONOPROXY, or a GOPROXY chain that reaches direct) and git is not installed, or not in PATH.",
 		Example: "require git.corp.example.com/team/lib v1.0.0\n\n" +
 			"go.mod:1:9: error: git.corp.example.com/team/lib@v1.0.0: git is not installed (not in PATH), and the go command fetches this module with git from https://git.corp.example.com/team/lib.git (GOPRIVATE=git.corp.example.com sends it there): it fails with: unable to resolve git version: failed to execute git version: exec: \"git\": executable file not found in $PATH; install git [vcs-missing]",
 		Fix: "Install git (apt-get install git, apk add git, brew install git, https://git-scm.com) where the go command runs: CI images based on golang:*-alpine or distroless often lack it. A module that a proxy serves needs no git: only modules fetched directly do.",
 	})
 	CodeVCSRefused = newCode(Code{
-		Name:     "vcs-refused",
-		Severity: Error,
-		Summary:  "The go command refuses the repository that the module's go-get page names (no scheme, file:, not a URL such as ext::cmd or host:path, an unknown VCS, two pages that disagree), GOVCS forbids its VCS, or git's protocol policy (GIT_ALLOW_PROTOCOL, protocol.allow) or a missing remote helper refuses its transport. gomodls runs no git command on a repository the go command refuses.",
+		Name:      "vcs-refused",
+		Transient: true,
+		Severity:  Error,
+		Summary:   "The go command refuses the repository that the module's go-get page names (no scheme, file:, not a URL such as ext::cmd or host:path, an unknown VCS, two pages that disagree), GOVCS forbids its VCS, or git's protocol policy (GIT_ALLOW_PROTOCOL, protocol.allow) or a missing remote helper refuses its transport. gomodls runs no git command on a repository the go command refuses.",
 		Example: "require git.corp.example.com/team/tool v1.0.0\n\n" +
 			"go.mod:1:9: error: git.corp.example.com/team/tool@v1.0.0: the go command refuses the repository of this module: git remote (ext::sh) must not be local directory (use URL syntax not host:path syntax); the go-get page names ext::sh, which is not a URL (git would read it as a local path, or as a transport such as ext::, which runs a command); gomodls did not run git on it; the page must name an https:// or ssh:// URL, or a replace directive must point the module elsewhere [vcs-refused]",
 		Fix: "A wrong go-get page is its owners' to fix (it must name an https:// or ssh:// repository URL); meanwhile a replace directive can point the module at a good copy. For GOVCS, allow the VCS for the path (`go env -w GOVCS=...`; see `go help vcs`). For git's policy, allow the transport (GIT_ALLOW_PROTOCOL, `git config --global protocol.<name>.allow always`) only if the page is trustworthy. The go command does not check the scheme of a go-get page's repository (http:// and git:// reach git, whose policy decides); it checks schemes only for paths that name their VCS (host/repo.git), where GOINSECURE allows http and git://.",
 	})
 	CodeProxyError = newCode(Code{
-		Name:     "proxy-error",
-		Severity: Error,
-		Summary:  "A proxy failed in another way: 5xx, an unexpected 4xx, a malformed or oversized response, a redirect loop, or an .info for the wrong version.",
+		Name:      "proxy-error",
+		Transient: true,
+		Severity:  Error,
+		Summary:   "A proxy failed in another way: 5xx, an unexpected 4xx, a malformed or oversized response, a redirect loop, or an .info for the wrong version.",
 		Example: "require golang.org/x/text v0.20.0\n\n" +
 			"go.mod:1:9: error: proxy https://goproxy.corp.example: reading .../@v/v0.20.0.info: 502 Bad Gateway [proxy-error]",
 		Fix: "Retry later or fix the proxy; the server's own text is included in the message. With `|` between proxies the go command falls through to the next one on any error, with `,` only on 404/410.",
 	})
 	CodeModuleNotServed = newCode(Code{
-		Name:     "module-not-served",
-		Severity: Error,
-		Summary:  "A proxy refuses to serve the module or version (403/400 \"not available\", \"not permitted\") although it may exist; typical of filtered corporate mirrors (Artifactory, Nexus).",
+		Name:      "module-not-served",
+		Transient: true,
+		Severity:  Error,
+		Summary:   "A proxy refuses to serve the module or version (403/400 \"not available\", \"not permitted\") although it may exist; typical of filtered corporate mirrors (Artifactory, Nexus).",
 		Example: "require github.com/acme/lib v1.2.3\n\n" +
 			"go.mod:1:9: error: github.com/acme/lib@v1.2.3: not served by https://goproxy.corp.example (403 Forbidden: This module version is not available.) [module-not-served]",
 		Fix: "Ask the proxy's owners to allow the module, use a version they serve (the quick fix offers the nearest one from the proxy's list), or route the module around the proxy with GONOPROXY.",
@@ -278,9 +292,10 @@ var (
 		Fix: "Nothing to fix when the exclusion is intended.",
 	})
 	CodeSumDBMisbehavior = newCode(Code{
-		Name:     "sumdb-misbehavior",
-		Severity: Error,
-		Summary:  "The checksum database served a tree inconsistent with the one gomodls saw before (a forked log): the database, or a proxy or network in between, is misbehaving, and nothing it says can be trusted. The go command stops with \"SECURITY ERROR go.sum database server misbehavior detected\".",
+		Name:      "sumdb-misbehavior",
+		Transient: true,
+		Severity:  Error,
+		Summary:   "The checksum database served a tree inconsistent with the one gomodls saw before (a forked log): the database, or a proxy or network in between, is misbehaving, and nothing it says can be trusted. The go command stops with \"SECURITY ERROR go.sum database server misbehavior detected\".",
 		Example: "golang.org/x/text v0.20.0 h1:gK/Kv2otX8gz+wn7Rmb3vT96ZwuoxnQlY+HlJVj7Qug=\n\n" +
 			"go.sum:1:1: error: SECURITY ERROR: checksum database sum.golang.org (via https://proxy.golang.org/sumdb/sum.golang.org) served a tree inconsistent with the one seen before ... proof of misbehavior: ... [sumdb-misbehavior]",
 		Fix: "Do not edit go.sum to make it go away. Find out who serves the checksum database (a GOPROXY entry that proxies /sumdb/, GOSUMDB's URL, a TLS-intercepting network) and report the message, which holds both signed tree heads and the proof, to its operators. gomodls keeps the tree head it trusts in its cache directory (sumdb/); deleting that makes it trust whatever is served next, so do not unless you know why the log changed.",
@@ -402,9 +417,10 @@ var (
 		Fix: "Install a newer Go release. With GOTOOLCHAIN=auto (the default) the quick fix adds or raises the toolchain line to a release that fixes them all, and the go command downloads it. Programs built with a vulnerable standard library carry its vulnerabilities.",
 	})
 	CodeVulnDBUnavailable = newCode(Code{
-		Name:     "vulndb-unavailable",
-		Severity: Warning,
-		Summary:  "The Go vulnerability database (GOVULNDB, default https://vuln.go.dev) could not be read: known vulnerabilities were not checked, or were checked against an older cached copy, whose age the message gives.",
+		Name:      "vulndb-unavailable",
+		Transient: true,
+		Severity:  Warning,
+		Summary:   "The Go vulnerability database (GOVULNDB, default https://vuln.go.dev) could not be read: known vulnerabilities were not checked, or were checked against an older cached copy, whose age the message gives.",
 		Example: "module example.com/m\n\n" +
 			"go.mod:1:1: warning: known vulnerabilities not checked: vulnerability database: reading https://vuln.go.dev/index/db.json.gz: dial tcp: lookup vuln.go.dev: no such host [vulndb-unavailable]",
 		Fix: "Check the network, the proxy settings (HTTPS_PROXY) and GOVULNDB (an https://, http:// or file:// mirror in the layout of https://go.dev/security/vuln/database). gomodls keeps the last copy it read in its cache directory and uses it when the database cannot be reached.",
@@ -434,9 +450,10 @@ var (
 		Fix: "Unset GOSUMDB (the default sum.golang.org then applies), or write a valid verifier key (name+hash+key, optionally followed by a URL). The quick fix runs `go env -u GOSUMDB` when the go env -w file sets it.",
 	})
 	CodeLookupDisabled = newCode(Code{
-		Name:     "lookup-disabled",
-		Severity: Error,
-		Summary:  "The go command may not look the module version up (GOPROXY=off, or a GOPROXY it cannot parse) and the module cache does not hold its go.mod (or the go.mod of a module the graph needs through it).",
+		Name:      "lookup-disabled",
+		Transient: true,
+		Severity:  Error,
+		Summary:   "The go command may not look the module version up (GOPROXY=off, or a GOPROXY it cannot parse) and the module cache does not hold its go.mod (or the go.mod of a module the graph needs through it).",
 		Example: "GOPROXY=off\nrequire golang.org/x/text v0.20.0\n\n" +
 			"go.mod:5:9: error: golang.org/x/text@v0.20.0: module lookup disabled by GOPROXY=off, and the module cache (/home/u/go/pkg/mod) does not hold its go.mod: go build, go list and go mod tidy fail; fill the cache while a proxy is reachable (go mod download); or let the go command download: remove it with `go env -u GOPROXY` [lookup-disabled]",
 		Fix: "Fill the module cache while a proxy is reachable (`go mod download` with a working GOPROXY; the cache is shared by every module on the machine), vendor the dependencies (`go mod vendor`, then -mod=vendor needs no cache), or let the go command download. The quick fix removes GOPROXY=off from the go env -w file when it is set there. A module whose source is missing while its go.mod is cached is a warning: go build fails only if it builds packages of it.",
@@ -458,9 +475,10 @@ var (
 		Fix: "Delete the toolchain line (the quick fix; `go mod tidy` does the same), or name a toolchain newer than the go line (toolchain go1.22.3). Correct an invalid GOTOOLCHAIN: local, auto, path, or a toolchain name (go1.22.3) optionally followed by +auto or +path.",
 	})
 	CodeToolchainUnavailable = newCode(Code{
-		Name:     "toolchain-unavailable",
-		Severity: Error,
-		Summary:  "The go or toolchain line makes the go command switch to a newer toolchain (GOTOOLCHAIN=auto), which it would download as golang.org/toolchain through the GOPROXY chain, and the chain does not serve it for this platform.",
+		Name:      "toolchain-unavailable",
+		Transient: true,
+		Severity:  Error,
+		Summary:   "The go or toolchain line makes the go command switch to a newer toolchain (GOTOOLCHAIN=auto), which it would download as golang.org/toolchain through the GOPROXY chain, and the chain does not serve it for this platform.",
 		Example: "toolchain go1.99.0\n\n" +
 			"go.mod:5:11: error: the toolchain line asks for go1.99.0 (running go 1.26.8; GOTOOLCHAIN=auto): the go command would download golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64, which https://proxy.golang.org does not serve (404 Not Found): it fails with \"download go1.99.0 for linux/amd64: toolchain not available\" [toolchain-unavailable]",
 		Fix: "Name a toolchain the proxy serves (the quick fixes offer the nearest ones that satisfy the go line), delete the toolchain line when the local Go satisfies the go line, install the toolchain on PATH (go install golang.org/dl/go1.99.0@latest), or set GOTOOLCHAIN=local to stay on the local Go.",

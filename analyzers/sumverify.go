@@ -244,7 +244,7 @@ func runSumVerify(pass *Pass) error {
 		for _, l := range gr.lines {
 			checkSumLine(pass, gr, l, s)
 			if !l.GoMod && s.ZipErr != nil && verifyZips {
-				pass.Report(Diagnostic{File: gr.kind, Span: l.PathSpan, Code: CodeSumUnverified, Severity: Information,
+				pass.Report(Diagnostic{File: gr.kind, Span: l.PathSpan, Code: CodeSumUnverified, Severity: Information, Transient: true,
 					Message: fmt.Sprintf("the zip of %s %s was not verified: %v", gr.mod.Path, gr.mod.Version, s.ZipErr)})
 			}
 		}
@@ -260,15 +260,16 @@ func runSumVerify(pass *Pass) error {
 		}
 		var msg string
 		e, ok := asSumError(ff.first)
+		excluded := ok && e.Kind == checksum.Excluded
 		switch {
-		case ok && e.Kind == checksum.Excluded:
+		case excluded:
 			msg = fmt.Sprintf("%s is not verified against a checksum database: GOSUMDB=off (%s); the go command trusts these lines as they are", kind, moduleVersions(ff.mods))
 		case ok:
 			msg = fmt.Sprintf("%s not verified (%s): %s", kind, moduleVersions(ff.mods), e.Describe())
 		default:
 			msg = fmt.Sprintf("%s not verified (%s): %s", kind, moduleVersions(ff.mods), ff.first.Error())
 		}
-		pass.Report(Diagnostic{File: kind, Span: firstLineSpan(f), Code: CodeSumUnverified, Severity: Information, Message: msg})
+		pass.Report(Diagnostic{File: kind, Span: firstLineSpan(f), Code: CodeSumUnverified, Severity: Information, Message: msg, Transient: !excluded})
 	}
 	for i, m := range missing {
 		r := warm[i]
@@ -406,7 +407,7 @@ func reportNotInDB(pass *Pass, gr *sumGroup, e *checksum.Error) {
 	if why == "" && e.Status != 0 {
 		why = fmt.Sprint(e.Status)
 	}
-	pass.Report(Diagnostic{File: gr.kind, Span: gr.lines[0].PathSpan, Code: CodeSumUnverified, Severity: Information,
+	pass.Report(Diagnostic{File: gr.kind, Span: gr.lines[0].PathSpan, Code: CodeSumUnverified, Severity: Information, Transient: true,
 		Message: fmt.Sprintf("%s %s not verified: checksum database %s has no record of it (%s): the version is not public; if the module is private, add its path to GONOSUMDB or GOPRIVATE", gr.mod.Path, gr.mod.Version, e.DB, why)})
 }
 

@@ -56,22 +56,6 @@ var replayNow = time.Now
 // replay (for tests).
 var lastReplayed bool
 
-// transientCodes are findings whose cause may be gone when asked again:
-// a check that reports one is checked anew next time.
-var transientCodes = []string{
-	"proxy-unreachable", "proxy-auth-required", "proxy-error", "module-not-served",
-	"unknown-version", "unknown-module", "vcs-auth-required", "vcs-missing", "vcs-refused",
-	"sumdb-misbehavior", "vulndb-unavailable", "lookup-disabled",
-	"toolchain-unavailable",
-}
-
-// configuredUnverified reports whether a sum-unverified message gives the
-// configuration as its cause (GOSUMDB=off, GONOSUMDB or GOPRIVATE), which
-// only a change of the key undoes, rather than the database's answer.
-func configuredUnverified(msg string) bool {
-	return strings.Contains(msg, "GOSUMDB=off") || strings.Contains(msg, "keeps it from the checksum database")
-}
-
 // replayKey identifies a check: what it was asked and what it ran with.
 func replayKey(args []string, cwd string, set *settings.Settings, env *goenv.Env) (string, error) {
 	exe, err := os.Executable()
@@ -142,8 +126,8 @@ func keep(cacheDir, key string, at time.Time, ttl time.Duration, rec *inputs.Rec
 		return
 	}
 	for _, f := range findings {
-		if slices.Contains(transientCodes, f.Code) || f.Code == "sum-unverified" && !configuredUnverified(f.Message) {
-			return
+		if f.Transient {
+			return // the next check may find otherwise
 		}
 	}
 	stamps := rec.Stamps()

@@ -32,6 +32,9 @@ type Finding struct {
 	Message   string `json:"message"`
 	URL       string `json:"url"`
 	Fixes     []Fix  `json:"fixes,omitempty"`
+	// Transient: the finding rests on an answer that may differ when
+	// asked again (analyzers.Diagnostic.IsTransient).
+	Transient bool `json:"-"`
 
 	code *analyzers.Code
 }
@@ -96,12 +99,13 @@ func hasDotDot(rel string) bool {
 func finding(snap *snapshot.Snapshot, d analyzers.Diagnostic, base string) Finding {
 	m := snap.Mapper(d.File)
 	f := Finding{
-		Path:     relPath(snap.Path(d.File), base),
-		Severity: d.Severity.String(),
-		Code:     d.Code.Name,
-		Message:  d.Message,
-		URL:      d.Code.URL(),
-		code:     d.Code,
+		Path:      relPath(snap.Path(d.File), base),
+		Severity:  d.Severity.String(),
+		Code:      d.Code.Name,
+		Message:   d.Message,
+		URL:       d.Code.URL(),
+		Transient: d.IsTransient(),
+		code:      d.Code,
 	}
 	f.Line, f.Column = m.BytePosition(d.Span.Start)
 	f.EndLine, f.EndColumn = m.BytePosition(d.Span.End)

@@ -86,31 +86,39 @@ func tryChain[T any](c *Client, ctx context.Context, path, version string, f fun
 // notExist reports whether e falls through a ',' in GOPROXY.
 func notExist(e *Error) bool { return e.Kind == NotFound && !e.NoMatch }
 
-// proxyBase parses (once) a proxy base URL from GOPROXY or a go-import
-// "mod" entry.
-func (c *Client) proxyBase(raw string) (*url.URL, string, error) {
+// A proxyBase is a parsed proxy base URL from GOPROXY or a go-import
+// "mod" entry, with what every request to it needs.
+type proxyBase struct {
+	u        *url.URL
+	redacted string
+	public   bool // one of Options.PublicProxies
+}
+
+// proxyBase parses raw, once per client.
+func (c *Client) proxyBase(raw string) (*proxyBase, error) {
 	c.basesMu.Lock()
 	defer c.basesMu.Unlock()
-	if u, ok := c.bases[raw]; ok {
-		return u, redact.URL(u), nil
+	if b, ok := c.bases[raw]; ok {
+		return b, nil
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	switch u.Scheme {
 	case "http", "https":
 	case "file":
 		if *u != (url.URL{Scheme: u.Scheme, Path: u.Path, RawPath: u.RawPath}) {
-			return nil, "", fmt.Errorf("invalid file:// proxy URL with non-path elements: %s", redact.URL(u))
+			return nil, fmt.Errorf("invalid file:// proxy URL with non-path elements: %s", redact.URL(u))
 		}
 	case "":
-		return nil, "", fmt.Errorf("invalid proxy URL missing scheme: %s", redact.URL(u))
+		return nil, fmt.Errorf("invalid proxy URL missing scheme: %s", redact.URL(u))
 	default:
-		return nil, "", fmt.Errorf("invalid proxy URL scheme (must be https, http, file): %s", redact.URL(u))
+		return nil, fmt.Errorf("invalid proxy URL scheme (must be https, http, file): %s", redact.URL(u))
 	}
-	c.bases[raw] = u
-	return u, redact.URL(u), nil
+	b := &proxyBase{u: u, redacted: redact.URL(u), public: c.public.Has(raw)}
+	c.bases[raw] = b
+	return b, nil
 }
 
 // errPrivate is returned (and is a bug) if a GONOPROXY path ever reaches a
@@ -123,14 +131,15 @@ var errPrivate = errors.New("refusing to send a GONOPROXY/GOPRIVATE module path 
 // here: a path matched by GONOPROXY is refused unless the proxy is the
 // module's own ("mod" go-import entry, origin true).
 func (c *Client) proxyReq(base string, origin bool, path, rel, ep string, limit int64) (fetchReq, *Error) {
-	b, redacted, err := c.proxyBase(base)
+	pb, err := c.proxyBase(base)
 	if err != nil {
 		return fetchReq{}, &Error{Kind: Invalid, Proxy: redact.String(base), Op: "GOPROXY", Err: err}
 	}
+	b, redacted := pb.u, pb.redacted
 	if !origin && !c.AllowedProxy(path) {
 		return fetchReq{}, &Error{Kind: Invalid, Proxy: redacted, Err: errPrivate}
 	}
-	if !origin && c.public.Has(base) {
+	if !origin && pb.public {
 		// The go command would send an evidently private path that
 		// GOPRIVATE does not match; gomodls never leaks it to a public
 		// proxy, from any feature (the private analyzer explains what to

@@ -40,7 +40,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -190,7 +189,7 @@ type Client struct {
 	direct  *direct.Resolver
 
 	basesMu sync.Mutex
-	bases   map[string]*url.URL // parsed proxy base URLs
+	bases   map[string]*proxyBase // parsed proxy base URLs
 
 	routeKeys sync.Map // module path -> routeKey
 
@@ -218,7 +217,7 @@ func New(opts Options) (*Client, error) {
 		listTTL:       orDefault(opts.ListTTL, DefaultListTTL),
 		negTTL:        orDefault(opts.NegativeTTL, DefaultNegativeTTL),
 		public:        opts.PublicProxies,
-		bases:         map[string]*url.URL{},
+		bases:         map[string]*proxyBase{},
 		now:           time.Now,
 	}
 	switch {

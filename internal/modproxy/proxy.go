@@ -24,21 +24,37 @@ import (
 // The questions of the lookups (lookup.go) to one proxy, and the answers
 // assembled from the caches offline.
 
-// proxyInfo is proxyRepo.Stat for a canonical version.
-func (c *Client) proxyInfo(ctx context.Context, base string, origin bool, path, version string) (*Info, *Error) {
+// versionReq builds the request for path's @v/<version>.<ext> on the
+// proxy at base; the endpoint is ext.
+func (c *Client) versionReq(base string, origin bool, path, version, ext string, limit int64) (fetchReq, *Error) {
 	encV, err := module.EscapeVersion(version)
 	if err != nil {
-		return nil, &Error{Kind: Invalid, Err: err}
+		return fetchReq{}, &Error{Kind: Invalid, Err: err}
 	}
-	r, e := c.proxyReq(base, origin, path, "@v/"+encV+".info", "info", c.maxBody)
+	return c.proxyReq(base, origin, path, "@v/"+encV+"."+ext, ext, limit)
+}
+
+// fetchVersionFile fetches path's @v/<version>.<ext> (a metadata file)
+// from the proxy at base, sharing identical requests in flight.
+func (c *Client) fetchVersionFile(ctx context.Context, base string, origin bool, path, version, ext string) (fetchReq, []byte, *Error) {
+	r, e := c.versionReq(base, origin, path, version, ext, c.maxBody)
 	if e != nil {
-		return nil, e
+		return r, nil, e
 	}
 	res, e := c.fetchShared(ctx, r)
 	if e != nil {
+		return r, nil, e
+	}
+	return r, res.data, nil
+}
+
+// proxyInfo is proxyRepo.Stat for a canonical version.
+func (c *Client) proxyInfo(ctx context.Context, base string, origin bool, path, version string) (*Info, *Error) {
+	r, data, e := c.fetchVersionFile(ctx, base, origin, path, version, "info")
+	if e != nil {
 		return nil, e
 	}
-	info, err := parseInfo(res.data)
+	info, err := parseInfo(data)
 	if err != nil {
 		return nil, &Error{Kind: ProxyError, Proxy: r.proxy, Err: fmt.Errorf("invalid response from proxy %q: %w", proxyName(r.proxy), err)}
 	}
@@ -62,19 +78,11 @@ func proxyName(p string) string {
 }
 
 func (c *Client) proxyGoMod(ctx context.Context, base string, origin bool, path, version string) (*GoModFile, *Error) {
-	encV, err := module.EscapeVersion(version)
-	if err != nil {
-		return nil, &Error{Kind: Invalid, Err: err}
-	}
-	r, e := c.proxyReq(base, origin, path, "@v/"+encV+".mod", "mod", c.maxBody)
+	r, data, e := c.fetchVersionFile(ctx, base, origin, path, version, "mod")
 	if e != nil {
 		return nil, e
 	}
-	res, e := c.fetchShared(ctx, r)
-	if e != nil {
-		return nil, e
-	}
-	return &GoModFile{Path: path, Version: version, Data: res.data, Provenance: Provenance{Source: r.proxy, Fetched: c.now()}}, nil
+	return &GoModFile{Path: path, Version: version, Data: data, Provenance: Provenance{Source: r.proxy, Fetched: c.now()}}, nil
 }
 
 func formatList(lines []listLine) string {
@@ -215,11 +223,7 @@ func (c *Client) versionHasGoMod(ctx context.Context, path, v string) (bool, *Er
 }
 
 func (c *Client) proxyZipHash(ctx context.Context, base string, origin bool, path, version string) (*ZipHash, *Error) {
-	encV, err := module.EscapeVersion(version)
-	if err != nil {
-		return nil, &Error{Kind: Invalid, Err: err}
-	}
-	r, e := c.proxyReq(base, origin, path, "@v/"+encV+".zip", "zip", c.maxZip)
+	r, e := c.versionReq(base, origin, path, version, "zip", c.maxZip)
 	if e != nil {
 		return nil, e
 	}

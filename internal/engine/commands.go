@@ -60,25 +60,37 @@ func (ss *Session) GoEnvWrite(ctx context.Context, path, name, value string) (ma
 	if !validEnvName(name) {
 		return nil, invalidArg("go env -w: %q is not a variable gomodls writes", name)
 	}
-	f, err := ss.folderAt(path)
+	_, env, before, out, err := ss.goEnvChange(ctx, path, name, "-w", name+"="+value)
 	if err != nil {
 		return nil, err
 	}
-	env := ss.environment(ctx, f)
-	if env == nil {
-		return nil, fmt.Errorf("go env -w: the Go environment is unknown")
-	}
-	before := env.Get(name)
-	out, err := runGo(ctx, env, f.path, 30*time.Second, "env", "-w", name+"="+value)
-	if err != nil {
-		ss.client.ShowMessage(MessageError, fmt.Sprintf("gomodls: go env -w %s=%s failed: %v\n%s", name, value, err, out))
-		return nil, fmt.Errorf("go env -w %s: %w: %s", name, err, out)
-	}
-	ss.ReloadEnvironments()
 	msg := fmt.Sprintf("gomodls: %s is now %q (was %q), written with go env -w.", name, value, before)
 	msg += alsoSet(env, name)
 	ss.client.ShowMessage(MessageInfo, msg)
 	return map[string]string{"name": name, "value": value, "previous": before, "output": string(out)}, nil
+}
+
+// goEnvChange runs `go env FLAG ARG` (-w NAME=VALUE, -u NAME) in the
+// folder of path, tells the user when it fails, and reloads the
+// environments. It returns the folder, its environment before the change,
+// NAME's value then, and the command's output.
+func (ss *Session) goEnvChange(ctx context.Context, path, name, flag, arg string) (*folder, *goenv.Env, string, []byte, error) {
+	f, err := ss.folderAt(path)
+	if err != nil {
+		return nil, nil, "", nil, err
+	}
+	env := ss.environment(ctx, f)
+	if env == nil {
+		return nil, nil, "", nil, fmt.Errorf("go env %s: the Go environment is unknown", flag)
+	}
+	before := env.Get(name)
+	out, err := runGo(ctx, env, f.path, 30*time.Second, "env", flag, arg)
+	if err != nil {
+		ss.client.ShowMessage(MessageError, fmt.Sprintf("gomodls: go env %s %s failed: %v\n%s", flag, arg, err, out))
+		return nil, nil, "", nil, fmt.Errorf("go env %s %s: %w: %s", flag, name, err, out)
+	}
+	ss.ReloadEnvironments()
+	return f, env, before, out, nil
 }
 
 // GoEnvUnset runs `go env -u NAME` in the folder of path (the first folder
@@ -88,21 +100,10 @@ func (ss *Session) GoEnvUnset(ctx context.Context, path, name string) (map[strin
 	if !validEnvName(name) {
 		return nil, invalidArg("go env -u: %q is not a variable gomodls unsets", name)
 	}
-	f, err := ss.folderAt(path)
+	f, env, before, out, err := ss.goEnvChange(ctx, path, name, "-u", name)
 	if err != nil {
 		return nil, err
 	}
-	env := ss.environment(ctx, f)
-	if env == nil {
-		return nil, fmt.Errorf("go env -u: the Go environment is unknown")
-	}
-	before := env.Get(name)
-	out, err := runGo(ctx, env, f.path, 30*time.Second, "env", "-u", name)
-	if err != nil {
-		ss.client.ShowMessage(MessageError, fmt.Sprintf("gomodls: go env -u %s failed: %v\n%s", name, err, out))
-		return nil, fmt.Errorf("go env -u %s: %w: %s", name, err, out)
-	}
-	ss.ReloadEnvironments()
 	after := before
 	if e := ss.environment(ctx, f); e != nil {
 		after = e.Get(name)

@@ -151,8 +151,11 @@ func (sc *scanner) scanDir(dir string, local bool) pkgImports {
 			return pkgImports{}
 		}
 		stamp, _ = goFilesStamp(dir, entries)
-	} else if _, err := inputs.Stat(dir); err != nil {
-		return pkgImports{} // not in the module cache (yet)
+	} else if inputs.Recording() {
+		// Whether the module cache has the package is an input of the
+		// check; its files are not (the module cache is read-only). The
+		// editor does not pay for the stat.
+		inputs.Stat(dir)
 	}
 	info, _ := sc.scanDirStamped(dir, stamp)
 	return info
